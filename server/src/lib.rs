@@ -1,0 +1,19 @@
+//! rnats: a NATS server that is a drop-in replacement for the Go `nats-server`.
+//!
+//! The library holds everything; `main.rs` only parses flags and calls [`server::Server`].
+//! Pure cores (`protocol`, `sublist`) do no I/O; `conn` and `client` are the I/O shells.
+
+pub mod client;
+pub mod conn;
+pub mod consts;
+pub mod flags;
+pub mod info;
+pub mod logging;
+pub mod options;
+pub mod protocol;
+pub mod server;
+pub mod signals;
+pub mod sublist;
+
+pub use options::Options;
+pub use server::{Server, ServerHandle};

@@ -1,0 +1,113 @@
+//! Server options: everything a flag (and later a config file) can set.
+//! Defaults match Go's `setBaselineOptions`; zero values mean "use the default" exactly where Go treats them so.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::consts::*;
+
+/// Options for one server. `Options::default()` gives Go's baseline values.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub server_name: String,
+    pub host: String,
+    /// Client port; 0 or -1 means a random port.
+    pub port: i32,
+    pub client_advertise: String,
+    pub max_connections: i32,
+    pub max_subs: i32,
+    pub max_payload: i32,
+    pub max_control_line: i32,
+    pub max_pending: i64,
+    pub write_deadline: Duration,
+    pub ping_interval: Duration,
+    pub max_pings_out: i32,
+    pub auth_timeout: Duration,
+    pub lame_duck_duration: Duration,
+    pub lame_duck_grace_period: Duration,
+    pub no_header_support: bool,
+    pub pid_file: Option<PathBuf>,
+    pub ports_file_dir: Option<PathBuf>,
+    pub config_file: Option<PathBuf>,
+    // Logging.
+    pub log_file: Option<PathBuf>,
+    pub logtime: bool,
+    pub logtime_utc: bool,
+    pub debug: bool,
+    pub trace: bool,
+    pub trace_verbose: bool,
+    pub max_traced_msg_len: usize,
+    pub syslog: bool,
+    pub remote_syslog: String,
+    pub log_size_limit: i64,
+    // Accepted now, acted on by later subsystems.
+    pub http_port: i32,
+    pub https_port: i32,
+    pub jetstream: bool,
+    pub store_dir: String,
+    pub username: String,
+    pub password: String,
+    pub authorization: String,
+    /// Set by tests that do not want the server to install signal handlers.
+    pub no_signals: bool,
+    /// Set when the process logs nothing (tests running many servers in-process).
+    pub no_log: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            server_name: String::new(),
+            host: DEFAULT_HOST.to_string(),
+            port: DEFAULT_PORT,
+            client_advertise: String::new(),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_subs: 0,
+            max_payload: MAX_PAYLOAD_SIZE,
+            max_control_line: MAX_CONTROL_LINE_SIZE,
+            max_pending: MAX_PENDING_SIZE,
+            write_deadline: DEFAULT_FLUSH_DEADLINE,
+            ping_interval: DEFAULT_PING_INTERVAL,
+            max_pings_out: DEFAULT_PING_MAX_OUT,
+            auth_timeout: AUTH_TIMEOUT,
+            lame_duck_duration: DEFAULT_LAME_DUCK_DURATION,
+            lame_duck_grace_period: DEFAULT_LAME_DUCK_GRACE_PERIOD,
+            no_header_support: false,
+            pid_file: None,
+            ports_file_dir: None,
+            config_file: None,
+            log_file: None,
+            logtime: true,
+            logtime_utc: false,
+            debug: false,
+            trace: false,
+            trace_verbose: false,
+            max_traced_msg_len: 0,
+            syslog: false,
+            remote_syslog: String::new(),
+            log_size_limit: 0,
+            http_port: 0,
+            https_port: 0,
+            jetstream: false,
+            store_dir: String::new(),
+            username: String::new(),
+            password: String::new(),
+            authorization: String::new(),
+            no_signals: false,
+            no_log: false,
+        }
+    }
+}
+
+impl Options {
+    /// Options for an in-process test server: loopback, random port, no signals, no logging.
+    pub fn for_test() -> Self {
+        Options {
+            host: "127.0.0.1".into(),
+            port: RANDOM_PORT,
+            no_signals: true,
+            no_log: true,
+            ..Options::default()
+        }
+    }
+}

@@ -1,0 +1,2 @@
+//! Client protocol parser (being written).
+pub struct ClientParser;

@@ -1,0 +1,3 @@
+//! (to be written)
+pub struct Server;
+pub struct ServerHandle;

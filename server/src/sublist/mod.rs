@@ -1,0 +1,1 @@
+//! Subject index (to be written).
