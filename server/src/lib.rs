@@ -12,7 +12,9 @@ pub mod logging;
 pub mod options;
 pub mod protocol;
 pub mod server;
+pub mod shutdown;
 pub mod signals;
+pub mod stats;
 pub mod sublist;
 
 pub use options::Options;

@@ -1,3 +1,447 @@
-//! (to be written)
+//! The server: identity, the client listener and accept loop, the registry of live clients, lame duck mode
+//! and shutdown. Matches the startup/shutdown sequence and log lines of Go's `Server.Start`,
+//! `AcceptLoop`, `lameDuckMode` and `Shutdown` (server.go).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+
+use crate::client::{session, ClientHandle, ClosedState, SubRef};
+use crate::consts::{self, RANDOM_PORT};
+use crate::info::Info;
+use crate::options::Options;
+use crate::stats::ServerStats;
+use crate::sublist::Sublist;
+
+/// State shared by every task of one server.
+pub struct ServerShared {
+    pub opts: Options,
+    pub id: String,
+    pub name: String,
+    pub xkey: String,
+    /// INFO template for clients (per-client fields are filled in per connection).
+    pub info: Mutex<Info>,
+    /// The global account's subject index.
+    pub sublist: Arc<Sublist<SubRef>>,
+    pub clients: Mutex<HashMap<u64, Arc<ClientHandle>>>,
+    next_cid: AtomicU64,
+    pub stats: ServerStats,
+    pub start: Instant,
+    shutting_down: AtomicBool,
+    ldm: AtomicBool,
+    /// Wakes the accept loop to stop listening.
+    stop_accepting: Notify,
+    /// Fires when the server has fully shut down.
+    pub done: Notify,
+    done_flag: AtomicBool,
+}
+
+/// Errors starting a server.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("Error listening on port: {addr}, {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("Error setting server INFO with ClientAdvertise value of {value}, err={reason}")]
+    ClientAdvertise { value: String, reason: String },
+}
+
 pub struct Server;
-pub struct ServerHandle;
+
+/// A running server. Dropping it does not stop the server; call [`ServerHandle::shutdown`].
+pub struct ServerHandle {
+    pub shared: Arc<ServerShared>,
+    addr: SocketAddr,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Bind the client listener and start accepting. Logs Go's startup lines.
+    pub async fn start(opts: Options) -> Result<ServerHandle, StartError> {
+        let kp = nkeys::KeyPair::new_server();
+        let id = kp.public_key();
+        let name = if opts.server_name.is_empty() {
+            id.clone()
+        } else {
+            opts.server_name.clone()
+        };
+        let xkey = nkeys::XKey::new().public_key();
+
+        tracing::info!("Starting nats-server");
+        tracing::info!("  Version:  {}", consts::VERSION);
+        tracing::info!("  Git:      [not set]");
+        tracing::info!("  Name:     {}", name);
+        tracing::info!("  ID:       {}", id);
+
+        let port = match opts.port {
+            RANDOM_PORT => 0,
+            0 => consts::DEFAULT_PORT,
+            p => p,
+        };
+        let bind = host_port(&opts.host, port);
+        let listener = TcpListener::bind(&bind)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: bind.clone(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: bind.clone(),
+            source,
+        })?;
+        tracing::info!(
+            "Listening for client connections on {}",
+            host_port(&opts.host, addr.port() as i32)
+        );
+        if opts.max_payload > consts::MAX_PAYLOAD_MAX_SIZE {
+            tracing::warn!(
+                "Maximum payloads over {} are generally discouraged and could lead to poor performance",
+                consts::MAX_PAYLOAD_MAX_SIZE
+            );
+        }
+
+        let (info_host, info_port) = if opts.client_advertise.is_empty() {
+            (opts.host.clone(), addr.port() as i32)
+        } else {
+            parse_host_port(&opts.client_advertise, addr.port() as i32).map_err(|reason| {
+                tracing::error!(
+                    "Error setting server INFO with ClientAdvertise value of {}, err={}",
+                    opts.client_advertise,
+                    reason
+                );
+                StartError::ClientAdvertise {
+                    value: opts.client_advertise.clone(),
+                    reason,
+                }
+            })?
+        };
+        let info = Info {
+            id: id.clone(),
+            name: name.clone(),
+            version: consts::VERSION.to_string(),
+            proto: consts::PROTO,
+            go: concat!("rust", env!("CARGO_PKG_RUST_VERSION")).to_string(),
+            host: info_host,
+            port: info_port,
+            headers: !opts.no_header_support,
+            max_payload: opts.max_payload,
+            js_api_level: consts::API_LEVEL,
+            xkey: xkey.clone(),
+            ..Info::default()
+        };
+        let shared = Arc::new(ServerShared {
+            opts,
+            id,
+            name,
+            xkey,
+            info: Mutex::new(info),
+            sublist: Arc::new(Sublist::new()),
+            clients: Mutex::new(HashMap::new()),
+            next_cid: AtomicU64::new(0),
+            stats: ServerStats::default(),
+            start: Instant::now(),
+            shutting_down: AtomicBool::new(false),
+            ldm: AtomicBool::new(false),
+            stop_accepting: Notify::new(),
+            done: Notify::new(),
+            done_flag: AtomicBool::new(false),
+        });
+        let accept = tokio::spawn(accept_loop(shared.clone(), listener));
+        tracing::info!("Server is ready");
+        Ok(ServerHandle {
+            shared,
+            addr,
+            accept: Some(accept),
+        })
+    }
+}
+
+/// `host:port`, with brackets for IPv6 literals (Go's `net.JoinHostPort`).
+pub fn host_port(host: &str, port: i32) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// Go's `parseHostPort`: `host[:port]`, the port defaulting to `default_port` when missing, 0 or -1.
+pub fn parse_host_port(host_port: &str, default_port: i32) -> Result<(String, i32), String> {
+    if host_port.is_empty() {
+        return Err("no hostport specified".into());
+    }
+    let (host, port) = match split_host_port(host_port) {
+        Ok(hp) => hp,
+        Err(e) if e.contains("missing port") => {
+            split_host_port(&format!("{host_port}:{default_port}"))?
+        }
+        Err(e) => return Err(e),
+    };
+    let port: i32 = port
+        .trim()
+        .parse()
+        .map_err(|_| format!("strconv.Atoi: parsing {:?}: invalid syntax", port.trim()))?;
+    let port = if port == 0 || port == -1 {
+        default_port
+    } else {
+        port
+    };
+    Ok((host.trim().to_string(), port))
+}
+
+/// Go's `net.SplitHostPort`, with its error texts.
+fn split_host_port(hp: &str) -> Result<(String, String), String> {
+    let err = |why: &str| format!("address {hp}: {why}");
+    let Some(colon) = hp.rfind(':') else {
+        return Err(err("missing port in address"));
+    };
+    let (host, port) = if hp.starts_with('[') {
+        let Some(end) = hp.find(']') else {
+            return Err(err("missing ']' in address"));
+        };
+        if end + 1 == hp.len() {
+            return Err(err("missing port in address"));
+        }
+        if end + 1 != colon {
+            return Err(err(if hp[end + 1..].starts_with(':') {
+                "too many colons in address"
+            } else {
+                "missing port in address"
+            }));
+        }
+        (&hp[1..end], &hp[colon + 1..])
+    } else {
+        let host = &hp[..colon];
+        if host.contains(':') {
+            return Err(err("too many colons in address"));
+        }
+        (host, &hp[colon + 1..])
+    };
+    if host.contains('[') || host.contains(']') || port.contains('[') || port.contains(']') {
+        return Err(err("unexpected '[' or ']' in address"));
+    }
+    Ok((host.to_string(), port.to_string()))
+}
+
+async fn accept_loop(shared: Arc<ServerShared>, listener: TcpListener) {
+    loop {
+        let accepted = tokio::select! {
+            _ = shared.stop_accepting.notified() => break,
+            r = listener.accept() => r,
+        };
+        match accepted {
+            Ok((stream, peer)) => {
+                let _ = stream.set_nodelay(true);
+                let shared = shared.clone();
+                tokio::spawn(session::run(shared, stream, peer));
+            }
+            Err(e) => {
+                // Go logs the error and keeps accepting, backing off briefly on resource exhaustion.
+                tracing::error!("Temporary Client Accept Error({}), sleeping 10ms", e);
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    }
+}
+
+impl ServerShared {
+    pub fn next_cid(&self) -> u64 {
+        self.next_cid.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::Acquire)
+    }
+
+    pub fn in_lame_duck(&self) -> bool {
+        self.ldm.load(Ordering::Acquire)
+    }
+
+    pub fn num_clients(&self) -> usize {
+        self.clients.lock().map(|c| c.len()).unwrap_or(0)
+    }
+
+    pub fn info_template(&self) -> Info {
+        self.info.lock().map(|i| i.clone()).unwrap_or_default()
+    }
+
+    /// Register a client; fails when max_connections is reached (Go checks after sending INFO).
+    pub fn register(&self, c: &Arc<ClientHandle>) -> bool {
+        let Ok(mut clients) = self.clients.lock() else {
+            return false;
+        };
+        let max = self.opts.max_connections;
+        if max < 0 || (max > 0 && clients.len() >= max as usize) {
+            return false;
+        }
+        clients.insert(c.cid, c.clone());
+        self.stats.total_connections.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
+    pub fn unregister(&self, cid: u64) {
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.remove(&cid);
+        }
+    }
+
+    fn snapshot_clients(&self) -> Vec<Arc<ClientHandle>> {
+        self.clients
+            .lock()
+            .map(|c| c.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Stop accepting, close every client, and mark the server done.
+    pub async fn shutdown(&self) {
+        if self.shutting_down.swap(true, Ordering::AcqRel) {
+            self.wait_done().await;
+            return;
+        }
+        tracing::info!("Initiating Shutdown...");
+        self.stop_accepting.notify_one();
+        for c in self.snapshot_clients() {
+            c.close(ClosedState::ServerShutdown, true);
+        }
+        // Give sessions a moment to flush and unregister.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while self.num_clients() > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tracing::info!("Server Exiting..");
+        self.done_flag.store(true, Ordering::Release);
+        self.done.notify_waiters();
+    }
+
+    pub async fn wait_done(&self) {
+        loop {
+            let n = self.done.notified();
+            if self.done_flag.load(Ordering::Acquire) {
+                return;
+            }
+            n.await;
+        }
+    }
+
+    /// Lame duck mode (Go's `lameDuckMode`): stop accepting, tell clients (INFO with `ldm:true`), wait the grace
+    /// period, then close clients spread over the rest of `lame_duck_duration`, then shut down.
+    pub async fn lame_duck(self: &Arc<Self>) {
+        if self.is_shutting_down() || self.ldm.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        tracing::info!("Entering lame duck mode, stop accepting new clients");
+        self.stop_accepting.notify_one();
+        let clients = self.snapshot_clients();
+        if clients.is_empty() {
+            self.shutdown().await;
+            return;
+        }
+        let mut gp = self.opts.lame_duck_grace_period;
+        let total = self.opts.lame_duck_duration;
+        let mut dur = total.saturating_sub(gp);
+        if dur.is_zero() {
+            dur = Duration::from_secs(1);
+        }
+        self.send_async_info(|i| i.lame_duck_mode = true);
+        if gp > total {
+            gp = total;
+        }
+        tokio::time::sleep(gp).await;
+        if self.is_shutting_down() {
+            return;
+        }
+        tracing::info!("Closing existing clients");
+        let n = clients.len() as u128;
+        let mut si = dur.as_nanos() / n;
+        let mut batch: u128 = 1;
+        if si < 1 {
+            si = 1;
+            batch = n / dur.as_nanos().max(1);
+        } else if si > 1_000_000_000 {
+            si = 1_000_000_000;
+        }
+        let last = clients.len() - 1;
+        for (i, c) in clients.iter().enumerate() {
+            c.close(ClosedState::ServerShutdown, true);
+            if i == last {
+                break;
+            }
+            if batch == 1 || (i as u128) % batch == 0 {
+                let v = (rand::random::<u64>() as u128) % si;
+                let v = v.max(si / 2);
+                tokio::time::sleep(Duration::from_nanos(v as u64)).await;
+                if self.is_shutting_down() {
+                    return;
+                }
+            }
+        }
+        self.shutdown().await;
+    }
+
+    /// Send an async INFO to every client that understands it (protocol >= 1 and first PONG sent),
+    /// with `edit` applied to the template, as Go's `sendAsyncInfoToClients`.
+    pub fn send_async_info(&self, edit: impl Fn(&mut Info)) {
+        let mut info = self.info_template();
+        edit(&mut info);
+        for c in self.snapshot_clients() {
+            if c.async_info.load(Ordering::Acquire) {
+                let mut ci = info.clone();
+                ci.cid = c.cid;
+                ci.client_ip = c.peer.ip().to_string();
+                if c.out.queue(&ci.to_proto()) != crate::conn::Queued::Closed {
+                    c.out.wake();
+                }
+            }
+        }
+    }
+}
+
+impl ServerHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// `nats://127.0.0.1:<port>` (loopback when listening on all interfaces).
+    pub fn client_url(&self) -> String {
+        let host = if self.addr.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            self.addr.ip().to_string()
+        };
+        format!("nats://{}", host_port(&host, self.addr.port() as i32))
+    }
+
+    pub fn num_clients(&self) -> usize {
+        self.shared.num_clients()
+    }
+
+    /// Enter lame duck mode in the background.
+    pub fn lame_duck(&self) -> JoinHandle<()> {
+        let s = self.shared.clone();
+        tokio::spawn(async move { s.lame_duck().await })
+    }
+
+    pub async fn shutdown(mut self) {
+        self.shared.shutdown().await;
+        if let Some(a) = self.accept.take() {
+            let _ = a.await;
+        }
+    }
+
+    /// Wait until the server has shut down (signal, lame duck end).
+    pub async fn wait_for_shutdown(&self) {
+        self.shared.wait_done().await;
+    }
+}

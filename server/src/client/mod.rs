@@ -1,1 +1,12 @@
-//! (to be written)
+//! Client connections: the shared handle other tasks deliver into, subscriptions, message delivery,
+//! and the per-connection session that reads and dispatches protocol ops.
+
+pub mod closed;
+pub mod delivery;
+pub mod handle;
+pub mod session;
+pub mod subscription;
+
+pub use closed::ClosedState;
+pub use handle::ClientHandle;
+pub use subscription::{SubRef, Subscription};

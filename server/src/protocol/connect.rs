@@ -62,7 +62,9 @@ impl ConnectInfo {
     pub fn parse(json: &[u8]) -> Result<ConnectInfo, String> {
         let value: Value = serde_json::from_slice(json).map_err(|e| e.to_string())?;
         let Value::Object(map) = value else {
-            return Err("json: cannot unmarshal non-object into Go value of type server.ClientOpts".into());
+            return Err(
+                "json: cannot unmarshal non-object into Go value of type server.ClientOpts".into(),
+            );
         };
         let mut ci = ConnectInfo::default();
         ci.apply(&map)?;
@@ -162,8 +164,10 @@ mod tests {
 
     #[test]
     fn keys_match_case_insensitively_and_unknown_keys_are_ignored() {
-        let ci = ConnectInfo::parse(br#"{"VERBOSE":false,"Pedantic":false,"zzz":[1],"protocol":1,"Name":"n"}"#)
-            .unwrap();
+        let ci = ConnectInfo::parse(
+            br#"{"VERBOSE":false,"Pedantic":false,"zzz":[1],"protocol":1,"Name":"n"}"#,
+        )
+        .unwrap();
         assert!(!ci.verbose && !ci.pedantic);
         assert_eq!(ci.protocol, 1);
         assert_eq!(ci.name, "n");
@@ -176,6 +180,52 @@ mod tests {
         assert!(ConnectInfo::parse(br#"{"verbose":false"#).is_err());
         assert!(ConnectInfo::parse(b"[]").is_err());
         assert!(ConnectInfo::parse(b"\xff").is_err());
+    }
+
+    // go: server/TestClientConnect
+    #[test]
+    fn connect_fields_are_captured() {
+        let ci = ConnectInfo::parse(
+            br#"{"verbose":true,"pedantic":true,"tls_required":false,"echo":false}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            ci,
+            ConnectInfo {
+                verbose: true,
+                pedantic: true,
+                echo: false,
+                ..ConnectInfo::default()
+            }
+        );
+        let ci = ConnectInfo::parse(br#"{"user":"derek","pass":"foo"}"#).unwrap();
+        assert_eq!(
+            ci,
+            ConnectInfo {
+                user: "derek".into(),
+                pass: "foo".into(),
+                ..ConnectInfo::default()
+            }
+        );
+        let ci = ConnectInfo::parse(br#"{"user":"derek","pass":"foo","name":"router"}"#).unwrap();
+        assert_eq!(
+            ci,
+            ConnectInfo {
+                user: "derek".into(),
+                pass: "foo".into(),
+                name: "router".into(),
+                ..ConnectInfo::default()
+            }
+        );
+        let ci = ConnectInfo::parse(br#"{"auth_token":"YZZ222","name":"router"}"#).unwrap();
+        assert_eq!(
+            ci,
+            ConnectInfo {
+                auth_token: "YZZ222".into(),
+                name: "router".into(),
+                ..ConnectInfo::default()
+            }
+        );
     }
 
     #[test]

@@ -52,7 +52,9 @@ impl ProtoError {
 impl fmt::Display for ProtoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProtoError::UnknownOp { snippet } => write!(f, "Client parser ERROR, proto='{snippet}...'"),
+            ProtoError::UnknownOp { snippet } => {
+                write!(f, "Client parser ERROR, proto='{snippet}...'")
+            }
             ProtoError::MaxControlLine { len, max } => {
                 write!(f, "maximum control line exceeded (max {max}, got {len})")
             }

@@ -25,7 +25,10 @@ pub enum ClientOp<'a> {
         sid: &'a [u8],
     },
     /// `UNSUB <sid> [max_msgs]`.
-    Unsub { sid: &'a [u8], max: Option<u64> },
+    Unsub {
+        sid: &'a [u8],
+        max: Option<u64>,
+    },
     Ping,
     Pong,
     /// `INFO <json>` from a client: ignored by the server, as Go does.

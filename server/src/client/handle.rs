@@ -1,0 +1,119 @@
+//! The shared side of a client connection: what publishers on other connections need to deliver to it
+//! (outbox, header support, its subscriptions for auto-unsubscribe), its counters, and how to close it.
+//! The connection's own session task holds everything else.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tokio::sync::Notify;
+
+use super::{ClosedState, SubRef};
+use crate::conn::Outbox;
+use crate::sublist::Sublist;
+
+/// Per-connection counters (Go's client `inMsgs`/`outMsgs`... and stats for /connz).
+#[derive(Default)]
+pub struct ClientStats {
+    pub in_msgs: AtomicU64,
+    pub in_bytes: AtomicU64,
+    pub out_msgs: AtomicU64,
+    pub out_bytes: AtomicU64,
+}
+
+pub struct ClientHandle {
+    pub cid: u64,
+    pub peer: SocketAddr,
+    pub out: Arc<Outbox>,
+    /// The client asked for headers in CONNECT (and the server supports them).
+    pub headers: AtomicBool,
+    /// Protocol >= 1 and the first PONG was sent: the client takes async INFO updates.
+    pub async_info: AtomicBool,
+    pub stats: ClientStats,
+    /// The subject index of the account this client is bound to.
+    pub sublist: Arc<Sublist<SubRef>>,
+    pub subs: Mutex<HashMap<Box<[u8]>, SubRef>>,
+    close_reason: OnceLock<ClosedState>,
+    /// Wakes the session task when someone else closes the connection.
+    pub(crate) closed_wake: Notify,
+    /// `"<ip>:<port> - cid:<n>"` plus the client's name/lang/version once known, for log lines.
+    pub label: Mutex<String>,
+}
+
+impl ClientHandle {
+    pub fn new(
+        cid: u64,
+        peer: SocketAddr,
+        max_pending: i64,
+        sublist: Arc<Sublist<SubRef>>,
+    ) -> Self {
+        ClientHandle {
+            cid,
+            peer,
+            out: Arc::new(Outbox::new(max_pending)),
+            headers: AtomicBool::new(false),
+            async_info: AtomicBool::new(false),
+            stats: ClientStats::default(),
+            sublist,
+            subs: Mutex::new(HashMap::new()),
+            close_reason: OnceLock::new(),
+            closed_wake: Notify::new(),
+            label: Mutex::new(format!("{peer} - cid:{cid}")),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        self.label.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    pub fn supports_headers(&self) -> bool {
+        self.headers.load(Ordering::Relaxed)
+    }
+
+    /// Close the connection for `reason`. With `flush`, what is queued (a final `-ERR`) is written first.
+    /// Returns true if this call closed it.
+    pub fn close(&self, reason: ClosedState, flush: bool) -> bool {
+        if self.close_reason.set(reason).is_err() {
+            return false;
+        }
+        self.out.close(flush);
+        self.closed_wake.notify_one();
+        true
+    }
+
+    pub fn close_reason(&self) -> Option<ClosedState> {
+        self.close_reason.get().copied()
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.close_reason.get().is_some()
+    }
+
+    /// Remove one subscription from this client and the subject index (auto-unsubscribe, UNSUB).
+    pub fn remove_sub(&self, sub: &SubRef) {
+        if !sub.close() {
+            return;
+        }
+        if let Ok(mut subs) = self.subs.lock() {
+            if subs.get(&sub.sid).is_some_and(|s| s == sub) {
+                subs.remove(&sub.sid);
+            }
+        }
+        let _ = self.sublist.remove(&sub.subject, sub.queue.as_deref(), sub);
+    }
+
+    /// Remove every subscription (connection closed).
+    pub fn remove_all_subs(&self) {
+        let subs: Vec<SubRef> = match self.subs.lock() {
+            Ok(mut s) => s.drain().map(|(_, v)| v).collect(),
+            Err(_) => return,
+        };
+        for sub in subs {
+            sub.close();
+            let _ = self
+                .sublist
+                .remove(&sub.subject, sub.queue.as_deref(), &sub);
+        }
+    }
+}

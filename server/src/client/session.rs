@@ -1,0 +1,603 @@
+//! One client connection's session task: handshake (INFO, registration), the read loop that parses and
+//! dispatches ops, keepalive and auth timers, and cleanup. The publisher's own task does the delivery
+//! (Go's producer-pushes design: readLoop → processInboundClientMsg → deliverMsg → flushClients).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Buf, BytesMut};
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+use super::delivery::{Fanout, Message};
+use super::{ClientHandle, ClosedState, SubRef, Subscription};
+use crate::conn::writer::{run_writer, WriterEnd};
+use crate::conn::Queued;
+use crate::consts::FIRST_PING_INTERVAL;
+use crate::protocol::errors::{err_line, ServerErr};
+use crate::protocol::{ClientOp, ClientParser, ConnectInfo, ErrAction, ProtoError};
+use crate::server::ServerShared;
+use crate::sublist::{is_valid_literal_subject, SublistResult};
+
+/// Read buffer bounds (Go's readLoop: starts small, grows to 64 KiB when reads fill it).
+const START_READ_BUF: usize = 512;
+const MAX_READ_BUF: usize = 64 * 1024;
+/// Per-connection match cache bound (Go's maxResultCacheSize) and how many entries a full cache drops.
+const MAX_RESULT_CACHE: usize = 512;
+/// How long a publisher may be stalled by slow subscribers per read batch (Go's stallTotalAllowed).
+const STALL_TOTAL: Duration = Duration::from_millis(10);
+const STALL_MIN: Duration = Duration::from_millis(2);
+
+const PONG: &[u8] = b"PONG\r\n";
+const PING: &[u8] = b"PING\r\n";
+const OK: &[u8] = b"+OK\r\n";
+
+/// What the read loop does after an op.
+enum Next {
+    Continue,
+    Close(ClosedState),
+}
+
+struct Session {
+    server: Arc<ServerShared>,
+    client: Arc<ClientHandle>,
+    parser: ClientParser,
+    connect: ConnectInfo,
+    connect_received: bool,
+    first_pong_sent: bool,
+    pings_out: i32,
+    last_in: Instant,
+    rtt_start: Option<Instant>,
+    rtt: Option<Duration>,
+    /// Match results by subject, valid while the subject index generation is unchanged (Go's `c.in.results`).
+    cache: HashMap<Box<[u8]>, Arc<SublistResult<SubRef>>>,
+    cache_genid: u64,
+    in_msgs: u64,
+    in_bytes: u64,
+    /// Something arrived in this batch that counts as activity for the ping timer.
+    activity: bool,
+}
+
+/// Run one accepted client connection to its end.
+pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr) {
+    let opts = &server.opts;
+    let cid = server.next_cid();
+    let client = Arc::new(ClientHandle::new(
+        cid,
+        peer,
+        opts.max_pending,
+        server.sublist.clone(),
+    ));
+    tracing::debug!("{} - Client connection created", client.label());
+
+    let (mut rd, wr) = stream.into_split();
+    // INFO goes out first, then the connection limit is checked, as in Go's createClient.
+    let mut info = server.info_template();
+    info.cid = cid;
+    info.client_ip = peer.ip().to_string();
+    client.out.queue(&info.to_proto());
+    let writer = tokio::spawn(run_writer(client.out.clone(), wr, opts.write_deadline));
+
+    if server.in_lame_duck() || server.is_shutting_down() {
+        client.close(ClosedState::ServerShutdown, true);
+    } else if !server.register(&client) {
+        tracing::error!("{} - maximum connections exceeded", client.label());
+        send_err(&client, &ServerErr::MaxConnectionsExceeded);
+        client.close(ClosedState::MaxConnectionsExceeded, true);
+        let _ = writer.await;
+        return;
+    }
+
+    let mut s = Session {
+        parser: ClientParser::new(
+            opts.max_control_line.max(1) as usize,
+            opts.max_payload as i64,
+        ),
+        connect: ConnectInfo::default(),
+        connect_received: false,
+        first_pong_sent: false,
+        pings_out: 0,
+        last_in: Instant::now(),
+        rtt_start: None,
+        rtt: None,
+        cache: HashMap::new(),
+        cache_genid: 0,
+        in_msgs: 0,
+        in_bytes: 0,
+        activity: false,
+        server: server.clone(),
+        client: client.clone(),
+    };
+    let reason = s.read_loop(&mut rd).await;
+    client.close(reason, true);
+    let end = writer.await.unwrap_or(WriterEnd::Error);
+    let reason = match (client.close_reason(), end) {
+        (Some(r), _) => r,
+        (None, WriterEnd::Deadline) => ClosedState::SlowConsumerWriteDeadline,
+        (None, _) => reason,
+    };
+    client.remove_all_subs();
+    server.unregister(cid);
+    tracing::debug!("{} - Client connection closed: {}", client.label(), reason);
+}
+
+fn send_err(client: &ClientHandle, e: &ServerErr) {
+    if client.out.queue(&e.wire()) != Queued::Closed {
+        client.out.wake();
+    }
+}
+
+impl Session {
+    async fn read_loop(&mut self, rd: &mut tokio::net::tcp::OwnedReadHalf) -> ClosedState {
+        let mut rbuf = BytesMut::with_capacity(START_READ_BUF);
+        let server = self.server.clone();
+        let seed = self.client.cid.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ rand::random::<u64>();
+        let mut fan = Fanout::new(&server.stats, seed);
+        // Before CONNECT the ping timer runs at ping_interval; CONNECT re-arms it with the short first ping.
+        let ping = tokio::time::sleep(self.server.opts.ping_interval);
+        tokio::pin!(ping);
+        loop {
+            if rbuf.capacity() - rbuf.len() < 64 {
+                let grow = rbuf.capacity().clamp(START_READ_BUF, MAX_READ_BUF);
+                rbuf.reserve(grow);
+            }
+            let n = tokio::select! {
+                biased;
+                _ = self.client.closed_wake.notified() => {
+                    return self.client.close_reason().unwrap_or(ClosedState::ServerShutdown);
+                }
+                _ = &mut ping => {
+                    if let Some(reason) = self.ping_timer() {
+                        return reason;
+                    }
+                    ping.as_mut().reset(Instant::now() + self.server.opts.ping_interval);
+                    continue;
+                }
+                r = rd.read_buf(&mut rbuf) => match r {
+                    Ok(0) => return ClosedState::ClientClosed,
+                    Ok(n) => n,
+                    Err(_) => return ClosedState::ReadError,
+                },
+            };
+            let _ = n;
+            let mut pos = 0;
+            let result = loop {
+                match self.parser.parse(&rbuf[pos..]) {
+                    Ok(Some((op, used))) => {
+                        pos += used;
+                        match self.dispatch(op, &mut fan, &mut ping) {
+                            Next::Continue => {}
+                            Next::Close(r) => break Some(r),
+                        }
+                    }
+                    Ok(None) => break None,
+                    Err(e) => break Some(self.protocol_error(e)),
+                }
+            };
+            rbuf.advance(pos);
+            fan.finish_batch();
+            self.flush_in_stats();
+            if let Some(reason) = result {
+                return reason;
+            }
+            if self.activity {
+                self.activity = false;
+                self.last_in = Instant::now();
+            }
+            if let Some(out) = fan.stalled.take() {
+                // Fast producer stall: give slow subscribers a moment to drain before reading more.
+                let wait = if out.pending() >= out.max_pending() {
+                    STALL_TOTAL
+                } else {
+                    STALL_MIN
+                };
+                let _ = tokio::time::timeout(wait, out.wait_drained()).await;
+            }
+        }
+    }
+
+    fn flush_in_stats(&mut self) {
+        if self.in_msgs > 0 {
+            let (m, b) = (
+                std::mem::take(&mut self.in_msgs),
+                std::mem::take(&mut self.in_bytes),
+            );
+            self.client.stats.in_msgs.fetch_add(m, Ordering::Relaxed);
+            self.client.stats.in_bytes.fetch_add(b, Ordering::Relaxed);
+            self.server.stats.in_msgs.fetch_add(m, Ordering::Relaxed);
+            self.server.stats.in_bytes.fetch_add(b, Ordering::Relaxed);
+        }
+    }
+
+    /// Queue protocol bytes to this client.
+    fn send(&self, fan: &mut Fanout<'_>, bytes: &[u8]) {
+        if let Queued::Ok { wake: true, .. } = self.client.out.queue(bytes) {
+            fan.touched.push(self.client.clone());
+        }
+    }
+
+    fn send_err(&self, fan: &mut Fanout<'_>, e: &ServerErr) {
+        self.send(fan, &e.wire());
+    }
+
+    fn protocol_error(&mut self, e: ProtoError) -> ClosedState {
+        let label = self.client.label();
+        let reason = match &e {
+            ProtoError::MaxPayload { .. } => ClosedState::MaxPayloadExceeded,
+            ProtoError::MaxControlLine { .. } => ClosedState::MaxControlLineExceeded,
+            _ => ClosedState::ProtocolViolation,
+        };
+        tracing::error!("{label} - {e}");
+        if let (ErrAction::SendAndClose, Some(text)) = (e.action(), e.wire_text()) {
+            self.client.out.queue(&err_line(text));
+        }
+        reason
+    }
+
+    fn dispatch(
+        &mut self,
+        op: ClientOp<'_>,
+        fan: &mut Fanout<'_>,
+        ping: &mut std::pin::Pin<&mut tokio::time::Sleep>,
+    ) -> Next {
+        match op {
+            ClientOp::Pub {
+                subject,
+                reply,
+                payload,
+            } => {
+                self.publish(fan, subject, reply, 0, payload);
+                Next::Continue
+            }
+            ClientOp::HPub {
+                subject,
+                reply,
+                header_len,
+                msg,
+            } => {
+                self.publish(fan, subject, reply, header_len, msg);
+                Next::Continue
+            }
+            ClientOp::Sub {
+                subject,
+                queue,
+                sid,
+            } => {
+                self.activity = true;
+                self.subscribe(fan, subject, queue, sid);
+                Next::Continue
+            }
+            ClientOp::Unsub { sid, max } => {
+                self.activity = true;
+                self.unsubscribe(fan, sid, max);
+                Next::Continue
+            }
+            ClientOp::Ping => {
+                self.send(fan, PONG);
+                self.last_in = Instant::now();
+                if self.connect_received && !self.first_pong_sent {
+                    self.first_pong_sent = true;
+                    if self.connect.protocol >= 1 {
+                        let mut info = self.server.info_template();
+                        info.cid = self.client.cid;
+                        info.client_ip = self.client.peer.ip().to_string();
+                        info.remote_account = crate::consts::GLOBAL_ACCOUNT.to_string();
+                        info.connect_info = true;
+                        self.send(fan, &info.to_proto());
+                        self.client.async_info.store(true, Ordering::Release);
+                    }
+                }
+                Next::Continue
+            }
+            ClientOp::Pong => {
+                self.pings_out = 0;
+                if let Some(start) = self.rtt_start.take() {
+                    self.rtt = Some(start.elapsed());
+                }
+                Next::Continue
+            }
+            ClientOp::Connect(json) => self.process_connect(fan, json, ping),
+            ClientOp::Info(_) | ClientOp::Ok => Next::Continue,
+            ClientOp::Err(text) => {
+                tracing::error!(
+                    "{} - Client Error {}",
+                    self.client.label(),
+                    String::from_utf8_lossy(text)
+                );
+                Next::Close(ClosedState::ParseError)
+            }
+        }
+    }
+
+    fn process_connect(
+        &mut self,
+        fan: &mut Fanout<'_>,
+        json: &[u8],
+        ping: &mut std::pin::Pin<&mut tokio::time::Sleep>,
+    ) -> Next {
+        let ci = match ConnectInfo::parse(json) {
+            Ok(ci) => ci,
+            Err(e) => {
+                tracing::error!("{} - {}", self.client.label(), e);
+                return Next::Close(ClosedState::ProtocolViolation);
+            }
+        };
+        let first = !self.connect_received;
+        self.connect_received = true;
+        // CONNECT re-arms the ping timer with the short first ping (plus up to 20% jitter) to measure RTT early.
+        let mut d = self.server.opts.ping_interval.min(FIRST_PING_INTERVAL);
+        let jitter = d.as_nanos() as u64 / 5;
+        if jitter > 0 {
+            d += Duration::from_nanos(rand::random::<u64>() % jitter);
+        }
+        ping.as_mut().reset(Instant::now() + d);
+
+        let headers = !self.server.opts.no_header_support && ci.headers;
+        self.client.headers.store(headers, Ordering::Relaxed);
+        self.parser.set_headers(headers);
+        if first {
+            if let Some(ncs) = client_ncs(&ci) {
+                if let Ok(mut l) = self.client.label.lock() {
+                    *l = format!("{} - cid:{} - {:?}", self.client.peer, self.client.cid, ncs);
+                }
+            }
+        }
+        // Without operator mode an account in CONNECT is an authorization failure.
+        if ci.new_account || !ci.account.is_empty() {
+            self.connect = ci;
+            return self.auth_violation(fan);
+        }
+        if !(0..=1).contains(&ci.protocol) {
+            self.connect = ci;
+            self.send_err(fan, &ServerErr::InvalidClientProtocol);
+            return Next::Close(ClosedState::BadClientProtocolVersion);
+        }
+        if ci.no_responders && !headers {
+            self.connect = ci;
+            self.send_err(fan, &ServerErr::NoRespondersRequiresHeaders);
+            return Next::Close(ClosedState::NoRespondersRequiresHeaders);
+        }
+        if ci.verbose {
+            self.send(fan, OK);
+        }
+        self.connect = ci;
+        Next::Continue
+    }
+
+    fn auth_violation(&mut self, fan: &mut Fanout<'_>) -> Next {
+        tracing::error!("{} - Authorization Error", self.client.label());
+        self.send_err(fan, &ServerErr::AuthorizationViolation);
+        Next::Close(ClosedState::AuthenticationViolation)
+    }
+
+    fn publish(
+        &mut self,
+        fan: &mut Fanout<'_>,
+        subject: &[u8],
+        reply: Option<&[u8]>,
+        header_len: usize,
+        msg: &[u8],
+    ) {
+        self.in_msgs += 1;
+        self.in_bytes += msg.len() as u64;
+        self.activity = true;
+        // Go sends the error in pedantic mode but still processes the message.
+        if self.connect.pedantic && !is_valid_literal_subject(subject) {
+            self.send_err(fan, &ServerErr::InvalidPublishSubject);
+        }
+        // Clients may not publish into gateway-routed replies, nor to RAFT subjects outside the system account.
+        if (subject.len() > 5 && subject.starts_with(b"_GR_.")) || subject.starts_with(b"$NRG.") {
+            let text = format!("Permissions Violation for Publish to {}", go_quote(subject));
+            tracing::error!(
+                "{} - Publish Violation - Subject {}",
+                self.client.label(),
+                go_quote(subject)
+            );
+            self.send_err(fan, &ServerErr::PermissionsViolation(text));
+            return;
+        }
+        if let Some(r) = reply {
+            if is_reserved_reply(r) {
+                let text = format!(
+                    "Permissions Violation for Publish with Reply of {}",
+                    go_quote(r)
+                );
+                tracing::error!(
+                    "{} - Publish Violation - Reply {}",
+                    self.client.label(),
+                    go_quote(r)
+                );
+                self.send_err(fan, &ServerErr::PermissionsViolation(text));
+                return;
+            }
+        }
+        if self.connect.verbose {
+            self.send(fan, OK);
+        }
+        let result = self.match_cached(subject);
+        let m = Message {
+            subject,
+            reply,
+            header_len,
+            msg,
+        };
+        let delivered = fan.deliver_result(&result, &m, self.client.cid, self.connect.echo);
+        if !delivered && self.connect.no_responders {
+            if let Some(reply) = reply {
+                self.no_responders(fan, subject, reply);
+            }
+        }
+    }
+
+    /// `NATS/1.0 503` status to the requester's own reply subscription (Go's processInboundClientMsg).
+    fn no_responders(&mut self, fan: &mut Fanout<'_>, subject: &[u8], reply: &[u8]) {
+        let r = self.client.sublist.match_subject(reply);
+        let Some(sub) = r.psubs.iter().find(|s| s.client.cid == self.client.cid) else {
+            return;
+        };
+        let mut hdr = Vec::with_capacity(32 + subject.len());
+        hdr.extend_from_slice(b"NATS/1.0 503\r\nNats-Subject: ");
+        hdr.extend_from_slice(subject);
+        hdr.extend_from_slice(b"\r\n\r\n");
+        let m = Message {
+            subject: reply,
+            reply: None,
+            header_len: hdr.len(),
+            msg: &hdr,
+        };
+        let queued = self
+            .client
+            .out
+            .queue_with(|b| super::delivery::encode_msg(b, &m, &sub.sid, true, &hdr));
+        if let Queued::Ok { wake: true, .. } = queued {
+            fan.touched.push(self.client.clone());
+        }
+    }
+
+    fn match_cached(&mut self, subject: &[u8]) -> Arc<SublistResult<SubRef>> {
+        let sl = &self.client.sublist;
+        let genid = sl.genid();
+        if genid != self.cache_genid {
+            self.cache.clear();
+            self.cache_genid = genid;
+        } else if let Some(r) = self.cache.get(subject) {
+            return r.clone();
+        }
+        let r = sl.match_subject(subject);
+        if !r.psubs.is_empty() || !r.qsubs.is_empty() {
+            if self.cache.len() >= MAX_RESULT_CACHE {
+                let drop: Vec<Box<[u8]>> = self.cache.keys().take(32).cloned().collect();
+                for k in drop {
+                    self.cache.remove(&k);
+                }
+            }
+            self.cache.insert(subject.into(), r.clone());
+        }
+        r
+    }
+
+    fn subscribe(
+        &mut self,
+        fan: &mut Fanout<'_>,
+        subject: &[u8],
+        queue: Option<&[u8]>,
+        sid: &[u8],
+    ) {
+        let max_subs = self.server.opts.max_subs;
+        let existing = {
+            let Ok(subs) = self.client.subs.lock() else {
+                return;
+            };
+            if max_subs > 0 && subs.len() >= max_subs as usize {
+                drop(subs);
+                tracing::error!("{} - maximum subscriptions exceeded", self.client.label());
+                self.send_err(fan, &ServerErr::MaxSubscriptionsExceeded);
+                return;
+            }
+            subs.contains_key(sid)
+        };
+        if !existing {
+            let sub = SubRef(Arc::new(Subscription::new(
+                self.client.clone(),
+                subject,
+                queue,
+                sid,
+            )));
+            if self
+                .client
+                .sublist
+                .insert(subject, queue, sub.clone())
+                .is_err()
+            {
+                self.send_err(fan, &ServerErr::InvalidSubject);
+                return;
+            }
+            if let Ok(mut subs) = self.client.subs.lock() {
+                subs.insert(sid.into(), sub);
+            }
+        }
+        if self.connect.verbose {
+            self.send(fan, OK);
+        }
+    }
+
+    fn unsubscribe(&mut self, fan: &mut Fanout<'_>, sid: &[u8], max: Option<u64>) {
+        let sub = self
+            .client
+            .subs
+            .lock()
+            .ok()
+            .and_then(|s| s.get(sid).cloned());
+        if self.connect.verbose {
+            self.send(fan, OK);
+        }
+        let Some(sub) = sub else { return };
+        let delivered = sub.delivered.load(Ordering::Relaxed);
+        match max {
+            Some(m) if m > 0 && m > delivered => sub.max.store(m, Ordering::Relaxed),
+            _ => self.client.remove_sub(&sub),
+        }
+    }
+
+    /// Go's processPingTimer. Returns a close reason when the connection is stale.
+    fn ping_timer(&mut self) -> Option<ClosedState> {
+        let interval = self.server.opts.ping_interval;
+        let need_rtt = self.rtt.is_none();
+        if self.last_in.elapsed() < interval && !need_rtt {
+            return None;
+        }
+        if self.pings_out + 1 > self.server.opts.max_pings_out {
+            tracing::debug!(
+                "{} - Stale Client Connection - Closing",
+                self.client.label()
+            );
+            self.server
+                .stats
+                .stale_connections
+                .fetch_add(1, Ordering::Relaxed);
+            send_err(&self.client, &ServerErr::StaleConnection);
+            return Some(ClosedState::StaleConnection);
+        }
+        self.pings_out += 1;
+        self.rtt_start = Some(Instant::now());
+        send_err_raw(&self.client, PING);
+        None
+    }
+}
+
+fn send_err_raw(client: &ClientHandle, bytes: &[u8]) {
+    if client.out.queue(bytes) != Queued::Closed {
+        client.out.wake();
+    }
+}
+
+/// The `"v<version>:<lang>:<name>"` label Go adds to client log lines.
+fn client_ncs(ci: &ConnectInfo) -> Option<String> {
+    let mut parts = Vec::new();
+    if !ci.version.is_empty() {
+        parts.push(format!("v{}", ci.version));
+    }
+    if !ci.lang.is_empty() {
+        parts.push(ci.lang.clone());
+    }
+    if !ci.name.is_empty() {
+        parts.push(ci.name.clone());
+    }
+    (!parts.is_empty()).then(|| parts.join(":"))
+}
+
+/// Reply subjects a client may not use: service import replies, JetStream acks, gateway routed replies.
+fn is_reserved_reply(reply: &[u8]) -> bool {
+    reply.starts_with(b"_R_.")
+        || (reply.len() > 8 && reply.starts_with(b"$JS.ACK."))
+        || (reply.len() > 5 && reply.starts_with(b"_GR_."))
+}
+
+/// Go's `%q` for a byte string (enough for log and error texts).
+pub fn go_quote(b: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(b))
+}

@@ -1,0 +1,54 @@
+//! Signals the running server traps, as Go's `handleSignal` (signal.go): SIGINT and SIGTERM shut down
+//! (SIGTERM is ignored while in lame duck mode), SIGUSR2 enters lame duck mode, SIGHUP reloads the
+//! configuration, SIGUSR1 reopens the log file. Each is logged as `Trapped "<name>" signal`.
+
+use std::sync::Arc;
+
+use tokio::signal::unix::{signal, SignalKind};
+
+use crate::server::ServerShared;
+
+pub fn trap_signals(server: Arc<ServerShared>) {
+    tokio::spawn(async move {
+        let (Ok(mut int), Ok(mut term), Ok(mut usr1), Ok(mut usr2), Ok(mut hup)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+            signal(SignalKind::user_defined1()),
+            signal(SignalKind::user_defined2()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::error!("Could not install signal handlers");
+            return;
+        };
+        loop {
+            tokio::select! {
+                _ = int.recv() => {
+                    tracing::info!("Trapped \"interrupt\" signal");
+                    server.shutdown().await;
+                    return;
+                }
+                _ = term.recv() => {
+                    tracing::info!("Trapped \"terminated\" signal");
+                    if !server.in_lame_duck() {
+                        server.shutdown().await;
+                        return;
+                    }
+                }
+                _ = usr1.recv() => {
+                    tracing::info!("Trapped \"user defined signal 1\" signal");
+                    crate::logging::reopen();
+                }
+                _ = usr2.recv() => {
+                    tracing::info!("Trapped \"user defined signal 2\" signal");
+                    let s = server.clone();
+                    tokio::spawn(async move { s.lame_duck().await });
+                }
+                _ = hup.recv() => {
+                    tracing::info!("Trapped \"hangup\" signal");
+                    // Reload arrives with the configuration file support.
+                    tracing::error!("Failed to reload server configuration: can only reload config when a file is provided using -c or --config");
+                }
+            }
+        }
+    });
+}
