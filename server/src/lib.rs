@@ -11,6 +11,7 @@ pub mod info;
 pub mod logging;
 pub mod options;
 pub mod protocol;
+pub mod quote;
 pub mod server;
 pub mod shutdown;
 pub mod signals;

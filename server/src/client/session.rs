@@ -2,13 +2,13 @@
 //! dispatches ops, keepalive and auth timers, and cleanup. The publisher's own task does the delivery
 //! (Go's producer-pushes design: readLoop → processInboundClientMsg → deliverMsg → flushClients).
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
+use rustc_hash::FxHashMap;
 use tokio::io::AsyncReadExt;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -20,13 +20,14 @@ use crate::conn::Queued;
 use crate::consts::FIRST_PING_INTERVAL;
 use crate::protocol::errors::{err_line, ServerErr};
 use crate::protocol::{ClientOp, ClientParser, ConnectInfo, ErrAction, ProtoError};
+use crate::quote::go_quote;
 use crate::server::ServerShared;
 use crate::sublist::{is_valid_literal_subject, SublistResult};
 
 /// Read buffer bounds (Go's readLoop: starts small, grows to 64 KiB when reads fill it).
 const START_READ_BUF: usize = 512;
 const MAX_READ_BUF: usize = 64 * 1024;
-/// Per-connection match cache bound (Go's maxResultCacheSize) and how many entries a full cache drops.
+/// Per-connection match cache bound (Go's maxResultCacheSize).
 const MAX_RESULT_CACHE: usize = 512;
 /// How long a publisher may be stalled by slow subscribers per read batch (Go's stallTotalAllowed).
 const STALL_TOTAL: Duration = Duration::from_millis(10);
@@ -54,7 +55,7 @@ struct Session {
     rtt_start: Option<Instant>,
     rtt: Option<Duration>,
     /// Match results by subject, valid while the subject index generation is unchanged (Go's `c.in.results`).
-    cache: HashMap<Box<[u8]>, Arc<SublistResult<SubRef>>>,
+    cache: FxHashMap<Box<[u8]>, Arc<SublistResult<SubRef>>>,
     cache_genid: u64,
     in_msgs: u64,
     in_bytes: u64,
@@ -104,7 +105,7 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         last_in: Instant::now(),
         rtt_start: None,
         rtt: None,
-        cache: HashMap::new(),
+        cache: FxHashMap::default(),
         cache_genid: 0,
         in_msgs: 0,
         in_bytes: 0,
@@ -468,15 +469,15 @@ impl Session {
             return r.clone();
         }
         let r = sl.match_subject(subject);
-        if !r.psubs.is_empty() || !r.qsubs.is_empty() {
-            if self.cache.len() >= MAX_RESULT_CACHE {
-                let drop: Vec<Box<[u8]>> = self.cache.keys().take(32).cloned().collect();
-                for k in drop {
-                    self.cache.remove(&k);
-                }
+        // Unlike Go, empty results are cached too: publishing without interest is then a hash lookup.
+        // The cache is small and per connection, so many distinct subjects only cost evictions.
+        if self.cache.len() >= MAX_RESULT_CACHE {
+            let drop: Vec<Box<[u8]>> = self.cache.keys().take(32).cloned().collect();
+            for k in drop {
+                self.cache.remove(&k);
             }
-            self.cache.insert(subject.into(), r.clone());
         }
+        self.cache.insert(subject.into(), r.clone());
         r
     }
 
@@ -595,9 +596,4 @@ fn is_reserved_reply(reply: &[u8]) -> bool {
     reply.starts_with(b"_R_.")
         || (reply.len() > 8 && reply.starts_with(b"$JS.ACK."))
         || (reply.len() > 5 && reply.starts_with(b"_GR_."))
-}
-
-/// Go's `%q` for a byte string (enough for log and error texts).
-pub fn go_quote(b: &[u8]) -> String {
-    format!("{:?}", String::from_utf8_lossy(b))
 }
