@@ -30,6 +30,8 @@ pub struct ClientHandle {
     pub headers: AtomicBool,
     /// Protocol >= 1 and the first PONG was sent: the client takes async INFO updates.
     pub async_info: AtomicBool,
+    /// Authentication is required and CONNECT has not arrived yet (Go's expectConnect without connectReceived).
+    pub awaiting_connect: AtomicBool,
     pub stats: ClientStats,
     /// The subject index of the account this client is bound to.
     pub sublist: Arc<Sublist<SubRef>>,
@@ -54,6 +56,7 @@ impl ClientHandle {
             out: Arc::new(Outbox::new(max_pending)),
             headers: AtomicBool::new(false),
             async_info: AtomicBool::new(false),
+            awaiting_connect: AtomicBool::new(false),
             stats: ClientStats::default(),
             sublist,
             subs: Mutex::new(HashMap::new()),

@@ -18,9 +18,9 @@ use super::{ClientHandle, ClosedState, SubRef, Subscription};
 use crate::conn::writer::{run_writer, WriterEnd};
 use crate::conn::Queued;
 use crate::consts::FIRST_PING_INTERVAL;
+use crate::gofmt::go_quote;
 use crate::protocol::errors::{err_line, ServerErr};
 use crate::protocol::{ClientOp, ClientParser, ConnectInfo, ErrAction, ProtoError};
-use crate::quote::go_quote;
 use crate::server::ServerShared;
 use crate::sublist::{is_valid_literal_subject, SublistResult};
 
@@ -32,6 +32,9 @@ const MAX_RESULT_CACHE: usize = 512;
 /// How long a publisher may be stalled by slow subscribers per read batch (Go's stallTotalAllowed).
 const STALL_TOTAL: Duration = Duration::from_millis(10);
 const STALL_MIN: Duration = Duration::from_millis(2);
+
+/// Queue group name reserved for the server's own services (Go's sysGroup).
+const SYS_GROUP: &[u8] = b"_sys_";
 
 const PONG: &[u8] = b"PONG\r\n";
 const PING: &[u8] = b"PING\r\n";
@@ -81,7 +84,7 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
     info.cid = cid;
     info.client_ip = peer.ip().to_string();
     client.out.queue(&info.to_proto());
-    let writer = tokio::spawn(run_writer(client.out.clone(), wr, opts.write_deadline));
+    let writer = tokio::spawn(writer_task(server.clone(), client.clone(), wr));
 
     if server.in_lame_duck() || server.is_shutting_down() {
         client.close(ClosedState::ServerShutdown, true);
@@ -124,6 +127,36 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
     client.remove_all_subs();
     server.unregister(cid);
     tracing::debug!("{} - Client connection closed: {}", client.label(), reason);
+}
+
+/// Run the writer; a write past write_deadline makes the client a slow consumer (Go's handleWriteTimeout).
+async fn writer_task(
+    server: Arc<ServerShared>,
+    client: Arc<ClientHandle>,
+    wr: tokio::net::tcp::OwnedWriteHalf,
+) -> WriterEnd {
+    let deadline = server.opts.write_deadline;
+    let end = run_writer(client.out.clone(), wr, deadline).await;
+    match end {
+        WriterEnd::Deadline => {
+            let expecting_connect = client.awaiting_connect.load(Ordering::Acquire);
+            if client.close(ClosedState::SlowConsumerWriteDeadline, false) && !expecting_connect {
+                server.stats.slow_consumers.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(
+                    "{} - Slow Consumer Detected: WriteDeadline of {} exceeded with {} chunks of {} total bytes.",
+                    client.label(),
+                    crate::gofmt::go_duration(deadline),
+                    1,
+                    client.out.pending()
+                );
+            }
+        }
+        WriterEnd::Error => {
+            client.close(ClosedState::WriteError, false);
+        }
+        WriterEnd::Closed => {}
+    }
+    end
 }
 
 fn send_err(client: &ClientHandle, e: &ServerErr) {
@@ -488,6 +521,23 @@ impl Session {
         queue: Option<&[u8]>,
         sid: &[u8],
     ) {
+        // Go's processSubEx order: permissions (the reserved queue group), then the subscription limit.
+        if queue == Some(SYS_GROUP) {
+            let text = format!(
+                "Permissions Violation for Subscription to {} using queue {}",
+                go_quote(subject),
+                go_quote(SYS_GROUP)
+            );
+            tracing::error!(
+                "{} - Subscription Violation - Subject {}, Queue: {}, SID {}",
+                self.client.label(),
+                go_quote(subject),
+                go_quote(SYS_GROUP),
+                String::from_utf8_lossy(sid)
+            );
+            self.send_err(fan, &ServerErr::PermissionsViolation(text));
+            return;
+        }
         let max_subs = self.server.opts.max_subs;
         let existing = {
             let Ok(subs) = self.client.subs.lock() else {

@@ -246,3 +246,27 @@ async fn garbage_does_not_hurt_other_clients() {
     good.expect(b"MSG foo 1 2\r\nok\r\n").await;
     h.shutdown().await;
 }
+
+// go: server/TestClientDenySysGroupSub
+#[tokio::test]
+async fn reserved_sys_queue_group_is_refused() {
+    let h = start_default().await;
+    let mut r = Raw::quiet(&h).await;
+    r.send(b"SUB foo _sys_ 1\r\n").await;
+    r.expect(b"-ERR 'Permissions Violation for Subscription to \"foo\" using queue \"_sys_\"'\r\n")
+        .await;
+    r.expect_open_and_idle().await;
+    assert_eq!(h.shared.sublist.count(), 0);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn clients_may_not_publish_raft_subjects() {
+    let h = start_default().await;
+    let mut r = Raw::quiet(&h).await;
+    r.send(b"PUB $NRG.foo 2\r\nok\r\n").await;
+    r.expect(b"-ERR 'Permissions Violation for Publish to \"$NRG.foo\"'\r\n")
+        .await;
+    r.expect_open_and_idle().await;
+    h.shutdown().await;
+}

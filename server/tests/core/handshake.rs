@@ -197,3 +197,33 @@ fn host_port_parsing_matches_go() {
     assert!(parse_host_port("me:abc", 4222).is_err());
     assert!(parse_host_port("", 4222).is_err());
 }
+
+// go: server/TestServerHeaderSupport
+// go: server/TestClientHeaderSupport
+#[tokio::test]
+async fn header_support_is_advertised_and_can_be_disabled() {
+    let h = start_default().await;
+    let (_, info) = Raw::connect(&h).await;
+    assert_eq!(info["headers"], true);
+    // Headers must be asked for in CONNECT.
+    let mut r = Raw::connected(&h, "{}").await;
+    r.send(b"HPUB foo 0 2\r\nok\r\n").await;
+    r.expect_close_after(b"+OK\r\n").await;
+    let mut r = Raw::connected(&h, r#"{"headers":true}"#).await;
+    r.send(b"HPUB foo 0 2\r\nok\r\n").await;
+    r.expect(b"+OK\r\n+OK\r\n").await;
+    r.expect_open_and_idle().await;
+    h.shutdown().await;
+
+    let h = start(Options {
+        no_header_support: true,
+        ..Options::for_test()
+    })
+    .await;
+    let (_, info) = Raw::connect(&h).await;
+    assert_eq!(info["headers"], false);
+    let mut r = Raw::connected(&h, r#"{"headers":true}"#).await;
+    r.send(b"HPUB foo 0 2\r\nok\r\n").await;
+    r.expect_close_after(b"+OK\r\n").await;
+    h.shutdown().await;
+}

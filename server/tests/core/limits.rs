@@ -124,3 +124,31 @@ async fn thousand_connections_open_and_close_and_server_keeps_serving() {
     let _ = Duration::ZERO;
     h.shutdown().await;
 }
+
+// go: server/TestClientSlowConsumerWithoutConnect
+#[tokio::test]
+async fn write_deadline_makes_a_slow_consumer_even_without_connect() {
+    let h = start(Options {
+        write_deadline: Duration::from_millis(100),
+        ..Options::for_test()
+    })
+    .await;
+    let mut slow = Raw::connect_only(&h).await;
+    slow.send(b"SUB foo 1\r\n").await;
+    let mut p = Raw::quiet(&h).await;
+    wait_for("sub registered", || h.shared.sublist.count() == 1).await;
+    let msg = format!("PUB foo 10000\r\n{}\r\n", "x".repeat(10000));
+    for _ in 0..10_000 {
+        p.send(msg.as_bytes()).await;
+        if h.shared.stats.slow_consumers.load(Ordering::Relaxed) > 0 {
+            break;
+        }
+    }
+    wait_for("one slow consumer", || {
+        h.shared.stats.slow_consumers.load(Ordering::Relaxed) == 1
+    })
+    .await;
+    p.expect_open_and_idle().await;
+    drop(slow);
+    h.shutdown().await;
+}

@@ -1,6 +1,9 @@
-//! Go's `%q` (strconv.Quote) for byte strings, used in error texts and trace lines that must read exactly
-//! as the Go server writes them: printable UTF-8 as is, the usual backslash escapes, `\x..` for bad bytes.
+//! Text the way Go formats it, where our output must read exactly as the Go server writes it:
+//! `%q` (strconv.Quote) for byte strings, and `time.Duration`'s `String()`.
 
+use std::time::Duration;
+
+/// Go's `strconv.Quote` over bytes: printable UTF-8 as is, the usual escapes, `\\x..` for bad bytes.
 pub fn go_quote(b: &[u8]) -> String {
     let mut out = String::with_capacity(b.len() + 2);
     out.push('"');
@@ -55,9 +58,62 @@ fn push_str(out: &mut String, s: &str) {
     }
 }
 
+/// Go's `time.Duration.String()`: `1h2m3s`, `1.5s`, `100ms`, `2µs`, `0s`.
+pub fn go_duration(d: Duration) -> String {
+    let ns = d.as_nanos();
+    if ns == 0 {
+        return "0s".into();
+    }
+    if ns < 1_000 {
+        return format!("{ns}ns");
+    }
+    if ns < 1_000_000 {
+        return format!("{}µs", trim_frac(ns, 1_000));
+    }
+    if ns < 1_000_000_000 {
+        return format!("{}ms", trim_frac(ns, 1_000_000));
+    }
+    let total_secs = ns / 1_000_000_000;
+    let frac = ns % 1_000_000_000;
+    let (h, m, s) = (total_secs / 3600, (total_secs / 60) % 60, total_secs % 60);
+    let secs = if frac == 0 {
+        format!("{s}")
+    } else {
+        let f = format!("{frac:09}");
+        format!("{s}.{}", f.trim_end_matches('0'))
+    };
+    match (h, m) {
+        (0, 0) => format!("{secs}s"),
+        (0, m) => format!("{m}m{secs}s"),
+        (h, m) => format!("{h}h{m}m{secs}s"),
+    }
+}
+
+fn trim_frac(n: u128, unit: u128) -> String {
+    let (whole, frac) = (n / unit, n % unit);
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let width = unit.ilog10() as usize;
+    let f = format!("{frac:0width$}");
+    format!("{whole}.{}", f.trim_end_matches('0'))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::go_quote;
+    use super::*;
+
+    #[test]
+    fn durations_like_go() {
+        assert_eq!(go_duration(Duration::ZERO), "0s");
+        assert_eq!(go_duration(Duration::from_secs(10)), "10s");
+        assert_eq!(go_duration(Duration::from_millis(100)), "100ms");
+        assert_eq!(go_duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(go_duration(Duration::from_secs(120)), "2m0s");
+        assert_eq!(go_duration(Duration::from_secs(3723)), "1h2m3s");
+        assert_eq!(go_duration(Duration::from_nanos(1)), "1ns");
+        assert_eq!(go_duration(Duration::from_nanos(2500)), "2.5µs");
+    }
 
     #[test]
     fn quotes_like_go_strconv_quote() {
