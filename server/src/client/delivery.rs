@@ -121,8 +121,19 @@ impl<'a> Fanout<'a> {
         } else {
             m.msg
         };
+        let mut start = 0;
         let queued = client.out.queue_with(|buf| {
+            start = buf.len();
             encode_msg(buf, m, &sub.sid, with_headers, body);
+            if crate::logging::trace_enabled() {
+                // The frame's control line, without CRLF, exactly as written.
+                let line_end = buf[start..].iter().position(|b| *b == b'\n').unwrap_or(0);
+                let line = String::from_utf8_lossy(&buf[start..start + line_end.saturating_sub(1)])
+                    .into_owned();
+                let label = client.label();
+                super::trace::op(&label, false, &line, &[]);
+                super::trace::payload(&label, false, body, 0);
+            }
         });
         let done = match queued {
             Queued::Ok { wake, stall } => {

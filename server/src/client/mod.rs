@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod handle;
 pub mod session;
 pub mod subscription;
+pub mod trace;
 
 pub use closed::ClosedState;
 pub use handle::ClientHandle;

@@ -14,7 +14,7 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use super::delivery::{Fanout, Message};
-use super::{ClientHandle, ClosedState, SubRef, Subscription};
+use super::{trace, ClientHandle, ClosedState, SubRef, Subscription};
 use crate::conn::writer::{run_writer, WriterEnd};
 use crate::conn::Queued;
 use crate::consts::FIRST_PING_INTERVAL;
@@ -159,7 +159,27 @@ async fn writer_task(
     end
 }
 
+/// Trace the server's own protocol replies as Go does: `->> [PONG]`, `->> [OK]`, `->> [-ERR <text>]`.
+fn trace_out(client: &ClientHandle, bytes: &[u8]) {
+    let label = client.label();
+    if bytes == PONG {
+        trace::op(&label, false, "PONG", &[]);
+    } else if bytes == PING {
+        trace::op(&label, false, "PING", &[]);
+    } else if bytes == OK {
+        trace::op(&label, false, "OK", &[]);
+    } else if let Some(text) = bytes
+        .strip_prefix(b"-ERR '")
+        .and_then(|t| t.strip_suffix(b"'\r\n"))
+    {
+        trace::op(&label, false, "-ERR", &[text]);
+    }
+}
+
 fn send_err(client: &ClientHandle, e: &ServerErr) {
+    if crate::logging::trace_enabled() {
+        trace_out(client, &e.wire());
+    }
     if client.out.queue(&e.wire()) != Queued::Closed {
         client.out.wake();
     }
@@ -249,6 +269,9 @@ impl Session {
 
     /// Queue protocol bytes to this client.
     fn send(&self, fan: &mut Fanout<'_>, bytes: &[u8]) {
+        if crate::logging::trace_enabled() {
+            trace_out(&self.client, bytes);
+        }
         if let Queued::Ok { wake: true, .. } = self.client.out.queue(bytes) {
             fan.touched.push(self.client.clone());
         }
@@ -278,6 +301,9 @@ impl Session {
         fan: &mut Fanout<'_>,
         ping: &mut std::pin::Pin<&mut tokio::time::Sleep>,
     ) -> Next {
+        if crate::logging::trace_enabled() {
+            self.trace_in(&op);
+        }
         match op {
             ClientOp::Pub {
                 subject,
@@ -344,6 +370,62 @@ impl Session {
                 );
                 Next::Close(ClosedState::ParseError)
             }
+        }
+    }
+
+    fn trace_in(&self, op: &ClientOp<'_>) {
+        let label = self.client.label();
+        let max = self.server.opts.max_traced_msg_len;
+        let size = |n: usize| n.to_string().into_bytes();
+        match op {
+            ClientOp::Pub {
+                subject,
+                reply,
+                payload,
+            } => {
+                let n = size(payload.len());
+                let mut args = vec![*subject];
+                args.extend(reply.iter().copied());
+                args.push(&n);
+                trace::op(&label, true, "PUB", &args);
+                trace::payload(&label, true, payload, max);
+            }
+            ClientOp::HPub {
+                subject,
+                reply,
+                header_len,
+                msg,
+            } => {
+                let (h, t) = (size(*header_len), size(msg.len()));
+                let mut args = vec![*subject];
+                args.extend(reply.iter().copied());
+                args.push(&h);
+                args.push(&t);
+                trace::op(&label, true, "HPUB", &args);
+                trace::payload(&label, true, msg, max);
+            }
+            ClientOp::Sub {
+                subject,
+                queue,
+                sid,
+            } => {
+                let mut args = vec![*subject];
+                args.extend(queue.iter().copied());
+                args.push(sid);
+                trace::op(&label, true, "SUB", &args);
+            }
+            ClientOp::Unsub { sid, max } => {
+                let m = max.map(|m| m.to_string().into_bytes());
+                let mut args = vec![*sid];
+                args.extend(m.as_deref());
+                trace::op(&label, true, "UNSUB", &args);
+            }
+            ClientOp::Connect(json) => trace::op(&label, true, "CONNECT", &[json]),
+            ClientOp::Ping => trace::op(&label, true, "PING", &[]),
+            ClientOp::Pong => trace::op(&label, true, "PONG", &[]),
+            ClientOp::Info(json) => trace::op(&label, true, "INFO", &[json]),
+            ClientOp::Ok => trace::op(&label, true, "OK", &[]),
+            ClientOp::Err(text) => trace::op(&label, true, "-ERR", &[text]),
         }
     }
 
@@ -615,12 +697,15 @@ impl Session {
         }
         self.pings_out += 1;
         self.rtt_start = Some(Instant::now());
-        send_err_raw(&self.client, PING);
+        send_raw(&self.client, PING);
         None
     }
 }
 
-fn send_err_raw(client: &ClientHandle, bytes: &[u8]) {
+fn send_raw(client: &ClientHandle, bytes: &[u8]) {
+    if crate::logging::trace_enabled() {
+        trace_out(client, bytes);
+    }
     if client.out.queue(bytes) != Queued::Closed {
         client.out.wake();
     }
