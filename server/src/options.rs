@@ -52,6 +52,42 @@ pub struct Options {
     pub no_signals: bool,
     /// Set when the process logs nothing (tests running many servers in-process).
     pub no_log: bool,
+    // Set by flags (`-t`, `--profile`, `--routes`, `--cluster*`, `--tls*`), acted on by later subsystems.
+    /// `-t`: check the configuration file and exit.
+    pub check_config: bool,
+    /// Keep at most this many rotated log files (Go's `logfile_max_num`); 0 keeps all.
+    pub log_max_files: i64,
+    /// `--profile`: profiling HTTP port; 0 disables it.
+    pub prof_port: i32,
+    /// `--routes` as given: comma-separated route URLs.
+    pub routes_str: String,
+    /// Route URLs to solicit, each trimmed (Go's `RoutesFromStr`).
+    pub routes: Vec<String>,
+    pub cluster: ClusterOpts,
+    /// `--tls`: TLS for clients, without client verification.
+    pub tls: bool,
+    /// `--tlsverify`: TLS for clients, verifying client certificates.
+    pub tls_verify: bool,
+    pub tls_cert: String,
+    pub tls_key: String,
+    pub tls_ca_cert: String,
+}
+
+/// The cluster (route) listener settings that flags can set; zero values mean "no cluster".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClusterOpts {
+    pub name: String,
+    pub host: String,
+    /// Route port; -1 means a random port, 0 means no cluster listener.
+    pub port: i32,
+    /// The listen URL as given by `--cluster`/`--cluster_listen` (Go's `Cluster.ListenStr`).
+    pub listen_str: String,
+    pub advertise: String,
+    pub no_advertise: bool,
+    pub connect_retries: i32,
+    /// Credentials routes must present, taken from the user info of the listen URL.
+    pub username: String,
+    pub password: String,
 }
 
 impl Default for Options {
@@ -95,6 +131,17 @@ impl Default for Options {
             authorization: String::new(),
             no_signals: false,
             no_log: false,
+            check_config: false,
+            log_max_files: 0,
+            prof_port: 0,
+            routes_str: String::new(),
+            routes: Vec::new(),
+            cluster: ClusterOpts::default(),
+            tls: false,
+            tls_verify: false,
+            tls_cert: String::new(),
+            tls_key: String::new(),
+            tls_ca_cert: String::new(),
         }
     }
 }
