@@ -36,7 +36,11 @@ pub fn trap_signals(server: Arc<ServerShared>) {
                 }
                 _ = usr1.recv() => {
                     tracing::info!("Trapped \"user defined signal 1\" signal");
-                    crate::logging::reopen();
+                    match crate::logging::reopen_log_file() {
+                        Ok(true) => tracing::info!("File log re-opened"),
+                        Ok(false) => tracing::info!("File log re-open ignored, not a file logger"),
+                        Err(e) => tracing::error!("{e}"),
+                    }
                 }
                 _ = usr2.recv() => {
                     tracing::info!("Trapped \"user defined signal 2\" signal");
