@@ -221,7 +221,7 @@ mod tests {
         } else {
             m.msg
         };
-        encode_msg(&mut b, m, b"1", headers, body);
+        encode_msg(&mut b, m, b"1", headers && m.header_len > 0, body);
         b.to_vec()
     }
 

@@ -131,7 +131,7 @@ async fn bad_arguments_close_without_an_error() {
         b"PUB foo -1\r\n",
         b"PUB foo abc\r\n",
         b"SUB foo\r\n",
-        b"UNSUB\r\n",
+        b"UNSUB \r\n",
     ] {
         let mut r = Raw::quiet(&h).await;
         r.send(bad).await;
