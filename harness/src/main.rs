@@ -10,7 +10,7 @@ use harness::paths::{Layout, PRIMARY_LABEL};
 use harness::status::{round2, Status};
 use harness::{report, util};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tabled::settings::Style;
 use tabled::Table;
@@ -122,7 +122,7 @@ fn print_problems(p: &Parity) {
 fn cmd_extract(
     layout: &Layout,
     label: &str,
-    go_src: &PathBuf,
+    go_src: &Path,
     source: Option<String>,
     out: Option<PathBuf>,
 ) -> Result<()> {

@@ -21,7 +21,7 @@ pub fn parse(text: &str, origin: &str) -> (Vec<NaEntry>, Vec<ClaimError>) {
     let mut seen = HashSet::new();
     for (n, line) in text.lines().enumerate() {
         let line_no = n as u32 + 1;
-        let t = line.trim_end();
+        let t = line.trim_end_matches([' ', '\r']);
         if t.trim().is_empty() || t.trim_start().starts_with('#') || t == "key\treason" {
             continue;
         }

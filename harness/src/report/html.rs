@@ -291,9 +291,9 @@ pub fn page(
         let _ = write!(o, "<th data-key=\"{key}\">{label}</th>");
     }
     o.push_str("</tr></thead><tbody></tbody></table>");
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<script id=\"data\" type=\"application/json\">{}</script><script>{SCRIPT}</script></body></html>\n",
+        "<script id=\"data\" type=\"application/json\">{}</script><script>{SCRIPT}</script></body></html>",
         script_json(data)?
     );
     Ok(o)
