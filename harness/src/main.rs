@@ -147,8 +147,18 @@ fn cmd_extract(
         eprintln!("warning: {w}");
     }
     let inv = &got.inventory;
+    let into_repo = out.is_none();
     let path = out.unwrap_or_else(|| layout.inventory_file(label));
     inv.write(&path)?;
+    if into_repo {
+        // Load it (with everything else derived from text) into the database right away.
+        let p = load::load(layout, label, &Junit::None)?;
+        eprintln!(
+            "loaded into {} ({} invalid claim(s))",
+            layout.db_file().display(),
+            p.problems.len()
+        );
+    }
     println!(
         "{}: {} tests, {} benchmarks, {} fuzz targets from {} files ({} skip unconditionally) -> {}",
         label,

@@ -42,22 +42,20 @@ impl Layout {
     pub fn baseline_file(&self) -> PathBuf {
         self.reports_dir().join("baseline.json")
     }
-    /// The target directory (`CARGO_TARGET_DIR` when set, else `<root>/target`).
-    pub fn target_dir(&self) -> PathBuf {
-        match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) if !dir.is_empty() => {
-                let dir = PathBuf::from(dir);
-                if dir.is_absolute() {
-                    dir
-                } else {
-                    self.root.join(dir)
-                }
-            }
-            _ => self.root.join("target"),
-        }
-    }
     /// The JUnit file that `cargo nextest run --profile ci` writes (see .config/nextest.toml).
+    /// nextest keeps its store under `<root>/target/nextest` by default; a `CARGO_TARGET_DIR`
+    /// elsewhere is also looked at, and the newest file present wins.
     pub fn default_junit(&self) -> PathBuf {
-        self.target_dir().join("nextest/ci/junit.xml")
+        let mut candidates = vec![self.root.join("target/nextest/ci/junit.xml")];
+        if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+            candidates.push(self.root.join(dir).join("nextest/ci/junit.xml"));
+        }
+        let modified = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        candidates
+            .iter()
+            .filter(|p| p.is_file())
+            .max_by_key(|p| modified(p))
+            .unwrap_or(&candidates[0])
+            .clone()
     }
 }

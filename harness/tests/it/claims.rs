@@ -96,10 +96,11 @@ fn typos_are_rejected_with_the_right_form() {
             "one `// go:` line per Go test",
         ),
         ("// go: server/", "malformed test name"),
+        ("// Go: server/TestX_y", "malformed claim"),
+        ("//go: server/Benchmark_Foo", "malformed claim"),
         ("// go: ser ver/TestX", "one `// go:` line"),
         ("// go: server//TestX", "malformed package dir"),
         ("//! go: server/TestX", "inner doc comment"),
-        ("// go:", "malformed claim"),
     ] {
         match parse_claim_line(line) {
             Some(Err(m)) => assert!(m.contains(expect), "{line}: {m}"),
@@ -115,6 +116,10 @@ fn typos_are_rejected_with_the_right_form() {
         "// Go test ported below",
         "// see go.mod",
         "let x = 1;",
+        "//! Go: `ConfigureOptions` in server/opts.go and `main` in main.go.",
+        "// Go: ProcessCommandLineArgs looks at the first argument after the flags.",
+        "/// Go: mirrors Testing helpers and TestsFoo",
+        "// go:",
     ] {
         assert_eq!(parse_claim_line(prose), None, "{prose}");
     }
