@@ -18,6 +18,8 @@ pub enum Junit {
     Auto,
     /// A given file, which must exist and parse.
     File(PathBuf),
+    /// A saved `cargo test` log (libtest's plain output), for machines without nextest.
+    Libtest(PathBuf),
     /// Use only what the database already holds.
     None,
 }
@@ -59,8 +61,14 @@ fn read_inventories(layout: &Layout, label: &str) -> Result<Vec<Inventory>> {
     files.iter().map(|p| Inventory::read(p)).collect()
 }
 
-/// Records `path` unless the latest run already came from identical content. Returns a note.
-pub fn record_junit(db: &mut Db, layout: &Layout, path: &Path) -> Result<Option<String>> {
+/// Records `path` (JUnit XML, or a `cargo test` log when `libtest`) unless the latest run
+/// already came from identical content. Returns a note.
+pub fn record_file(
+    db: &mut Db,
+    layout: &Layout,
+    path: &Path,
+    libtest: bool,
+) -> Result<Option<String>> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let fingerprint = format!("{:016x}", util::fnv64(&bytes));
     if db
@@ -70,8 +78,13 @@ pub fn record_junit(db: &mut Db, layout: &Layout, path: &Path) -> Result<Option<
         return Ok(None);
     }
     let text = String::from_utf8_lossy(&bytes);
-    let results =
-        junit::parse(&text).with_context(|| format!("reading JUnit {}", path.display()))?;
+    let results = if libtest {
+        let ids = mapping::libtest::binary_ids(&layout.root)?;
+        mapping::libtest::parse(&text, &ids)
+            .with_context(|| format!("reading cargo test output {}", path.display()))?
+    } else {
+        junit::parse(&text).with_context(|| format!("reading JUnit {}", path.display()))?
+    };
     let shown = path
         .strip_prefix(&layout.root)
         .unwrap_or(path)
@@ -108,11 +121,12 @@ pub fn load(layout: &Layout, label: &str, junit: &Junit) -> Result<Parity> {
     let mut db = Db::open(&layout.db_file(), &mut notes)?;
     db.load_text(&inventories, &na, &scan.tests, &problems)?;
     match junit {
-        Junit::File(path) => {
+        Junit::File(path) | Junit::Libtest(path) => {
             if !path.is_file() {
-                bail!("no JUnit file at {}", path.display());
+                bail!("no test results file at {}", path.display());
             }
-            match record_junit(&mut db, layout, path)? {
+            let libtest = matches!(junit, Junit::Libtest(_));
+            match record_file(&mut db, layout, path, libtest)? {
                 Some(n) => notes.push(n),
                 None => notes.push(format!("{} is already recorded", path.display())),
             }
@@ -120,7 +134,7 @@ pub fn load(layout: &Layout, label: &str, junit: &Junit) -> Result<Parity> {
         Junit::Auto => {
             let path = layout.default_junit();
             if path.is_file() {
-                notes.extend(record_junit(&mut db, layout, &path)?);
+                notes.extend(record_file(&mut db, layout, &path, false)?);
             }
         }
         Junit::None => {}

@@ -30,6 +30,9 @@ struct Cli {
     /// Read test results from this JUnit file instead of target/nextest/ci/junit.xml.
     #[arg(long, global = true)]
     junit: Option<PathBuf>,
+    /// Read test results from a saved `cargo test` log (libtest output) instead.
+    #[arg(long, global = true, conflicts_with = "junit")]
+    libtest: Option<PathBuf>,
     /// Use only results already recorded in the database.
     #[arg(long, global = true)]
     no_junit: bool,
@@ -44,13 +47,17 @@ enum Cmd {
         #[command(subcommand)]
         cmd: InventoryCmd,
     },
-    /// Run the workspace tests with nextest (profile ci) and record the results.
+    /// Run the workspace tests with nextest (profile ci), or `cargo test` when nextest is
+    /// missing or --cargo-test is given, and record the results.
     TestRun {
+        /// Use `cargo test --workspace --no-fail-fast` and parse its output.
+        #[arg(long)]
+        cargo_test: bool,
         /// Extra arguments for `cargo nextest run`.
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Record test results from a JUnit XML file (--junit PATH; default target/nextest/ci/junit.xml).
+    /// Record test results: --junit PATH (default target/nextest/ci/junit.xml) or --libtest LOG.
     Record,
     /// Per-category parity table.
     Status {
@@ -96,10 +103,11 @@ enum InventoryCmd {
 }
 
 fn junit_mode(cli: &Cli) -> Junit {
-    match (&cli.junit, cli.no_junit) {
-        (Some(p), _) => Junit::File(p.clone()),
-        (None, true) => Junit::None,
-        (None, false) => Junit::Auto,
+    match (&cli.junit, &cli.libtest, cli.no_junit) {
+        (Some(p), _, _) => Junit::File(p.clone()),
+        (None, Some(p), _) => Junit::Libtest(p.clone()),
+        (None, None, true) => Junit::None,
+        (None, None, false) => Junit::Auto,
     }
 }
 
@@ -313,27 +321,77 @@ fn cmd_gate(layout: &Layout, p: &Parity, update: bool, allow_lower: bool) -> Res
     Ok(false)
 }
 
-fn cmd_test_run(layout: &Layout, args: &[String]) -> Result<bool> {
-    eprintln!(
-        "running: cargo nextest run --workspace --profile ci {}",
-        args.join(" ")
-    );
-    let status = std::process::Command::new("cargo")
-        .current_dir(&layout.root)
-        .args(["nextest", "run", "--workspace", "--profile", "ci"])
-        .args(args)
+fn nextest_available() -> bool {
+    std::process::Command::new("cargo")
+        .args(["nextest", "--version"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .status()
-        .context(
-            "starting `cargo nextest` (install it with `cargo install cargo-nextest --locked`)",
-        )?;
-    let junit = layout.default_junit();
-    if !junit.is_file() {
-        bail!(
-            "nextest wrote no JUnit file at {} (exit {status}); is cargo-nextest installed and .config/nextest.toml present?",
-            junit.display()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs the tests; returns whether they passed and where the results are.
+fn cmd_test_run(layout: &Layout, cargo_test: bool, args: &[String]) -> Result<(bool, Junit)> {
+    if !cargo_test && nextest_available() {
+        eprintln!(
+            "running: cargo nextest run --workspace --profile ci {}",
+            args.join(" ")
+        );
+        let status = std::process::Command::new("cargo")
+            .current_dir(&layout.root)
+            .args(["nextest", "run", "--workspace", "--profile", "ci"])
+            .args(args)
+            .status()
+            .context("starting `cargo nextest`")?;
+        let junit = layout.default_junit();
+        if !junit.is_file() {
+            bail!(
+                "nextest wrote no JUnit file at {} (exit {status}); is .config/nextest.toml present?",
+                junit.display()
+            );
+        }
+        return Ok((status.success(), Junit::File(junit)));
+    }
+    if !cargo_test {
+        eprintln!(
+            "cargo-nextest not found (cargo install cargo-nextest --locked); using cargo test"
         );
     }
-    Ok(status.success())
+    eprintln!(
+        "running: cargo test --workspace --no-fail-fast {}",
+        args.join(" ")
+    );
+    let log = layout.libtest_log();
+    if let Some(dir) = log.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    // cargo prints `Running <binary>` on stderr and libtest the results on stdout: read both
+    // through one pipe so they stay in order.
+    let (mut reader, writer) = std::io::pipe().context("creating a pipe")?;
+    let mut child = {
+        let mut cmd = std::process::Command::new("cargo");
+        cmd.current_dir(&layout.root)
+            .args(["test", "--workspace", "--no-fail-fast"])
+            .args(args)
+            .stdout(writer.try_clone()?)
+            .stderr(writer);
+        cmd.spawn().context("starting `cargo test`")?
+        // `cmd` drops here, closing our ends of the pipe so the read below sees EOF.
+    };
+    let mut saved = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = std::io::Read::read(&mut reader, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        // Show the output as it comes and keep it for parsing.
+        std::io::stdout().write_all(&buf[..n])?;
+        saved.extend_from_slice(&buf[..n]);
+    }
+    let status = child.wait()?;
+    util::write_atomic(&log, &saved)?;
+    Ok((status.success(), Junit::Libtest(log)))
 }
 
 fn run() -> Result<bool> {
@@ -353,17 +411,20 @@ fn run() -> Result<bool> {
                     out,
                 },
         } => cmd_extract(&layout, &cli.label, go_src, source.clone(), out.clone()).map(|()| true),
-        Cmd::TestRun { args } => {
-            let ok = cmd_test_run(&layout, args)?;
-            let p = load::load(&layout, &cli.label, &Junit::File(layout.default_junit()))?;
+        Cmd::TestRun { cargo_test, args } => {
+            let (ok, results) = cmd_test_run(&layout, *cargo_test, args)?;
+            let p = load::load(&layout, &cli.label, &results)?;
             print_notes(&p);
             cmd_status(&p, None, false)?;
             print_problems(&p);
             Ok(ok)
         }
         Cmd::Record => {
-            let path = cli.junit.clone().unwrap_or_else(|| layout.default_junit());
-            let p = load::load(&layout, &cli.label, &Junit::File(path))?;
+            let results = match junit {
+                Junit::Auto | Junit::None => Junit::File(layout.default_junit()),
+                given => given,
+            };
+            let p = load::load(&layout, &cli.label, &results)?;
             print_notes(&p);
             print_problems(&p);
             Ok(true)

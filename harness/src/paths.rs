@@ -39,6 +39,10 @@ impl Layout {
     pub fn reports_dir(&self) -> PathBuf {
         self.root.join("reports")
     }
+    /// Where `harness test-run --libtest` saves the `cargo test` output it records.
+    pub fn libtest_log(&self) -> PathBuf {
+        self.root.join("target/harness/cargo-test.log")
+    }
     pub fn baseline_file(&self) -> PathBuf {
         self.reports_dir().join("baseline.json")
     }

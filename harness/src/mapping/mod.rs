@@ -3,6 +3,7 @@
 
 pub mod claims;
 pub mod junit;
+pub mod libtest;
 pub mod notapp;
 pub mod rustlex;
 pub mod workspace;

@@ -223,3 +223,70 @@ fn inventory_extract_writes_the_tsv() {
     let tsv = std::fs::read_to_string(ws.root().join("go-inventory/fx.tsv")).expect("tsv");
     assert!(tsv.contains("# source: fixture@1"), "{tsv}");
 }
+
+#[test]
+fn record_a_cargo_test_log() {
+    let ws = claimed_workspace();
+    let log = "     Running unittests src/lib.rs (target/debug/deps/server-0f3a9c)\n\nrunning 1 test\ntest sub::tests::a ... ok\n\n     Running tests/core/main.rs (target/debug/deps/core-1234abcd)\n\nrunning 1 test\ntest black_box ... FAILED\n";
+    ws.write("cargo-test.log", log);
+    let path = ws.root().join("cargo-test.log");
+    let o = harness(&ws, &["record", "--libtest", path.to_str().expect("utf8")]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("recorded run 1: 2 test results"), "{out}");
+    let o = harness(&ws, &["--no-junit", "status", "--category", "core"]);
+    let out = text(&o);
+    assert!(out.contains("sub::tests::a [passed]"), "{out}");
+    assert!(out.contains("black_box [failed]"), "{out}");
+}
+
+/// `test-run` really runs a workspace's tests and records them: with `cargo test`, and with
+/// nextest (the CI path) when it is installed.
+#[test]
+fn test_run_runs_and_records() {
+    let ws = Ws::new();
+    ws.write(
+        "server/src/sub.rs",
+        "#[cfg(test)]\nmod tests {\n    // go: server/TestA\n    #[test]\n    fn passes() {}\n\n    // go: server/TestB\n    #[test]\n    fn fails() {\n        assert_eq!(1 + 1, 3, \"on purpose\");\n    }\n}\n",
+    );
+    let o = harness(&ws, &["test-run", "--cargo-test"]);
+    let out = text(&o);
+    assert!(!o.status.success(), "a failing test fails test-run: {out}");
+    assert!(out.contains("recorded run 1:"), "{out}");
+    assert!(out.contains("│ core"), "the status table follows: {out}");
+    let o = harness(&ws, &["--no-junit", "status", "--category", "core"]);
+    let out = text(&o);
+    assert!(
+        out.contains("sub::tests::passes [passed]") && out.contains("sub::tests::fails [failed]"),
+        "{out}"
+    );
+
+    if Command::new("cargo")
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        let config =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.config/nextest.toml");
+        ws.write(
+            ".config/nextest.toml",
+            &std::fs::read_to_string(config).expect("nextest config"),
+        );
+        let o = harness(&ws, &["test-run"]);
+        let out = text(&o);
+        assert!(!o.status.success(), "{out}");
+        assert!(
+            out.contains("recorded run 2:") && out.contains("target/nextest/ci/junit.xml"),
+            "{out}"
+        );
+        let o = harness(&ws, &["status", "--category", "core"]);
+        let out = text(&o);
+        assert!(
+            out.contains("sub::tests::passes [passed]")
+                && out.contains("sub::tests::fails [failed]"),
+            "{out}"
+        );
+    } else {
+        eprintln!("nextest part skipped: cargo-nextest is not installed");
+    }
+}
