@@ -9,4 +9,5 @@ pub mod mapping;
 pub mod paths;
 pub mod report;
 pub mod status;
+pub mod testrun;
 pub mod util;

@@ -182,8 +182,8 @@ fn is_ignore_attr(attr: &str) -> bool {
         || a.starts_with("ignore(")
 }
 
-/// Splits leading `#[...]` attributes off a line. Returns the complete attributes, the text of
-/// an attribute left open at the end of the line, and the rest of the line.
+/// Splits leading `#[...]` attributes off a line: complete ones go to `attrs`, one still open at
+/// the end of the line stays in `open` (it continues on the next line). Returns the rest.
 fn split_attrs(line: &str, open: &mut Option<(String, i32)>, attrs: &mut Vec<String>) -> String {
     let mut rest = line.to_string();
     loop {
