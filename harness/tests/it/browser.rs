@@ -11,7 +11,14 @@ use std::time::{Duration, Instant};
 
 fn chromium() -> PathBuf {
     if let Some(p) = std::env::var_os("HARNESS_CHROMIUM") {
-        return PathBuf::from(p);
+        let p = PathBuf::from(p);
+        assert!(
+            p.is_file(),
+            "HARNESS_CHROMIUM={} does not exist: install Chromium with `apt-get install -y chromium` \
+             (Debian) or point HARNESS_CHROMIUM at a Chromium/Chrome binary",
+            p.display()
+        );
+        return p;
     }
     let path = std::env::var_os("PATH").unwrap_or_default();
     for name in [
