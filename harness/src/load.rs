@@ -61,20 +61,25 @@ fn read_inventories(layout: &Layout, label: &str) -> Result<Vec<Inventory>> {
     files.iter().map(|p| Inventory::read(p)).collect()
 }
 
-/// Records `path` (JUnit XML, or a `cargo test` log when `libtest`) unless the latest run
-/// already came from identical content. Returns a note.
+/// Records `path` (JUnit XML, or a `cargo test` log when `libtest`) unless it is already
+/// recorded: as the latest run, or, when `auto` picked the file up, as any kept run, so an
+/// old default JUnit file never replaces results recorded after it. Returns a note.
 pub fn record_file(
     db: &mut Db,
     layout: &Layout,
     path: &Path,
     libtest: bool,
+    auto: bool,
 ) -> Result<Option<String>> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let fingerprint = format!("{:016x}", util::fnv64(&bytes));
-    if db
-        .latest_run()?
-        .is_some_and(|r| r.fingerprint == fingerprint)
-    {
+    let seen = if auto {
+        db.has_fingerprint(&fingerprint)?
+    } else {
+        db.latest_run()?
+            .is_some_and(|r| r.fingerprint == fingerprint)
+    };
+    if seen {
         return Ok(None);
     }
     let text = String::from_utf8_lossy(&bytes);
@@ -126,7 +131,7 @@ pub fn load(layout: &Layout, label: &str, junit: &Junit) -> Result<Parity> {
                 bail!("no test results file at {}", path.display());
             }
             let libtest = matches!(junit, Junit::Libtest(_));
-            match record_file(&mut db, layout, path, libtest)? {
+            match record_file(&mut db, layout, path, libtest, false)? {
                 Some(n) => notes.push(n),
                 None => notes.push(format!("{} is already recorded", path.display())),
             }
@@ -134,7 +139,7 @@ pub fn load(layout: &Layout, label: &str, junit: &Junit) -> Result<Parity> {
         Junit::Auto => {
             let path = layout.default_junit();
             if path.is_file() {
-                notes.extend(record_file(&mut db, layout, &path, false)?);
+                notes.extend(record_file(&mut db, layout, &path, false, true)?);
             }
         }
         Junit::None => {}

@@ -258,6 +258,19 @@ impl Db {
             .optional()?)
     }
 
+    /// Whether any kept run was recorded from content with this fingerprint.
+    pub fn has_fingerprint(&self, fingerprint: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM runs WHERE fingerprint = ?1 LIMIT 1",
+                [fingerprint],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
     pub fn run_results(&self, run: i64) -> Result<Vec<CaseResult>> {
         let mut q = self
             .conn

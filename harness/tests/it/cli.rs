@@ -238,6 +238,20 @@ fn record_a_cargo_test_log() {
     let out = text(&o);
     assert!(out.contains("sub::tests::a [passed]"), "{out}");
     assert!(out.contains("black_box [failed]"), "{out}");
+
+    // A default JUnit file recorded before the log does not come back to replace it.
+    ws.write_junit(&[("server::core", "black_box", "passed")]);
+    let o = harness(&ws, &["record"]);
+    assert!(text(&o).contains("recorded run 2"), "{}", text(&o));
+    let o = harness(&ws, &["record", "--libtest", path.to_str().expect("utf8")]);
+    assert!(text(&o).contains("recorded run 3"), "{}", text(&o));
+    let o = harness(&ws, &["status", "--category", "core"]);
+    let out = text(&o);
+    assert!(!out.contains("recorded run"), "{out}");
+    assert!(
+        out.contains("black_box [failed]"),
+        "the latest run wins: {out}"
+    );
 }
 
 /// `test-run` really runs a workspace's tests and records them: with `cargo test`, and with
