@@ -1,1 +1,411 @@
-fn main() {}
+//! `harness`: the conformance harness's command line (`cargo run -p harness -- <command>`).
+//! Each subcommand is a thin shell over the library; see `--help`.
+
+use anyhow::{bail, Result};
+use clap::{Parser, Subcommand};
+use harness::gate::{self, Baseline};
+use harness::inventory::{extract, Kind};
+use harness::load::{self, Junit, Parity};
+use harness::paths::{Layout, PRIMARY_LABEL};
+use harness::status::{round2, Status};
+use harness::{report, testrun, util};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tabled::settings::Style;
+use tabled::Table;
+
+#[derive(Parser)]
+#[command(
+    name = "harness",
+    about = "rnats conformance harness: Go test inventory, parity status, report and CI gate"
+)]
+struct Cli {
+    /// Workspace root (default: the workspace this harness was built in).
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
+    /// Inventory label the percentages are computed against.
+    #[arg(long, global = true, default_value = PRIMARY_LABEL)]
+    label: String,
+    /// Read test results from this JUnit file instead of target/nextest/ci/junit.xml.
+    #[arg(long, global = true)]
+    junit: Option<PathBuf>,
+    /// Read test results from a saved `cargo test` log (libtest output) instead.
+    #[arg(long, global = true, conflicts_with = "junit")]
+    libtest: Option<PathBuf>,
+    /// Use only results already recorded in the database.
+    #[arg(long, global = true)]
+    no_junit: bool,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Go test inventory.
+    Inventory {
+        #[command(subcommand)]
+        cmd: InventoryCmd,
+    },
+    /// Run the workspace tests with nextest (profile ci), or `cargo test` when nextest is
+    /// missing or --cargo-test is given, and record the results.
+    TestRun {
+        /// Use `cargo test --workspace --no-fail-fast` and parse its output.
+        #[arg(long)]
+        cargo_test: bool,
+        /// Extra arguments for `cargo nextest run`.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Record test results: --junit PATH (default target/nextest/ci/junit.xml) or --libtest LOG.
+    Record,
+    /// Per-category parity table.
+    Status {
+        /// Only this category, with its tests listed.
+        #[arg(long)]
+        category: Option<String>,
+        /// List the unmapped tests (of --category when given).
+        #[arg(long)]
+        unmapped: bool,
+    },
+    /// List every claim and any invalid one.
+    Claims,
+    /// Write reports/index.html and reports/parity.json.
+    Report {
+        /// Output directory (default: reports/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Fail when parity fell below reports/baseline.json or a claim is invalid.
+    Gate {
+        /// Rewrite the baseline from the current state.
+        #[arg(long)]
+        update_baseline: bool,
+        /// With --update-baseline: allow the baseline to go down.
+        #[arg(long)]
+        allow_lower: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum InventoryCmd {
+    /// Extract the tests of a nats-server source tree into go-inventory/<label>.tsv.
+    Extract {
+        #[arg(long, value_name = "DIR")]
+        go_src: PathBuf,
+        /// Where the tree came from (repository@commit), recorded in the file.
+        #[arg(long)]
+        source: Option<String>,
+        /// Write here instead of go-inventory/<label>.tsv.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn junit_mode(cli: &Cli) -> Junit {
+    match (&cli.junit, &cli.libtest, cli.no_junit) {
+        (Some(p), _, _) => Junit::File(p.clone()),
+        (None, Some(p), _) => Junit::Libtest(p.clone()),
+        (None, None, true) => Junit::None,
+        (None, None, false) => Junit::Auto,
+    }
+}
+
+fn print_notes(p: &Parity) {
+    for n in &p.notes {
+        eprintln!("note: {n}");
+    }
+}
+
+fn print_problems(p: &Parity) {
+    if p.problems.is_empty() {
+        return;
+    }
+    eprintln!("\n{} invalid claim(s):", p.problems.len());
+    for e in &p.problems {
+        eprintln!("  error: {e}");
+    }
+}
+
+fn cmd_extract(
+    layout: &Layout,
+    label: &str,
+    go_src: &Path,
+    source: Option<String>,
+    out: Option<PathBuf>,
+) -> Result<()> {
+    let source = source.unwrap_or_else(|| {
+        let c = util::git_commit(go_src);
+        if c == "unknown" {
+            format!("{} (commit unknown)", go_src.display())
+        } else {
+            format!("git {c}")
+        }
+    });
+    let mut last = 0;
+    let got = extract::extract(go_src, label, &source, &mut |done, total| {
+        if done == total || done >= last + 25 {
+            last = done;
+            eprint!("\rreading test files: {done}/{total}");
+            let _ = std::io::stderr().flush();
+        }
+    })?;
+    eprintln!();
+    for w in &got.warnings {
+        eprintln!("warning: {w}");
+    }
+    let inv = &got.inventory;
+    let into_repo = out.is_none();
+    let path = out.unwrap_or_else(|| layout.inventory_file(label));
+    inv.write(&path)?;
+    if into_repo {
+        // Load it (with everything else derived from text) into the database right away.
+        let p = load::load(layout, label, &Junit::None)?;
+        eprintln!(
+            "loaded into {} ({} invalid claim(s))",
+            layout.db_file().display(),
+            p.problems.len()
+        );
+    }
+    println!(
+        "{}: {} tests, {} benchmarks, {} fuzz targets from {} files ({} skip unconditionally) -> {}",
+        label,
+        inv.count(Kind::Test),
+        inv.count(Kind::Benchmark),
+        inv.count(Kind::Fuzz),
+        got.files,
+        inv.tests.iter().filter(|t| t.skips && t.kind == Kind::Test).count(),
+        path.display()
+    );
+    Ok(())
+}
+
+fn totals_row(name: &str, t: &harness::status::Totals) -> [String; 7] {
+    [
+        name.to_string(),
+        t.total.to_string(),
+        t.mapped.to_string(),
+        t.failing.to_string(),
+        t.not_applicable.to_string(),
+        t.unmapped.to_string(),
+        format!("{:.2}", round2(t.pct())),
+    ]
+}
+
+fn cmd_status(p: &Parity, only: Option<&str>, unmapped: bool) -> Result<()> {
+    if let Some(c) = only {
+        if !p.categories.iter().any(|(k, _)| k == c) {
+            let known: Vec<&str> = p.categories.iter().map(|(k, _)| k.as_str()).collect();
+            bail!("no category `{c}`; known: {}", known.join(", "));
+        }
+    }
+    let mut rows = vec![[
+        "category", "tests", "mapped", "failing", "n/a", "unmapped", "mapped %",
+    ]
+    .map(String::from)];
+    for (c, t) in p
+        .categories
+        .iter()
+        .filter(|(c, _)| only.is_none_or(|o| o == c))
+    {
+        rows.push(totals_row(c, t));
+    }
+    if only.is_none() {
+        rows.push(totals_row("ALL", &p.overall));
+    }
+    println!(
+        "Go inventory {} ({} {}): {} benchmarks and {} fuzz targets listed, not counted",
+        p.label, p.version, p.source, p.benchmarks, p.fuzz
+    );
+    println!("{}", Table::from_iter(rows).with(Style::rounded()));
+    println!(
+        "mapped {:.2}% of applicable Go tests ({} of {}){}",
+        round2(p.overall.pct()),
+        p.overall.mapped,
+        p.overall.applicable(),
+        match &p.run {
+            Some(r) => format!(
+                "; results of run {} ({}, commit {}: {} passed, {} failed)",
+                r.id, r.recorded_at, r.commit, r.passed, r.failed
+            ),
+            None => String::new(),
+        }
+    );
+    if only.is_some() || unmapped {
+        let mut list = vec![["Go test", "status", "claimed by", "file"].map(String::from)];
+        for r in p.rows.iter().filter(|r| {
+            r.kind == "test"
+                && only.is_none_or(|c| c == r.category)
+                && (!unmapped || r.status == Status::Unmapped)
+        }) {
+            let who: Vec<String> = r
+                .claimants
+                .iter()
+                .map(|c| format!("{} [{}]", c.path, c.state))
+                .collect();
+            let what = r.na_reason.clone().unwrap_or_else(|| who.join("; "));
+            list.push([
+                r.key.clone(),
+                r.status.as_str().into(),
+                what,
+                format!("{}:{}", r.file, r.line),
+            ]);
+        }
+        println!("{}", Table::from_iter(list).with(Style::psql()));
+    }
+    Ok(())
+}
+
+fn cmd_claims(p: &Parity) {
+    let mut rows = vec![["Go test", "Rust test", "where", "result"].map(String::from)];
+    for c in &p.claimants {
+        let state = p
+            .rows
+            .iter()
+            .flat_map(|r| r.claimants.iter())
+            .find(|v| v.file == c.file && v.line == c.line)
+            .map_or("?".to_string(), |v| v.state.clone());
+        for (key, _) in &c.claims {
+            rows.push([
+                key.clone(),
+                format!("{} {}", c.binary, c.path),
+                format!("{}:{}", c.file, c.line),
+                state.clone(),
+            ]);
+        }
+    }
+    println!("{}", Table::from_iter(rows).with(Style::psql()));
+}
+
+fn cmd_gate(layout: &Layout, p: &Parity, update: bool, allow_lower: bool) -> Result<bool> {
+    let path = layout.baseline_file();
+    let commit = util::git_commit(&layout.root);
+    let current = Baseline::current(&p.label, &p.rows, &p.overall, &commit, &util::now_utc());
+    if update {
+        let old = if path.is_file() {
+            Some(Baseline::read(&path)?)
+        } else {
+            None
+        };
+        let new = gate::update(current, old.as_ref(), &p.problems, allow_lower)?;
+        new.write(&path)?;
+        println!(
+            "baseline {}: mapped {:.2}% ({} of {})",
+            path.display(),
+            new.mapped_pct,
+            new.mapped,
+            new.applicable
+        );
+        return Ok(true);
+    }
+    let baseline = Baseline::read(&path)?;
+    let v = gate::check(&p.rows, &p.overall, &p.problems, &baseline);
+    for n in &v.notes {
+        println!("note: {n}");
+    }
+    if v.passed() {
+        println!(
+            "gate passed: mapped {:.2}% ({} of {}), baseline {:.2}%, {} failing",
+            round2(p.overall.pct()),
+            p.overall.mapped,
+            p.overall.applicable(),
+            baseline.mapped_pct,
+            p.overall.failing
+        );
+        return Ok(true);
+    }
+    eprintln!("gate FAILED ({} problem(s)):", v.failures.len());
+    for f in &v.failures {
+        eprintln!("  - {f}");
+    }
+    Ok(false)
+}
+
+fn run() -> Result<bool> {
+    let cli = Cli::parse();
+    let layout = cli
+        .root
+        .clone()
+        .map(Layout::new)
+        .unwrap_or_else(Layout::from_build);
+    let junit = junit_mode(&cli);
+    match &cli.cmd {
+        Cmd::Inventory {
+            cmd:
+                InventoryCmd::Extract {
+                    go_src,
+                    source,
+                    out,
+                },
+        } => cmd_extract(&layout, &cli.label, go_src, source.clone(), out.clone()).map(|()| true),
+        Cmd::TestRun { cargo_test, args } => {
+            let (ok, results) = testrun::run(&layout, *cargo_test, args)?;
+            let p = load::load(&layout, &cli.label, &results)?;
+            print_notes(&p);
+            cmd_status(&p, None, false)?;
+            print_problems(&p);
+            Ok(ok)
+        }
+        Cmd::Record => {
+            let results = match junit {
+                Junit::Auto | Junit::None => Junit::File(layout.default_junit()),
+                given => given,
+            };
+            let p = load::load(&layout, &cli.label, &results)?;
+            print_notes(&p);
+            print_problems(&p);
+            Ok(true)
+        }
+        Cmd::Status {
+            category: only,
+            unmapped,
+        } => {
+            let p = load::load(&layout, &cli.label, &junit)?;
+            print_notes(&p);
+            cmd_status(&p, only.as_deref(), *unmapped)?;
+            print_problems(&p);
+            Ok(true)
+        }
+        Cmd::Claims => {
+            let p = load::load(&layout, &cli.label, &junit)?;
+            print_notes(&p);
+            cmd_claims(&p);
+            print_problems(&p);
+            Ok(p.problems.is_empty())
+        }
+        Cmd::Report { out } => {
+            let p = load::load(&layout, &cli.label, &junit)?;
+            print_notes(&p);
+            let dir = out.clone().unwrap_or_else(|| layout.reports_dir());
+            let (html, json) = report::write(
+                &layout,
+                &p,
+                &dir,
+                &util::git_commit(&layout.root),
+                &util::now_utc(),
+            )?;
+            println!("wrote {} and {}", html.display(), json.display());
+            print_problems(&p);
+            Ok(true)
+        }
+        Cmd::Gate {
+            update_baseline,
+            allow_lower,
+        } => {
+            let p = load::load(&layout, &cli.label, &junit)?;
+            print_notes(&p);
+            cmd_gate(&layout, &p, *update_baseline, *allow_lower)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
