@@ -8,7 +8,7 @@ use harness::inventory::{extract, Kind};
 use harness::load::{self, Junit, Parity};
 use harness::paths::{Layout, PRIMARY_LABEL};
 use harness::status::{round2, Status};
-use harness::{report, testrun, util};
+use harness::{bench, report, testrun, util};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -75,6 +75,18 @@ enum Cmd {
         /// Output directory (default: reports/).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// The same load against the Go server and rnats in one run; prints msgs/s and the rnats/Go ratio.
+    Bench {
+        /// Only scenarios whose name contains this.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Scale the message counts (1.0 = default).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Runs per case; the best of each server is kept.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
     },
     /// Fail when parity fell below reports/baseline.json or a claim is invalid.
     Gate {
@@ -388,6 +400,11 @@ fn run() -> Result<bool> {
             print_problems(&p);
             Ok(true)
         }
+        Cmd::Bench {
+            filter,
+            scale,
+            runs,
+        } => cmd_bench(&layout, filter.clone(), *scale, *runs).map(|()| true),
         Cmd::Gate {
             update_baseline,
             allow_lower,
@@ -397,6 +414,29 @@ fn run() -> Result<bool> {
             cmd_gate(&layout, &p, *update_baseline, *allow_lower)
         }
     }
+}
+
+fn cmd_bench(layout: &Layout, filter: Option<String>, scale: f64, runs: usize) -> Result<()> {
+    let mut progress = |m: &str| eprintln!("{m}");
+    let go_bin = bench::locate::go_server(&layout.root, &mut progress)?;
+    let rust_bin = bench::locate::rust_server(&layout.root, &mut progress)?;
+    eprintln!(
+        "go: {} ({}), rnats: {} ({})",
+        go_bin.display(),
+        bench::locate::version(&go_bin),
+        rust_bin.display(),
+        bench::locate::version(&rust_bin)
+    );
+    let cfg = bench::BenchConfig {
+        go_bin,
+        rust_bin,
+        scale,
+        runs: runs.max(1),
+        filter,
+    };
+    let rows = bench::run(&cfg, |m| eprintln!("  {m}"))?;
+    print!("{}", bench::render(&rows));
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -23,8 +23,15 @@ fn main() -> ExitCode {
         Ok(Command::Run(opts, _given)) => opts,
         Ok(Command::CheckConfig(opts, _)) => {
             // Configuration files arrive with the config module; without one there is nothing to check.
-            let f = opts.config_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-            print(false, &format!("nats-server: configuration file {f} is valid\n"));
+            let f = opts
+                .config_file
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            print(
+                false,
+                &format!("nats-server: configuration file {f} is valid\n"),
+            );
             return ExitCode::SUCCESS;
         }
         Ok(Command::Help) => {
@@ -57,8 +64,14 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build() {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             print(false, &format!("nats-server: {e}\n"));
@@ -83,7 +96,10 @@ async fn run(opts: server::Options) -> ExitCode {
         }
     }
     let ports_file = opts.ports_file_dir.as_ref().and_then(|dir| {
-        let ports = signals::Ports { nats: signals::format_urls("nats", handle.addr()), ..Default::default() };
+        let ports = signals::Ports {
+            nats: signals::format_urls("nats", handle.addr()),
+            ..Default::default()
+        };
         match signals::write_ports_file(dir, &ports) {
             Ok(p) => Some(p),
             Err(e) => {

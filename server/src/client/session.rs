@@ -188,6 +188,8 @@ fn send_err(client: &ClientHandle, e: &ServerErr) {
 impl Session {
     async fn read_loop(&mut self, rd: &mut tokio::net::tcp::OwnedReadHalf) -> ClosedState {
         let mut rbuf = BytesMut::with_capacity(START_READ_BUF);
+        let mut read_size = START_READ_BUF;
+        let mut short_reads = 0u32;
         let server = self.server.clone();
         let seed = self.client.cid.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ rand::random::<u64>();
         let mut fan = Fanout::new(&server.stats, seed);
@@ -195,10 +197,13 @@ impl Session {
         let ping = tokio::time::sleep(self.server.opts.ping_interval);
         tokio::pin!(ping);
         loop {
-            if rbuf.capacity() - rbuf.len() < 64 {
-                let grow = rbuf.capacity().clamp(START_READ_BUF, MAX_READ_BUF);
-                rbuf.reserve(grow);
-            }
+            // Room for a full read of the current size, and for the rest of a pending large payload.
+            let want = self
+                .parser
+                .needed_len()
+                .map_or(0, |n| n.saturating_sub(rbuf.len()));
+            rbuf.reserve(read_size.max(want));
+            let room = rbuf.capacity() - rbuf.len();
             let n = tokio::select! {
                 biased;
                 _ = self.client.closed_wake.notified() => {
@@ -217,7 +222,17 @@ impl Session {
                     Err(_) => return ClosedState::ReadError,
                 },
             };
-            let _ = n;
+            // Go's readLoop sizing: double when a read fills the buffer, shrink after repeated short reads.
+            if n >= room {
+                read_size = (read_size * 2).min(MAX_READ_BUF);
+                short_reads = 0;
+            } else if n < read_size / 2 && read_size > START_READ_BUF {
+                short_reads += 1;
+                if short_reads > 2 {
+                    read_size /= 2;
+                    short_reads = 0;
+                }
+            }
             let mut pos = 0;
             let result = loop {
                 match self.parser.parse(&rbuf[pos..]) {

@@ -1,0 +1,138 @@
+//! `harness bench`: the same load against the Go server and rnats in one run, reported as ratios.
+//! Load comes from raw-protocol clients on loopback (no client library in the way), each load bounded in
+//! message count and time. Both servers run as separate processes with the same flags.
+
+pub mod load;
+pub mod locate;
+pub mod servers;
+
+use std::time::Duration;
+
+use anyhow::Result;
+
+use load::{Outcome, Scenario};
+use servers::{ServerKind, ServerProc};
+
+/// Payload sizes measured.
+pub const SIZES: [usize; 3] = [16, 128, 1024];
+
+#[derive(Debug, Clone)]
+pub struct BenchConfig {
+    pub go_bin: std::path::PathBuf,
+    pub rust_bin: std::path::PathBuf,
+    /// Scale factor for message counts (1.0 = default counts).
+    pub scale: f64,
+    /// Runs per (scenario, size, server); the best is kept.
+    pub runs: usize,
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub scenario: String,
+    pub size: usize,
+    pub go: Outcome,
+    pub rust: Outcome,
+}
+
+impl Row {
+    /// rnats throughput / Go throughput (>1 means rnats is faster); for latency, Go p99 / rnats p99.
+    pub fn ratio(&self) -> f64 {
+        match (&self.go, &self.rust) {
+            (Outcome::Rate { msgs_per_sec: g }, Outcome::Rate { msgs_per_sec: r }) => r / g,
+            (Outcome::Latency { p99: g, .. }, Outcome::Latency { p99: r, .. }) => {
+                g.as_secs_f64() / r.as_secs_f64().max(1e-9)
+            }
+            _ => 0.0,
+        }
+    }
+}
+
+fn msg_count(scenario: Scenario, size: usize, scale: f64) -> usize {
+    let base = match size {
+        0..=64 => 1_000_000,
+        65..=512 => 600_000,
+        _ => 200_000,
+    };
+    let n = match scenario {
+        Scenario::FanOut4 => base / 4,
+        Scenario::RequestReply => 20_000,
+        _ => base,
+    };
+    ((n as f64) * scale).max(1000.0) as usize
+}
+
+/// Run every scenario at every size against both servers.
+pub fn run(cfg: &BenchConfig, mut progress: impl FnMut(&str)) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    for scenario in Scenario::ALL {
+        for size in SIZES {
+            let name = scenario.name();
+            if let Some(f) = &cfg.filter {
+                if !name.contains(f.as_str()) {
+                    continue;
+                }
+            }
+            let n = msg_count(scenario, size, cfg.scale);
+            let mut best: [Option<Outcome>; 2] = [None, None];
+            for run in 0..cfg.runs {
+                // Alternate which server goes first so neither always runs on a warmer machine.
+                let order = if run % 2 == 0 {
+                    [ServerKind::Go, ServerKind::Rust]
+                } else {
+                    [ServerKind::Rust, ServerKind::Go]
+                };
+                for kind in order {
+                    progress(&format!(
+                        "{name} {size}B {} run {}/{}",
+                        kind.label(),
+                        run + 1,
+                        cfg.runs
+                    ));
+                    let bin = match kind {
+                        ServerKind::Go => &cfg.go_bin,
+                        ServerKind::Rust => &cfg.rust_bin,
+                    };
+                    let srv = ServerProc::start(kind, bin)?;
+                    let out = load::run(scenario, srv.addr(), size, n, Duration::from_secs(60))?;
+                    drop(srv);
+                    let slot = &mut best[kind as usize];
+                    *slot = Some(match slot.take() {
+                        None => out,
+                        Some(prev) => prev.best(out),
+                    });
+                }
+            }
+            let [Some(go), Some(rust)] = best else {
+                continue;
+            };
+            rows.push(Row {
+                scenario: name.to_string(),
+                size,
+                go,
+                rust,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// A plain-text table of the results.
+pub fn render(rows: &[Row]) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{:<16} {:>6} {:>18} {:>18} {:>8}\n",
+        "scenario", "size", "go", "rnats", "ratio"
+    ));
+    for r in rows {
+        out.push_str(&format!(
+            "{:<16} {:>5}B {:>18} {:>18} {:>7.2}x\n",
+            r.scenario,
+            r.size,
+            r.go.to_string(),
+            r.rust.to_string(),
+            r.ratio()
+        ));
+    }
+    out
+}
