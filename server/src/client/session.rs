@@ -376,7 +376,14 @@ impl Session {
                 Next::Continue
             }
             ClientOp::Connect(json) => self.process_connect(fan, json, ping),
-            ClientOp::Info(_) | ClientOp::Ok => Next::Continue,
+            ClientOp::Ok => Next::Continue,
+            ClientOp::Info(json) => match crate::protocol::info_check::check_client_info(json) {
+                Ok(()) => Next::Continue,
+                Err(e) => {
+                    tracing::error!("{} - {}", self.client.label(), e);
+                    Next::Close(ClosedState::ProtocolViolation)
+                }
+            },
             ClientOp::Err(text) => {
                 tracing::error!(
                     "{} - Client Error {}",

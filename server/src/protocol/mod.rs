@@ -3,6 +3,7 @@
 
 pub mod connect;
 pub mod errors;
+pub mod info_check;
 pub mod ops;
 pub mod parser;
 

@@ -31,7 +31,7 @@ pub enum ClientOp<'a> {
     },
     Ping,
     Pong,
-    /// `INFO <json>` from a client: ignored by the server, as Go does.
+    /// `INFO <json>` from a client: decoded and otherwise ignored; undecodable JSON closes the connection.
     Info(&'a [u8]),
     /// `+OK` from a client: ignored.
     Ok,

@@ -201,6 +201,10 @@ async fn err_from_client_closes_and_info_ok_are_ignored() {
     r.expect_open_and_idle().await;
     r.send(b"-ERR 'boom'\r\n").await;
     r.expect_close_after(b"").await;
+    // An INFO the Go server could not decode closes the connection silently.
+    let mut r = Raw::quiet(&h).await;
+    r.send(b"INFO {\"port\":\"x\"}\r\n").await;
+    r.expect_close_after(b"").await;
     h.shutdown().await;
 }
 
