@@ -4,6 +4,8 @@ use std::time::Duration;
 
 /// The version we report: the Go release whose behaviour we match.
 pub const VERSION: &str = "2.15.1";
+/// The commit this binary was built from (empty outside a git checkout).
+pub const GIT_COMMIT: &str = env!("RNATS_GIT_COMMIT");
 /// The client protocol level the server speaks (`proto` in INFO).
 pub const PROTO: i32 = 1;
 /// JetStream API level reported in INFO (`api_lvl`).

@@ -10,6 +10,7 @@ pub mod flags;
 pub mod gofmt;
 pub mod info;
 pub mod logging;
+pub mod monitor;
 pub mod options;
 pub mod protocol;
 pub mod server;

@@ -25,6 +25,8 @@ pub struct Options {
     pub auth_timeout: Duration,
     pub lame_duck_duration: Duration,
     pub lame_duck_grace_period: Duration,
+    /// Size of the closed-connections ring shown by /connz.
+    pub max_closed_clients: i32,
     pub no_header_support: bool,
     pub pid_file: Option<PathBuf>,
     pub ports_file_dir: Option<PathBuf>,
@@ -41,8 +43,12 @@ pub struct Options {
     pub remote_syslog: String,
     pub log_size_limit: i64,
     // Accepted now, acted on by later subsystems.
+    /// Monitoring listener host; empty means the client host (Go's setBaselineOptions).
+    pub http_host: String,
     pub http_port: i32,
     pub https_port: i32,
+    /// Prefix of every monitoring path.
+    pub http_base_path: String,
     pub jetstream: bool,
     pub store_dir: String,
     pub username: String,
@@ -108,6 +114,7 @@ impl Default for Options {
             auth_timeout: AUTH_TIMEOUT,
             lame_duck_duration: DEFAULT_LAME_DUCK_DURATION,
             lame_duck_grace_period: DEFAULT_LAME_DUCK_GRACE_PERIOD,
+            max_closed_clients: DEFAULT_MAX_CLOSED_CLIENTS,
             no_header_support: false,
             pid_file: None,
             ports_file_dir: None,
@@ -122,8 +129,10 @@ impl Default for Options {
             syslog: false,
             remote_syslog: String::new(),
             log_size_limit: 0,
+            http_host: String::new(),
             http_port: 0,
             https_port: 0,
+            http_base_path: String::new(),
             jetstream: false,
             store_dir: String::new(),
             username: String::new(),

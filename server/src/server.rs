@@ -33,6 +33,9 @@ pub struct ServerShared {
     next_cid: AtomicU64,
     pub stats: ServerStats,
     pub start: Instant,
+    pub start_time: std::time::SystemTime,
+    /// Recently closed connections for /connz?state=closed (Go's closed-clients ring).
+    closed: Mutex<std::collections::VecDeque<crate::monitor::connz::ConnInfo>>,
     shutting_down: AtomicBool,
     ldm: AtomicBool,
     /// Wakes the accept loop to stop listening.
@@ -60,6 +63,7 @@ pub struct Server;
 pub struct ServerHandle {
     pub shared: Arc<ServerShared>,
     addr: SocketAddr,
+    monitor_addr: Option<SocketAddr>,
     accept: Option<JoinHandle<()>>,
 }
 
@@ -77,7 +81,14 @@ impl Server {
 
         tracing::info!("Starting nats-server");
         tracing::info!("  Version:  {}", consts::VERSION);
-        tracing::info!("  Git:      [not set]");
+        tracing::info!(
+            "  Git:      [{}]",
+            if consts::GIT_COMMIT.is_empty() {
+                "not set"
+            } else {
+                consts::GIT_COMMIT
+            }
+        );
         tracing::info!("  Name:     {}", name);
         tracing::info!("  ID:       {}", id);
 
@@ -97,10 +108,6 @@ impl Server {
             addr: bind.clone(),
             source,
         })?;
-        tracing::info!(
-            "Listening for client connections on {}",
-            host_port(&opts.host, addr.port() as i32)
-        );
         if opts.max_payload > consts::MAX_PAYLOAD_MAX_SIZE {
             tracing::warn!(
                 "Maximum payloads over {} are generally discouraged and could lead to poor performance",
@@ -128,6 +135,7 @@ impl Server {
             name: name.clone(),
             version: consts::VERSION.to_string(),
             proto: consts::PROTO,
+            git_commit: consts::GIT_COMMIT.to_string(),
             go: concat!("rust", env!("CARGO_PKG_RUST_VERSION")).to_string(),
             host: info_host,
             port: info_port,
@@ -148,17 +156,39 @@ impl Server {
             next_cid: AtomicU64::new(0),
             stats: ServerStats::default(),
             start: Instant::now(),
+            start_time: std::time::SystemTime::now(),
+            closed: Mutex::new(std::collections::VecDeque::new()),
             shutting_down: AtomicBool::new(false),
             ldm: AtomicBool::new(false),
             stop_accepting: Notify::new(),
             done: Notify::new(),
             done_flag: AtomicBool::new(false),
         });
+        let monitor_addr = if shared.opts.http_port != 0 {
+            let host = if shared.opts.http_host.is_empty() {
+                &shared.opts.host
+            } else {
+                &shared.opts.http_host
+            };
+            let hp = host_port(host, shared.opts.http_port.max(0));
+            Some(
+                crate::monitor::start(shared.clone())
+                    .await
+                    .map_err(|source| StartError::Listen { addr: hp, source })?,
+            )
+        } else {
+            None
+        };
+        tracing::info!(
+            "Listening for client connections on {}",
+            host_port(&shared.opts.host, addr.port() as i32)
+        );
         let accept = tokio::spawn(accept_loop(shared.clone(), listener));
         tracing::info!("Server is ready");
         Ok(ServerHandle {
             shared,
             addr,
+            monitor_addr,
             accept: Some(accept),
         })
     }
@@ -253,6 +283,41 @@ async fn accept_loop(shared: Arc<ServerShared>, listener: TcpListener) {
 }
 
 impl ServerShared {
+    /// Resolves once shutdown has begun.
+    pub async fn stopped(&self) {
+        loop {
+            let n = self.done.notified();
+            if self.shutting_down.load(Ordering::Acquire) {
+                return;
+            }
+            tokio::select! {
+                _ = n => {}
+                _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            }
+        }
+    }
+
+    /// Remember a closed connection for /connz (bounded by max_closed_clients).
+    pub fn save_closed(&self, ci: crate::monitor::connz::ConnInfo) {
+        let max = self.opts.max_closed_clients.max(0) as usize;
+        if max == 0 {
+            return;
+        }
+        if let Ok(mut ring) = self.closed.lock() {
+            while ring.len() >= max {
+                ring.pop_front();
+            }
+            ring.push_back(ci);
+        }
+    }
+
+    pub fn closed_clients(&self) -> Vec<crate::monitor::connz::ConnInfo> {
+        self.closed
+            .lock()
+            .map(|r| r.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     pub fn next_cid(&self) -> u64 {
         self.next_cid.fetch_add(1, Ordering::Relaxed) + 1
     }
@@ -411,6 +476,11 @@ impl ServerHandle {
 
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// The monitoring listener's address, when `http_port` is set.
+    pub fn monitor_addr(&self) -> Option<SocketAddr> {
+        self.monitor_addr
     }
 
     /// `nats://127.0.0.1:<port>` (loopback when listening on all interfaces).

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::Notify;
 
@@ -20,6 +21,15 @@ pub struct ClientStats {
     pub in_bytes: AtomicU64,
     pub out_msgs: AtomicU64,
     pub out_bytes: AtomicU64,
+}
+
+/// What a client told us about itself, and what monitoring reports about it.
+#[derive(Debug, Clone, Default)]
+pub struct ConnMeta {
+    pub name: String,
+    pub lang: String,
+    pub version: String,
+    pub rtt: Option<Duration>,
 }
 
 pub struct ClientHandle {
@@ -39,6 +49,10 @@ pub struct ClientHandle {
     close_reason: OnceLock<ClosedState>,
     /// Wakes the session task when someone else closes the connection.
     pub(crate) closed_wake: Notify,
+    pub meta: Mutex<ConnMeta>,
+    pub start: SystemTime,
+    /// Last inbound message or subscription activity, in nanoseconds since the Unix epoch.
+    pub last_activity: AtomicU64,
     /// `"<ip>:<port> - cid:<n>"` plus the client's name/lang/version once known, for log lines.
     pub label: Mutex<String>,
 }
@@ -63,7 +77,27 @@ impl ClientHandle {
             close_reason: OnceLock::new(),
             closed_wake: Notify::new(),
             label: Mutex::new(format!("{peer} - cid:{cid}")),
+            meta: Mutex::new(ConnMeta::default()),
+            start: SystemTime::now(),
+            last_activity: AtomicU64::new(unix_nanos(SystemTime::now())),
         }
+    }
+
+    pub fn touch(&self) {
+        self.last_activity
+            .store(unix_nanos(SystemTime::now()), Ordering::Relaxed);
+    }
+
+    pub fn last_activity(&self) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_nanos(self.last_activity.load(Ordering::Relaxed))
+    }
+
+    pub fn meta(&self) -> ConnMeta {
+        self.meta.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    pub fn num_subs(&self) -> usize {
+        self.subs.lock().map(|s| s.len()).unwrap_or(0)
     }
 
     pub fn label(&self) -> String {
@@ -119,4 +153,10 @@ impl ClientHandle {
                 .remove(&sub.subject, sub.queue.as_deref(), &sub);
         }
     }
+}
+
+fn unix_nanos(t: SystemTime) -> u64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
 }

@@ -9,5 +9,5 @@ pub mod subscription;
 pub mod trace;
 
 pub use closed::ClosedState;
-pub use handle::ClientHandle;
+pub use handle::{ClientHandle, ConnMeta};
 pub use subscription::{SubRef, Subscription};

@@ -124,8 +124,17 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         (None, WriterEnd::Deadline) => ClosedState::SlowConsumerWriteDeadline,
         (None, _) => reason,
     };
+    let mut closed = crate::monitor::connz::conn_info(&client, std::time::SystemTime::now());
+    closed.subs_detail = crate::monitor::connz::sub_details(&client);
+    let stop = std::time::SystemTime::now();
+    closed.stop = Some(crate::monitor::timefmt::rfc3339_nano(stop));
+    closed.stop_t = Some(stop);
+    closed.reason = reason.to_string();
     client.remove_all_subs();
     server.unregister(cid);
+    if cid > 0 {
+        server.save_closed(closed);
+    }
     tracing::debug!("{} - Client connection closed: {}", client.label(), reason);
 }
 
@@ -256,6 +265,7 @@ impl Session {
             if self.activity {
                 self.activity = false;
                 self.last_in = Instant::now();
+                self.client.touch();
             }
             if let Some(out) = fan.stalled.take() {
                 // Fast producer stall: give slow subscribers a moment to drain before reading more.
@@ -371,7 +381,11 @@ impl Session {
             ClientOp::Pong => {
                 self.pings_out = 0;
                 if let Some(start) = self.rtt_start.take() {
-                    self.rtt = Some(start.elapsed());
+                    let rtt = start.elapsed();
+                    self.rtt = Some(rtt);
+                    if let Ok(mut m) = self.client.meta.lock() {
+                        m.rtt = Some(rtt);
+                    }
                 }
                 Next::Continue
             }
@@ -466,6 +480,16 @@ impl Session {
         };
         let first = !self.connect_received;
         self.connect_received = true;
+        self.client.touch();
+        if let Ok(mut m) = self.client.meta.lock() {
+            m.name = ci.name.clone();
+            m.lang = ci.lang.clone();
+            m.version = ci.version.clone();
+            // Go's processConnect: the first RTT estimate is the time from accept to CONNECT.
+            if m.rtt.is_none() {
+                m.rtt = self.client.start.elapsed().ok();
+            }
+        }
         // CONNECT re-arms the ping timer with the short first ping (plus up to 20% jitter) to measure RTT early.
         let mut d = self.server.opts.ping_interval.min(FIRST_PING_INTERVAL);
         let jitter = d.as_nanos() as u64 / 5;

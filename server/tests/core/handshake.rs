@@ -28,6 +28,7 @@ async fn info_on_connect_has_go_fields_in_go_order() {
         "server_name",
         "version",
         "proto",
+        "git_commit",
         "go",
         "host",
         "port",

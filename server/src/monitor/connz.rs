@@ -1,0 +1,310 @@
+//! `/connz`: open and recently closed client connections, sorted and paged as Go's `Connz` does,
+//! with the same option rules and error texts (monitor.go).
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+
+use super::query::Query;
+use super::timefmt::{rfc3339_nano, uptime};
+use super::Monitor;
+use crate::client::ClientHandle;
+
+pub const DEFAULT_CONN_LIST_SIZE: i64 = 1024;
+
+#[derive(Serialize, Clone)]
+pub struct SubDetail {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub account: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub account_tag: String,
+    pub subject: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub qgroup: String,
+    pub sid: String,
+    pub msgs: u64,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub max: u64,
+    pub cid: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+#[derive(Serialize, Clone)]
+pub struct ConnInfo {
+    pub cid: u64,
+    pub kind: String,
+    #[serde(rename = "type")]
+    pub kind_type: String,
+    pub ip: String,
+    pub port: u16,
+    pub start: String,
+    pub last_activity: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub rtt: String,
+    pub uptime: String,
+    pub idle: String,
+    pub pending_bytes: usize,
+    pub in_msgs: u64,
+    pub out_msgs: u64,
+    pub in_bytes: u64,
+    pub out_bytes: u64,
+    pub subscriptions: u32,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub lang: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub version: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub authorized_user: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub account: String,
+    #[serde(rename = "subscriptions_list", skip_serializing_if = "Vec::is_empty")]
+    pub subs: Vec<String>,
+    #[serde(
+        rename = "subscriptions_list_detail",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub subs_detail: Vec<SubDetail>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub name_tag: String,
+    // Sort keys, not serialized.
+    #[serde(skip)]
+    pub rtt_nanos: u128,
+    #[serde(skip)]
+    pub start_t: Option<SystemTime>,
+    #[serde(skip)]
+    pub last_t: Option<SystemTime>,
+    #[serde(skip)]
+    pub stop_t: Option<SystemTime>,
+}
+
+#[derive(Serialize)]
+pub struct Connz {
+    pub server_id: String,
+    pub now: String,
+    pub num_connections: usize,
+    pub total: usize,
+    pub offset: i64,
+    pub limit: i64,
+    pub connections: Vec<ConnInfo>,
+}
+
+/// A snapshot of one client for /connz (and for the closed-connections ring).
+pub fn conn_info(c: &Arc<ClientHandle>, now: SystemTime) -> ConnInfo {
+    let meta = c.meta();
+    let last = c.last_activity();
+    let rtt = meta.rtt.unwrap_or_default();
+    // Go reports the RTT as a duration string truncated to microseconds when above one.
+    let rtt_shown = if rtt > Duration::from_micros(1) {
+        Duration::from_micros(rtt.as_micros() as u64)
+    } else {
+        rtt
+    };
+    ConnInfo {
+        cid: c.cid,
+        kind: "Client".into(),
+        kind_type: "nats".into(),
+        ip: c.peer.ip().to_string(),
+        port: c.peer.port(),
+        start: rfc3339_nano(c.start),
+        last_activity: rfc3339_nano(last),
+        stop: None,
+        reason: String::new(),
+        rtt: crate::gofmt::go_duration(rtt_shown),
+        uptime: uptime(now.duration_since(c.start).unwrap_or_default()),
+        idle: uptime(now.duration_since(last).unwrap_or_default()),
+        pending_bytes: c.out.pending(),
+        in_msgs: c.stats.in_msgs.load(Ordering::Relaxed),
+        out_msgs: c.stats.out_msgs.load(Ordering::Relaxed),
+        in_bytes: c.stats.in_bytes.load(Ordering::Relaxed),
+        out_bytes: c.stats.out_bytes.load(Ordering::Relaxed),
+        subscriptions: c.num_subs() as u32,
+        name: meta.name,
+        lang: meta.lang,
+        version: meta.version,
+        authorized_user: String::new(),
+        account: String::new(),
+        subs: Vec::new(),
+        subs_detail: Vec::new(),
+        name_tag: String::new(),
+        rtt_nanos: rtt.as_nanos(),
+        start_t: Some(c.start),
+        last_t: Some(last),
+        stop_t: None,
+    }
+}
+
+pub fn sub_details(c: &ClientHandle) -> Vec<SubDetail> {
+    let Ok(subs) = c.subs.lock() else {
+        return Vec::new();
+    };
+    let mut out: Vec<SubDetail> = subs
+        .values()
+        .map(|s| SubDetail {
+            account: String::new(),
+            account_tag: String::new(),
+            subject: String::from_utf8_lossy(&s.subject).into_owned(),
+            qgroup: s
+                .queue
+                .as_deref()
+                .map(|q| String::from_utf8_lossy(q).into_owned())
+                .unwrap_or_default(),
+            sid: String::from_utf8_lossy(&s.sid).into_owned(),
+            msgs: s.delivered.load(Ordering::Relaxed),
+            max: s.max.load(Ordering::Relaxed),
+            cid: c.cid,
+        })
+        .collect();
+    out.sort_by(|a, b| a.sid.cmp(&b.sid));
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Open,
+    Closed,
+    All,
+}
+
+pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
+    let sort = q.get("sort").to_string();
+    let valid = [
+        "",
+        "cid",
+        "start",
+        "subs",
+        "pending",
+        "msgs_to",
+        "msgs_from",
+        "bytes_to",
+        "bytes_from",
+        "last",
+        "idle",
+        "uptime",
+        "stop",
+        "reason",
+        "rtt",
+    ];
+    if !valid.contains(&sort.as_str()) {
+        return Err(format!("invalid sorting option: {sort}"));
+    }
+    let auth = q.boolean("auth")?;
+    let (subs, subs_detail) = q.subs("subs")?;
+    let mut offset = q.int("offset")?;
+    let mut limit = q.int("limit")?;
+    let cid = q.uint64("cid")?;
+    let state = match q.get("state").to_ascii_lowercase().as_str() {
+        "" | "open" => State::Open,
+        "closed" => State::Closed,
+        "any" | "all" => State::All,
+        other => {
+            return Err(format!(
+                "Error decoding connection state for 'state': {other}"
+            ))
+        }
+    };
+    if offset < 0 {
+        offset = 0;
+    }
+    if limit <= 0 {
+        limit = DEFAULT_CONN_LIST_SIZE;
+    }
+    if sort == "stop" && state != State::Closed {
+        return Err("sort by stop only valid on closed connections".into());
+    }
+    if sort == "reason" && state != State::Closed {
+        return Err("sort by reason only valid on closed connections".into());
+    }
+    if cid > 0 {
+        limit = 1;
+    }
+    let now = SystemTime::now();
+    let server = &m.server;
+    let mut conns: Vec<ConnInfo> = Vec::new();
+    if state != State::Closed {
+        let clients: Vec<Arc<ClientHandle>> = server
+            .clients
+            .lock()
+            .map(|c| c.values().cloned().collect())
+            .unwrap_or_default();
+        for c in clients.iter().filter(|c| cid == 0 || c.cid == cid) {
+            let mut ci = conn_info(c, now);
+            if subs || subs_detail {
+                let details = sub_details(c);
+                if subs_detail {
+                    ci.subs_detail = details;
+                } else {
+                    ci.subs = details.into_iter().map(|d| d.subject).collect();
+                }
+            }
+            if auth {
+                ci.name_tag = crate::consts::GLOBAL_ACCOUNT.to_string();
+            }
+            conns.push(ci);
+        }
+    }
+    if state != State::Open {
+        for mut cc in server.closed_clients() {
+            if cid > 0 && cc.cid != cid {
+                continue;
+            }
+            if !subs && !subs_detail {
+                cc.subs.clear();
+                cc.subs_detail.clear();
+            } else if subs && !subs_detail {
+                cc.subs = cc.subs_detail.iter().map(|d| d.subject.clone()).collect();
+                cc.subs_detail.clear();
+            } else {
+                cc.subs.clear();
+            }
+            conns.push(cc);
+        }
+    }
+    let total = if cid > 0 {
+        conns.len().min(1)
+    } else {
+        conns.len()
+    };
+    sort_conns(&mut conns, &sort);
+    let start = (offset as usize).min(conns.len());
+    let end = (start + limit as usize).min(conns.len());
+    let page: Vec<ConnInfo> = conns.drain(start..end).collect();
+    Ok(Connz {
+        server_id: server.id.clone(),
+        now: rfc3339_nano(now),
+        num_connections: page.len(),
+        total,
+        offset,
+        limit,
+        connections: page,
+    })
+}
+
+fn sort_conns(c: &mut [ConnInfo], by: &str) {
+    match by {
+        "" | "cid" | "start" => c.sort_by_key(|x| x.cid),
+        "subs" => c.sort_by_key(|x| std::cmp::Reverse(x.subscriptions)),
+        "pending" => c.sort_by_key(|x| std::cmp::Reverse(x.pending_bytes)),
+        "msgs_to" => c.sort_by_key(|x| std::cmp::Reverse(x.out_msgs)),
+        "msgs_from" => c.sort_by_key(|x| std::cmp::Reverse(x.in_msgs)),
+        "bytes_to" => c.sort_by_key(|x| std::cmp::Reverse(x.out_bytes)),
+        "bytes_from" => c.sort_by_key(|x| std::cmp::Reverse(x.in_bytes)),
+        "last" => c.sort_by_key(|x| std::cmp::Reverse(x.last_t)),
+        "idle" => c.sort_by_key(|x| x.last_t),
+        "uptime" => c.sort_by_key(|x| std::cmp::Reverse(x.start_t)),
+        "stop" => c.sort_by_key(|x| std::cmp::Reverse(x.stop_t)),
+        "reason" => c.sort_by_key(|x| x.reason.clone()),
+        "rtt" => c.sort_by_key(|x| std::cmp::Reverse(x.rtt_nanos)),
+        _ => {}
+    }
+}

@@ -1,0 +1,209 @@
+//! The HTTP monitoring listener (`-m`/`http_port`): Go's endpoints, paths, query rules and response shape
+//! (pretty-printed JSON, `Content-Type: application/json`, CORS header; 400 with the error text on a bad
+//! parameter; 404 elsewhere). One handler per file; this file owns the listener and the routing.
+
+pub mod connz;
+pub mod misc;
+pub mod proc_stats;
+pub mod query;
+pub mod subsz;
+pub mod timefmt;
+pub mod varz;
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use tokio::net::TcpListener;
+
+use crate::server::{host_port, ServerShared};
+use query::Query;
+
+pub struct Monitor {
+    pub server: Arc<ServerShared>,
+    pub http_host: String,
+    pub http_port: i32,
+    /// Always starts and ends with `/`.
+    pub base: String,
+    req_stats: Mutex<BTreeMap<String, u64>>,
+}
+
+/// Go's base path normalization: leading and trailing `/`.
+pub fn normalize_base(p: &str) -> String {
+    let mut b = String::from("/");
+    b.push_str(p.trim_matches('/'));
+    if !b.ends_with('/') {
+        b.push('/');
+    }
+    b
+}
+
+impl Monitor {
+    pub fn req_stats(&self) -> BTreeMap<String, u64> {
+        self.req_stats.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    fn count(&self, path: &str) {
+        if let Ok(mut m) = self.req_stats.lock() {
+            *m.entry(path.to_string()).or_insert(0) += 1;
+        }
+    }
+
+    /// Route one request; `path` is the URL path, `query` the raw query string.
+    pub fn route(&self, path: &str, query: Option<&str>) -> Response<Full<Bytes>> {
+        let Some(rest) = path
+            .strip_prefix(&self.base)
+            .or_else(|| (path == self.base.trim_end_matches('/')).then_some(""))
+        else {
+            return not_found();
+        };
+        let q = Query::parse(query);
+        let endpoint = if rest.is_empty() { "/" } else { rest };
+        match endpoint {
+            "/" => {
+                self.count("/");
+                html(misc::root_html(&self.base))
+            }
+            "varz" => {
+                self.count("/varz");
+                json_response(&varz::varz(self))
+            }
+            "connz" => self.answer("/connz", connz::connz(self, &q)),
+            "subsz" => self.answer("/subsz", subsz::subsz(self, &q)),
+            "subscriptionsz" => self.answer("/subscriptionsz", subsz::subsz(self, &q)),
+            "routez" => self.answer("/routez", misc::routez(self, &q)),
+            "gatewayz" => self.answer("/gatewayz", misc::gatewayz(self, &q)),
+            "leafz" => self.answer("/leafz", misc::leafz(self, &q)),
+            "accountz" => self.answer("/accountz", misc::accountz(self, &q)),
+            "accstatz" => self.answer("/accstatz", misc::accstatz(self, &q)),
+            "jsz" => self.answer("/jsz", misc::jsz(self, &q)),
+            "healthz" => self.answer("/healthz", misc::healthz(self, &q)),
+            _ => not_found(),
+        }
+    }
+
+    fn answer<T: Serialize>(&self, path: &str, r: Result<T, String>) -> Response<Full<Bytes>> {
+        self.count(path);
+        match r {
+            Ok(v) => json_response(&v),
+            Err(e) => bad_request(&e),
+        }
+    }
+}
+
+fn base_response(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(body)));
+    *r.status_mut() = status;
+    if let Ok(v) = content_type.parse() {
+        r.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+    }
+    r
+}
+
+/// Pretty JSON as Go's `json.MarshalIndent(v, "", "  ")`, with Go's HTML-safe escaping.
+pub fn json_response<T: Serialize>(v: &T) -> Response<Full<Bytes>> {
+    let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into());
+    let mut r = base_response(
+        StatusCode::OK,
+        "application/json",
+        crate::info::go_html_escape(&text).into_bytes(),
+    );
+    r.headers_mut().insert(
+        hyper::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        hyper::header::HeaderValue::from_static("*"),
+    );
+    r
+}
+
+fn html(body: String) -> Response<Full<Bytes>> {
+    base_response(
+        StatusCode::OK,
+        "text/html; charset=utf-8",
+        body.into_bytes(),
+    )
+}
+
+fn bad_request(text: &str) -> Response<Full<Bytes>> {
+    base_response(
+        StatusCode::BAD_REQUEST,
+        "text/plain; charset=utf-8",
+        text.as_bytes().to_vec(),
+    )
+}
+
+fn not_found() -> Response<Full<Bytes>> {
+    let mut r = base_response(
+        StatusCode::NOT_FOUND,
+        "text/plain; charset=utf-8",
+        b"404 page not found\n".to_vec(),
+    );
+    r.headers_mut().insert(
+        hyper::header::X_CONTENT_TYPE_OPTIONS,
+        hyper::header::HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+/// Bind the monitoring listener (port -1 means random) and serve it. Returns the bound address.
+pub async fn start(server: Arc<ServerShared>) -> std::io::Result<SocketAddr> {
+    let opts = &server.opts;
+    let host = if opts.http_host.is_empty() {
+        opts.host.clone()
+    } else {
+        opts.http_host.clone()
+    };
+    let port = if opts.http_port == -1 {
+        0
+    } else {
+        opts.http_port
+    };
+    let listener = TcpListener::bind(host_port(&host, port)).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(
+        "Starting http monitor on {}",
+        host_port(&host, addr.port() as i32)
+    );
+    let monitor = Arc::new(Monitor {
+        http_host: host,
+        http_port: addr.port() as i32,
+        base: normalize_base(&opts.http_base_path),
+        req_stats: Mutex::new(BTreeMap::new()),
+        server,
+    });
+    tokio::spawn(serve(monitor, listener));
+    Ok(addr)
+}
+
+async fn serve(m: Arc<Monitor>, listener: TcpListener) {
+    loop {
+        let (stream, _) = tokio::select! {
+            _ = m.server.stopped() => return,
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        let m = m.clone();
+        tokio::spawn(async move {
+            let svc = service_fn(move |req: Request<Incoming>| {
+                let m = m.clone();
+                async move { Ok::<_, Infallible>(m.route(req.uri().path(), req.uri().query())) }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc)
+                .await;
+        });
+    }
+}

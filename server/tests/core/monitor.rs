@@ -1,0 +1,171 @@
+//! HTTP monitoring: endpoints, query errors, and JSON shapes compared with the Go server's.
+
+use std::collections::BTreeSet;
+
+use crate::support::*;
+use server::Options;
+
+fn mon_opts() -> Options {
+    Options {
+        http_port: -1,
+        ..Options::for_test()
+    }
+}
+
+/// Every key path of a JSON value (objects recursively; arrays by the union of their elements).
+fn key_paths(v: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                let p = format!("{prefix}.{k}");
+                out.insert(p.clone());
+                key_paths(v, &p, out);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for item in a {
+                key_paths(item, &format!("{prefix}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn keys(body: &str) -> BTreeSet<String> {
+    let v: serde_json::Value =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("bad JSON ({e}): {body}"));
+    let mut out = BTreeSet::new();
+    key_paths(&v, "", &mut out);
+    out
+}
+
+#[tokio::test]
+async fn json_shapes_match_the_go_server() {
+    let go = GoServer::start(&["-m", "-1"]).await;
+    let h = start(mon_opts()).await;
+    let ours = h.monitor_addr().unwrap();
+    let theirs = go.monitor.expect("Go monitoring port");
+    // One client with subscriptions on each, so /connz has a connection to describe.
+    let mut a = Raw::quiet(&h).await;
+    a.send(b"SUB foo 1\r\nSUB bar q 2\r\nPING\r\n").await;
+    a.expect(b"PONG\r\n").await;
+    let mut b = tokio::net::TcpStream::connect(go.client).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(
+        &mut b,
+        b"CONNECT {\"verbose\":false,\"name\":\"n\"}\r\nSUB foo 1\r\nSUB bar q 2\r\nPING\r\n",
+    )
+    .await
+    .unwrap();
+    let mut a2 = Raw::connected(&h, r#"{"verbose":false,"name":"n"}"#).await;
+    a2.send(b"SUB foo 1\r\nSUB bar q 2\r\nPING\r\n").await;
+    a2.expect(b"PONG\r\n").await;
+    drop(a);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for path in [
+        "/varz",
+        "/connz",
+        "/connz?subs=detail",
+        "/connz?subs=1",
+        "/routez",
+        "/gatewayz",
+        "/leafz",
+        "/jsz",
+        "/healthz",
+        "/accstatz",
+        "/subsz",
+    ] {
+        let (gs, gh, gb) = http_get(theirs, path).await;
+        let (rs, rh, rb) = http_get(ours, path).await;
+        assert_eq!(rs, gs, "{path}: status");
+        assert!(
+            rh.contains(&"content-type: application/json".to_string()),
+            "{path}: {rh:?}"
+        );
+        assert!(
+            gh.contains(&"access-control-allow-origin: *".to_string())
+                == rh.contains(&"access-control-allow-origin: *".to_string())
+        );
+        assert_eq!(
+            keys(&rb),
+            keys(&gb),
+            "{path}: JSON key sets differ\nrnats: {rb}\ngo: {gb}"
+        );
+    }
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_parameters_and_unknown_paths_answer_like_go() {
+    let go = GoServer::start(&["-m", "-1"]).await;
+    let h = start(mon_opts()).await;
+    let (ours, theirs) = (h.monitor_addr().unwrap(), go.monitor.unwrap());
+    for path in [
+        "/connz?limit=x",
+        "/connz?sort=foo",
+        "/connz?sort=stop",
+        "/connz?auth=maybe",
+        "/connz?cid=-1",
+        "/subsz?test=foo.*",
+        "/nope",
+        "/varz/extra",
+    ] {
+        let (gs, _, gb) = http_get(theirs, path).await;
+        let (rs, _, rb) = http_get(ours, path).await;
+        assert_eq!((rs, rb.as_str()), (gs, gb.as_str()), "{path}");
+    }
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn connz_reports_clients_sorted_paged_and_closed() {
+    let h = start(mon_opts()).await;
+    let m = h.monitor_addr().unwrap();
+    let mut c1 = Raw::connected(
+        &h,
+        r#"{"verbose":false,"name":"one","lang":"rust","version":"1.2"}"#,
+    )
+    .await;
+    c1.send(b"SUB foo 1\r\nSUB bar 2\r\nPUB foo 2\r\nok\r\nPING\r\n")
+        .await;
+    c1.expect(b"MSG foo 1 2\r\nok\r\nPONG\r\n").await;
+    let mut c2 = Raw::quiet(&h).await;
+    c2.send(b"SUB baz 1\r\nPING\r\n").await;
+    c2.expect(b"PONG\r\n").await;
+
+    let (_, _, body) = http_get(m, "/connz?subs=detail").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["num_connections"], 2);
+    assert_eq!(v["total"], 2);
+    assert_eq!(v["limit"], 1024);
+    let first = &v["connections"][0];
+    assert_eq!(first["name"], "one");
+    assert_eq!(first["lang"], "rust");
+    assert_eq!(first["version"], "1.2");
+    assert_eq!(first["subscriptions"], 2);
+    assert_eq!(first["in_msgs"], 1);
+    assert_eq!(first["out_msgs"], 1);
+    assert_eq!(
+        first["subscriptions_list_detail"].as_array().unwrap().len(),
+        2
+    );
+
+    let (_, _, body) = http_get(m, "/connz?sort=subs&limit=1").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["num_connections"], 1);
+    assert_eq!(v["total"], 2);
+    assert_eq!(v["connections"][0]["subscriptions"], 2);
+
+    drop(c1);
+    wait_for("closed", || h.num_clients() == 1).await;
+    let (_, _, body) = http_get(m, "/connz?state=closed").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["num_connections"], 1);
+    assert_eq!(v["connections"][0]["reason"], "Client Closed");
+    assert!(v["connections"][0]["stop"].is_string());
+    let (_, _, body) = http_get(m, "/varz").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["connections"], 1);
+    assert_eq!(v["in_msgs"], 1);
+    assert_eq!(v["http_req_stats"]["/connz"], 3);
+    h.shutdown().await;
+}
