@@ -98,7 +98,10 @@ async fn run(opts: server::Options) -> ExitCode {
     let ports_file = opts.ports_file_dir.as_ref().and_then(|dir| {
         let ports = signals::Ports {
             nats: signals::format_urls("nats", handle.addr()),
-            monitoring: handle.monitor_addr().map(|a| signals::format_urls("http", a)).unwrap_or_default(),
+            monitoring: handle
+                .monitor_addr()
+                .map(|a| signals::format_urls("http", a))
+                .unwrap_or_default(),
             ..Default::default()
         };
         match signals::write_ports_file(dir, &ports) {

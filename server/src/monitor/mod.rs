@@ -86,7 +86,14 @@ impl Monitor {
             "accountz" => self.answer("/accountz", misc::accountz(self, &q)),
             "accstatz" => self.answer("/accstatz", misc::accstatz(self, &q)),
             "jsz" => self.answer("/jsz", misc::jsz(self, &q)),
-            "healthz" => self.answer("/healthz", misc::healthz(self, &q)),
+            "healthz" => {
+                // Go marshals the health status compactly (json.Marshal, not MarshalIndent).
+                self.count("/healthz");
+                match misc::healthz(self, &q) {
+                    Ok(v) => json_bytes(crate::info::go_json(&v).into_bytes()),
+                    Err(e) => bad_request(&e),
+                }
+            }
             _ => not_found(),
         }
     }

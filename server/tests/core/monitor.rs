@@ -108,6 +108,7 @@ async fn bad_parameters_and_unknown_paths_answer_like_go() {
         "/subsz?test=foo.*",
         "/nope",
         "/varz/extra",
+        "/healthz",
     ] {
         let (gs, _, gb) = http_get(theirs, path).await;
         let (rs, _, rb) = http_get(ours, path).await;
