@@ -119,11 +119,12 @@ fn base_response(status: StatusCode, content_type: &str, body: Vec<u8>) -> Respo
 /// Pretty JSON as Go's `json.MarshalIndent(v, "", "  ")`, with Go's HTML-safe escaping.
 pub fn json_response<T: Serialize>(v: &T) -> Response<Full<Bytes>> {
     let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into());
-    let mut r = base_response(
-        StatusCode::OK,
-        "application/json",
-        crate::info::go_html_escape(&text).into_bytes(),
-    );
+    json_bytes(crate::info::go_html_escape(&text).into_bytes())
+}
+
+/// A 200 JSON body with Go's monitoring headers.
+fn json_bytes(body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut r = base_response(StatusCode::OK, "application/json", body);
     r.headers_mut().insert(
         hyper::header::ACCESS_CONTROL_ALLOW_ORIGIN,
         hyper::header::HeaderValue::from_static("*"),
