@@ -3,6 +3,7 @@
 //! parameter; 404 elsewhere). One handler per file; this file owns the listener and the routing.
 
 pub mod connz;
+pub mod metrics;
 pub mod misc;
 pub mod proc_stats;
 pub mod query;
@@ -72,6 +73,14 @@ impl Monitor {
             "/" => {
                 self.count("/");
                 html(misc::root_html(&self.base))
+            }
+            "metrics" => {
+                self.count("/metrics");
+                base_response(
+                    StatusCode::OK,
+                    "text/plain; version=0.0.4; charset=utf-8",
+                    metrics::render(self).into_bytes(),
+                )
             }
             "varz" => {
                 self.count("/varz");

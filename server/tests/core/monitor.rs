@@ -170,3 +170,54 @@ async fn connz_reports_clients_sorted_paged_and_closed() {
     assert_eq!(v["http_req_stats"]["/connz"], 3);
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn metrics_endpoint_is_valid_prometheus_text() {
+    let h = start(mon_opts()).await;
+    let mut c = Raw::quiet(&h).await;
+    c.send(b"SUB foo 1\r\nPUB foo 2\r\nok\r\n").await;
+    c.expect(b"MSG foo 1 2\r\nok\r\n").await;
+    let (status, headers, body) = http_get(h.monitor_addr().unwrap(), "/metrics").await;
+    assert_eq!(status, 200);
+    assert!(
+        headers
+            .iter()
+            .any(|h| h.starts_with("content-type: text/plain; version=0.0.4")),
+        "{headers:?}"
+    );
+    // Every sample line: a metric name, a label set, a number; every family has HELP and TYPE lines.
+    let mut families = 0;
+    for line in body.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            families += 1;
+            assert!(
+                rest.ends_with(" gauge") || rest.ends_with(" counter"),
+                "{line}"
+            );
+            continue;
+        }
+        if line.starts_with("# HELP ") {
+            continue;
+        }
+        let (name_labels, value) = line
+            .rsplit_once(' ')
+            .unwrap_or_else(|| panic!("bad sample {line:?}"));
+        value
+            .parse::<f64>()
+            .unwrap_or_else(|_| panic!("bad value in {line:?}"));
+        let name = name_labels.split('{').next().unwrap();
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "bad name {name}"
+        );
+        assert!(
+            name_labels.ends_with(&format!("{{server_id=\"{}\"}}", h.shared.id)),
+            "{line}"
+        );
+    }
+    assert!(families > 40, "only {families} metric families");
+    assert!(body.contains("gnatsd_varz_in_msgs{"), "{body}");
+    assert!(body.contains("gnatsd_connz_num_connections{"));
+    assert!(body.contains("gnatsd_subsz_num_subscriptions{"));
+    h.shutdown().await;
+}
