@@ -177,7 +177,19 @@ enum State {
 }
 
 pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
+    // Go's HandleConnz decodes every parameter first (the first bad one answers), then Connz checks the sort.
     let sort = q.get("sort").to_string();
+    let auth = q.boolean("auth")?;
+    let (subs, subs_detail) = q.subs("subs")?;
+    let mut offset = q.int("offset")?;
+    let mut limit = q.int("limit")?;
+    let cid = q.uint64("cid")?;
+    let state = match q.get("state").to_ascii_lowercase().as_str() {
+        "" | "open" => State::Open,
+        "closed" => State::Closed,
+        "any" | "all" => State::All,
+        _ => return Err(format!("Error decoding state for {}", q.get("state"))),
+    };
     let valid = [
         "",
         "cid",
@@ -198,21 +210,6 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
     if !valid.contains(&sort.as_str()) {
         return Err(format!("invalid sorting option: {sort}"));
     }
-    let auth = q.boolean("auth")?;
-    let (subs, subs_detail) = q.subs("subs")?;
-    let mut offset = q.int("offset")?;
-    let mut limit = q.int("limit")?;
-    let cid = q.uint64("cid")?;
-    let state = match q.get("state").to_ascii_lowercase().as_str() {
-        "" | "open" => State::Open,
-        "closed" => State::Closed,
-        "any" | "all" => State::All,
-        other => {
-            return Err(format!(
-                "Error decoding connection state for 'state': {other}"
-            ))
-        }
-    };
     if offset < 0 {
         offset = 0;
     }

@@ -61,11 +61,19 @@ impl Monitor {
 
     /// Route one request; `path` is the URL path, `query` the raw query string.
     pub fn route(&self, path: &str, query: Option<&str>) -> Response<Full<Bytes>> {
-        let Some(rest) = path
-            .strip_prefix(&self.base)
-            .or_else(|| (path == self.base.trim_end_matches('/')).then_some(""))
-        else {
-            return not_found();
+        // Go registers each handler at path.Join(base, endpoint): the index only at the base itself.
+        let root = if self.base == "/" {
+            "/"
+        } else {
+            self.base.trim_end_matches('/')
+        };
+        let rest = if path == root {
+            ""
+        } else {
+            match path.strip_prefix(&self.base) {
+                Some(r) if !r.is_empty() => r,
+                _ => return not_found(),
+            }
         };
         let q = Query::parse(query);
         let endpoint = if rest.is_empty() { "/" } else { rest };

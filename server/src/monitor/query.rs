@@ -65,7 +65,7 @@ impl Query {
 
     /// `subs=detail` or a boolean (Go's `decodeSubs`): (subs, detail).
     pub fn subs(&self, key: &str) -> Result<(bool, bool), String> {
-        if self.get(key) == "detail" {
+        if self.get(key).eq_ignore_ascii_case("detail") {
             return Ok((false, true));
         }
         Ok((self.boolean(key)?, false))

@@ -56,6 +56,21 @@ pub fn uptime(d: Duration) -> String {
 mod tests {
     use super::*;
 
+    // go: server/TestMyUptime
+    #[test]
+    fn uptime_like_go() {
+        let mut d = Duration::from_secs(22);
+        assert_eq!(uptime(d), "22s");
+        d += Duration::from_secs(4 * 60);
+        assert_eq!(uptime(d), "4m22s");
+        d += Duration::from_secs(4 * 3600);
+        assert_eq!(uptime(d), "4h4m22s");
+        d += Duration::from_secs(32 * 24 * 3600);
+        assert_eq!(uptime(d), "32d4h4m22s");
+        d += Duration::from_secs(22 * 365 * 24 * 3600);
+        assert_eq!(uptime(d), "22y32d4h4m22s");
+    }
+
     #[test]
     fn formats_like_go() {
         let t = SystemTime::UNIX_EPOCH + Duration::new(1_700_000_000, 878_192_990);

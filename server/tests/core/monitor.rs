@@ -221,3 +221,121 @@ async fn metrics_endpoint_is_valid_prometheus_text() {
     assert!(body.contains("gnatsd_subsz_num_subscriptions{"));
     h.shutdown().await;
 }
+
+// go: server/TestMonitorNoPort
+#[tokio::test]
+async fn no_monitoring_listener_without_http_port() {
+    let h = start_default().await;
+    assert!(h.monitor_addr().is_none());
+    h.shutdown().await;
+}
+
+// go: server/TestMonitorHTTPBasePath
+#[tokio::test]
+async fn base_path_prefixes_every_endpoint() {
+    let h = start(Options {
+        http_base_path: "/nats".into(),
+        ..mon_opts()
+    })
+    .await;
+    let m = h.monitor_addr().unwrap();
+    let (status, headers, body) = http_get(m, "/nats").await;
+    assert_eq!(status, 200);
+    assert!(
+        headers
+            .iter()
+            .any(|h| h.starts_with("content-type: text/html")),
+        "{headers:?}"
+    );
+    assert!(body.contains("varz"));
+    assert_eq!(http_get(m, "/nats/varz").await.0, 200);
+    assert_eq!(http_get(m, "/varz").await.0, 404);
+    h.shutdown().await;
+}
+
+// go: server/TestMonitorConnzBadParams
+#[tokio::test]
+async fn connz_bad_parameters_are_400_text() {
+    let h = start(mon_opts()).await;
+    let m = h.monitor_addr().unwrap();
+    for q in [
+        "auth=xxx",
+        "subs=xxx",
+        "offset=xxx",
+        "limit=xxx",
+        "state=xxx",
+    ] {
+        let (status, headers, _) = http_get(m, &format!("/connz?{q}")).await;
+        assert_eq!(status, 400, "{q}");
+        assert!(
+            headers
+                .iter()
+                .any(|h| h == "content-type: text/plain; charset=utf-8"),
+            "{q}: {headers:?}"
+        );
+    }
+    h.shutdown().await;
+}
+
+// go: server/TestMonitorHealthzStatusOK
+#[tokio::test]
+async fn healthz_is_ok() {
+    let h = start(mon_opts()).await;
+    let (status, _, body) = http_get(h.monitor_addr().unwrap(), "/healthz").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, r#"{"status":"ok"}"#);
+    h.shutdown().await;
+}
+
+// go: server/TestMonitorConnzWithCID
+#[tokio::test]
+async fn connz_by_cid_returns_one_connection() {
+    let h = start(mon_opts()).await;
+    let m = h.monitor_addr().unwrap();
+    let mut conns = Vec::new();
+    for i in 1..=10 {
+        let mut r = Raw::quiet(&h).await;
+        if i == 5 {
+            r.send(b"SUB hello.foo 1\r\nSUB hello.bar 2\r\nPING\r\n")
+                .await;
+            r.expect(b"PONG\r\n").await;
+        }
+        conns.push(r);
+    }
+    let (_, _, body) = http_get(m, "/connz?cid=5").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["num_connections"], 1);
+    assert_eq!(v["connections"][0]["cid"], 5);
+    assert_eq!(v["connections"][0]["subscriptions"], 2);
+    let (_, _, body) = http_get(m, "/connz?cid=100").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["num_connections"], 0);
+    assert_eq!(v["connections"].as_array().unwrap().len(), 0);
+    h.shutdown().await;
+}
+
+// go: server/TestMonitorConnzSortBadRequest
+// go: server/TestMonitorConnzSortedByStopOnOpen
+// go: server/TestMonitorConnzSortedByReasonOnOpen
+#[tokio::test]
+async fn connz_sort_errors() {
+    let h = start(mon_opts()).await;
+    let m = h.monitor_addr().unwrap();
+    let _c = Raw::quiet(&h).await;
+    let (status, _, body) = http_get(m, "/connz?sort=foo").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (400, "invalid sorting option: foo")
+    );
+    let (status, _, body) = http_get(m, "/connz?sort=stop").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (400, "sort by stop only valid on closed connections")
+    );
+    let (status, _, body) = http_get(m, "/connz?sort=reason").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (400, "sort by reason only valid on closed connections")
+    );
+    h.shutdown().await;
+}
