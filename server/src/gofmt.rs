@@ -89,6 +89,67 @@ pub fn go_duration(d: Duration) -> String {
     }
 }
 
+/// Go's `time.ParseDuration` (non-negative durations), with its error texts.
+pub fn parse_go_duration(s: &str) -> Result<Duration, String> {
+    let quoted = format!("{:?}", s);
+    let invalid = || format!("time: invalid duration {quoted}");
+    let mut rest = s;
+    let mut neg = false;
+    if let Some(r) = rest.strip_prefix('-') {
+        neg = true;
+        rest = r;
+    } else if let Some(r) = rest.strip_prefix('+') {
+        rest = r;
+    }
+    if rest == "0" {
+        return Ok(Duration::ZERO);
+    }
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    let mut total: f64 = 0.0;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let num = &rest[..num_len];
+        if num.is_empty() || num == "." {
+            return Err(invalid());
+        }
+        let value: f64 = num.parse().map_err(|_| invalid())?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_len];
+        if unit.is_empty() {
+            return Err(format!("time: missing unit in duration {quoted}"));
+        }
+        let nanos_per = match unit {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => {
+                return Err(format!(
+                    "time: unknown unit {:?} in duration {quoted}",
+                    unit
+                ))
+            }
+        };
+        total += value * nanos_per;
+        rest = &rest[unit_len..];
+    }
+    if neg && total > 0.0 {
+        return Err(format!(
+            "time: negative duration {quoted} is not supported here"
+        ));
+    }
+    Ok(Duration::from_nanos(total.round() as u64))
+}
+
 fn trim_frac(n: u128, unit: u128) -> String {
     let (whole, frac) = (n / unit, n % unit);
     if frac == 0 {
@@ -102,6 +163,36 @@ fn trim_frac(n: u128, unit: u128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_durations_like_go() {
+        assert_eq!(parse_go_duration("2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(
+            parse_go_duration("1h30m").unwrap(),
+            Duration::from_secs(5400)
+        );
+        assert_eq!(
+            parse_go_duration("500ms").unwrap(),
+            Duration::from_millis(500)
+        );
+        assert_eq!(
+            parse_go_duration("1.5s").unwrap(),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(parse_go_duration("0").unwrap(), Duration::ZERO);
+        assert_eq!(
+            parse_go_duration("x").unwrap_err(),
+            "time: invalid duration \"x\""
+        );
+        assert_eq!(
+            parse_go_duration("5").unwrap_err(),
+            "time: missing unit in duration \"5\""
+        );
+        assert_eq!(
+            parse_go_duration("5x").unwrap_err(),
+            "time: unknown unit \"x\" in duration \"5x\""
+        );
+    }
 
     #[test]
     fn durations_like_go() {

@@ -31,6 +31,8 @@ pub struct Options {
     pub pid_file: Option<PathBuf>,
     pub ports_file_dir: Option<PathBuf>,
     pub config_file: Option<PathBuf>,
+    /// `sha256:<hex>` of the loaded configuration (Go's configDigest), shown in /varz.
+    pub config_digest: String,
     // Logging.
     pub log_file: Option<PathBuf>,
     pub logtime: bool,
@@ -119,6 +121,7 @@ impl Default for Options {
             pid_file: None,
             ports_file_dir: None,
             config_file: None,
+            config_digest: String::new(),
             log_file: None,
             logtime: true,
             logtime_utc: false,

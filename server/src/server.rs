@@ -91,6 +91,14 @@ impl Server {
         );
         tracing::info!("  Name:     {}", name);
         tracing::info!("  ID:       {}", id);
+        if let Some(f) = &opts.config_file {
+            let cd = if opts.config_digest.is_empty() {
+                String::new()
+            } else {
+                format!("({})", opts.config_digest)
+            };
+            tracing::info!("Using configuration file: {} {}", f.display(), cd);
+        }
 
         let port = match opts.port {
             RANDOM_PORT => 0,

@@ -161,7 +161,7 @@ pub fn varz(m: &Monitor) -> Varz {
         subscriptions: s.sublist.count(),
         http_req_stats: m.req_stats(),
         config_load_time: rfc3339_nano(start),
-        config_digest: String::new(),
+        config_digest: o.config_digest.clone(),
         feature_flags: flags,
         system_account: crate::consts::SYSTEM_ACCOUNT.to_string(),
         slow_consumer_stats: KindStats {

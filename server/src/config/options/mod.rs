@@ -1,0 +1,86 @@
+//! Options from a configuration file, key by key as Go's `processConfigFileLine` (opts.go): every
+//! top-level key of Go 2.15 is recognised; keys of subsystems rnats does not have yet are rejected with a
+//! "not supported yet" error at their position, never ignored. Errors and warnings are collected and
+//! reported together as `file:line:col: message`, warnings first, as Go's `processConfigErr` prints them.
+
+mod ctx;
+mod server;
+mod unsupported;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::config::conf::{self, Map};
+use crate::options::Options;
+
+pub use ctx::Ctx;
+
+/// Collected problems of one configuration.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ConfigErrors {
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for w in &self.warnings {
+            writeln!(f, "{w}")?;
+        }
+        for e in &self.errors {
+            writeln!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a configuration could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// Reading or parsing the file failed (Go's conf package error text).
+    Parse(conf::ConfError),
+    /// The file parsed but its options are wrong.
+    Options(ConfigErrors),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Parse(e) => write!(f, "{e}"),
+            LoadError::Options(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Read `path` into `opts`. Returns the config digest (`sha256:...`) Go prints for `-t`.
+pub fn load_file(opts: &mut Options, path: &Path) -> Result<String, LoadError> {
+    let (map, digest) = conf::parse_file_with_digest(path).map_err(LoadError::Parse)?;
+    opts.config_file = Some(path.to_path_buf());
+    apply_map(opts, &map, &path.display().to_string()).map_err(LoadError::Options)?;
+    Ok(digest)
+}
+
+/// Apply a parsed configuration to `opts`.
+pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), ConfigErrors> {
+    let mut ctx = Ctx::default();
+    if map.is_empty() {
+        ctx.warnings.push(format!("{file}: config has no values or is empty"));
+    }
+    for entry in map {
+        let key = entry.key.to_ascii_lowercase();
+        if server::apply(opts, &key, entry, &mut ctx) {
+            continue;
+        }
+        if unsupported::check(&key, entry, &mut ctx) {
+            continue;
+        }
+        if !entry.used_as_variable {
+            ctx.errors.push(format!("{}: unknown field {:?}", entry.value.pos, entry.key));
+        }
+    }
+    if ctx.errors.is_empty() && ctx.warnings.is_empty() {
+        Ok(())
+    } else {
+        Err(ConfigErrors { errors: ctx.errors, warnings: ctx.warnings })
+    }
+}
