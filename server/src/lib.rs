@@ -4,6 +4,7 @@
 //! Pure cores (`protocol`, `sublist`) do no I/O; `conn` and `client` are the I/O shells.
 
 pub mod client;
+pub mod config;
 pub mod conn;
 pub mod consts;
 pub mod flags;
