@@ -20,19 +20,23 @@ fn print(stdout: bool, text: &str) {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let opts = match flags::parse_args(&args) {
-        Ok(Command::Run(opts, _given)) => opts,
-        Ok(Command::CheckConfig(opts, _)) => {
-            // Configuration files arrive with the config module; without one there is nothing to check.
-            let f = opts
+        Ok(Command::Run(opts, given)) => match with_config_file(*opts, &given) {
+            Ok((opts, _)) => Box::new(opts),
+            Err(code) => return code,
+        },
+        Ok(Command::CheckConfig(opts, given)) => {
+            let file = opts
                 .config_file
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default();
-            print(
-                false,
-                &format!("nats-server: configuration file {f} is valid\n"),
-            );
-            return ExitCode::SUCCESS;
+            return match with_config_file(*opts, &given) {
+                Ok((_, digest)) => {
+                    print(false, &flags::check_config_text(&file, &digest));
+                    ExitCode::SUCCESS
+                }
+                Err(code) => code,
+            };
         }
         Ok(Command::Help) => {
             print(true, &flags::usage_text());
@@ -79,6 +83,32 @@ fn main() -> ExitCode {
         }
     };
     rt.block_on(run(*opts))
+}
+
+/// Go's ConfigureOptions: with `-c`, load the file, then apply the command-line flags over it.
+/// Returns the options and the config digest; on error prints Go's message and gives the exit code.
+fn with_config_file(
+    opts: server::Options,
+    given: &flags::FlagSet,
+) -> Result<(server::Options, String), ExitCode> {
+    let Some(path) = opts.config_file.clone() else {
+        return Ok((opts, String::new()));
+    };
+    let mut file_opts = server::Options::default();
+    let digest = match server::config::options::load_file(&mut file_opts, &path) {
+        Ok(d) => d,
+        Err(e) => {
+            // Go's PrintAndDie adds a newline after the message (an option error list already ends in one).
+            print(false, &format!("nats-server: {e}\n"));
+            return Err(ExitCode::from(1));
+        }
+    };
+    file_opts.check_config = opts.check_config;
+    if let Err(e) = given.apply(&mut file_opts) {
+        return Err(ExitCode::from(e.report().clamp(0, 255) as u8));
+    }
+    file_opts.config_digest = digest.clone();
+    Ok((file_opts, digest))
 }
 
 async fn run(opts: server::Options) -> ExitCode {

@@ -1,3 +1,5 @@
-//! Configuration: the NATS config file format (`conf`). Options are built from its tree.
+//! Configuration: the NATS config file format (`conf`, a pure lexer and parser) and the server options
+//! built from its tree (`options`).
 
 pub mod conf;
+pub mod options;

@@ -5,6 +5,7 @@
 mod support;
 
 mod async_client;
+mod config;
 mod errors;
 mod handshake;
 mod keepalive;

@@ -18,7 +18,10 @@ impl Ctx {
 
     fn mismatch(&mut self, e: &Entry, want: &str) {
         let got = e.value.value.go_type_name();
-        self.error(e, format_args!("interface conversion: interface {{}} is {got}, not {want}"));
+        self.error(
+            e,
+            format_args!("interface conversion: interface {{}} is {got}, not {want}"),
+        );
     }
 
     pub fn string(&mut self, e: &Entry) -> Option<String> {

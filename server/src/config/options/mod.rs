@@ -64,7 +64,8 @@ pub fn load_file(opts: &mut Options, path: &Path) -> Result<String, LoadError> {
 pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), ConfigErrors> {
     let mut ctx = Ctx::default();
     if map.is_empty() {
-        ctx.warnings.push(format!("{file}: config has no values or is empty"));
+        ctx.warnings
+            .push(format!("{file}: config has no values or is empty"));
     }
     for entry in map {
         let key = entry.key.to_ascii_lowercase();
@@ -75,12 +76,18 @@ pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), Config
             continue;
         }
         if !entry.used_as_variable {
-            ctx.errors.push(format!("{}: unknown field {:?}", entry.value.pos, entry.key));
+            ctx.errors.push(format!(
+                "{}: unknown field {:?}",
+                entry.value.pos, entry.key
+            ));
         }
     }
     if ctx.errors.is_empty() && ctx.warnings.is_empty() {
         Ok(())
     } else {
-        Err(ConfigErrors { errors: ctx.errors, warnings: ctx.warnings })
+        Err(ConfigErrors {
+            errors: ctx.errors,
+            warnings: ctx.warnings,
+        })
     }
 }

@@ -16,7 +16,10 @@ fn listen(ctx: &mut Ctx, e: &Entry) -> Option<(Option<String>, i32)> {
                 ctx.error(e, format_args!("could not parse address string {:?}", s));
                 return None;
             };
-            let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+            let host = host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string();
             match port.parse::<i32>() {
                 Ok(p) => Some((Some(host), p)),
                 Err(_) => {
@@ -26,7 +29,10 @@ fn listen(ctx: &mut Ctx, e: &Entry) -> Option<(Option<String>, i32)> {
             }
         }
         v => {
-            ctx.error(e, format_args!("expected port or host:port, got {}", v.go_type_name()));
+            ctx.error(
+                e,
+                format_args!("expected port or host:port, got {}", v.go_type_name()),
+            );
             None
         }
     }
@@ -155,7 +161,9 @@ pub fn apply(o: &mut Options, key: &str, e: &Entry, ctx: &mut Ctx) -> bool {
         "lame_duck_duration" => {
             if let Some(s) = ctx.string(e) {
                 match crate::gofmt::parse_go_duration(&s) {
-                    Err(err) => ctx.error(e, format_args!("error parsing lame_duck_duration: {err}")),
+                    Err(err) => {
+                        ctx.error(e, format_args!("error parsing lame_duck_duration: {err}"))
+                    }
                     Ok(d) if d < Duration::from_secs(30) => ctx.error(
                         e,
                         format_args!(
@@ -170,7 +178,10 @@ pub fn apply(o: &mut Options, key: &str, e: &Entry, ctx: &mut Ctx) -> bool {
         "lame_duck_grace_period" => {
             if let Some(s) = ctx.string(e) {
                 match crate::gofmt::parse_go_duration(&s) {
-                    Err(err) => ctx.error(e, format_args!("error parsing lame_duck_grace_period: {err}")),
+                    Err(err) => ctx.error(
+                        e,
+                        format_args!("error parsing lame_duck_grace_period: {err}"),
+                    ),
                     Ok(d) => o.lame_duck_grace_period = d,
                 }
             }
@@ -204,7 +215,10 @@ pub fn apply(o: &mut Options, key: &str, e: &Entry, ctx: &mut Ctx) -> bool {
         }
         // Accepted with Go's types; they tune behaviour rnats does not have (sublist cache switch, error
         // report rates of routes, the fast-producer stall switch) or only affect profiling.
-        "disable_sublist_cache" | "no_sublist_cache" | "no_fast_producer_stall" | "proxy_protocol" => {
+        "disable_sublist_cache"
+        | "no_sublist_cache"
+        | "no_fast_producer_stall"
+        | "proxy_protocol" => {
             ctx.boolean(e);
         }
         "connect_error_reports" | "reconnect_error_reports" | "prof_port" | "prof_block_rate" => {
