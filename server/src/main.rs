@@ -19,9 +19,9 @@ fn print(stdout: bool, text: &str) {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let opts = match flags::parse_args(&args) {
+    let (opts, given) = match flags::parse_args(&args) {
         Ok(Command::Run(opts, given)) => match with_config_file(*opts, &given) {
-            Ok((opts, _)) => Box::new(opts),
+            Ok((opts, _)) => (Box::new(opts), given),
             Err(code) => return code,
         },
         Ok(Command::CheckConfig(opts, given)) => {
@@ -82,7 +82,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    rt.block_on(run(*opts))
+    rt.block_on(run(*opts, given))
 }
 
 /// Go's ConfigureOptions: with `-c`, load the file, then apply the command-line flags over it.
@@ -111,7 +111,7 @@ fn with_config_file(
     Ok((file_opts, digest))
 }
 
-async fn run(opts: server::Options) -> ExitCode {
+async fn run(opts: server::Options, given: flags::FlagSet) -> ExitCode {
     let handle = match Server::start(opts.clone()).await {
         Ok(h) => h,
         Err(e) => {
@@ -142,6 +142,7 @@ async fn run(opts: server::Options) -> ExitCode {
             }
         }
     });
+    handle.shared.set_reload_flags(given);
     if !opts.no_signals {
         server::shutdown::trap_signals(handle.shared.clone());
     }

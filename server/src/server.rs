@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
@@ -21,7 +21,11 @@ use crate::sublist::Sublist;
 
 /// State shared by every task of one server.
 pub struct ServerShared {
-    pub opts: Options,
+    /// The options in force; replaced as a whole by a configuration reload.
+    opts: RwLock<Arc<Options>>,
+    reload_flags: Mutex<Option<crate::flags::FlagSet>>,
+    /// Where the client listener is bound.
+    pub client_addr: SocketAddr,
     pub id: String,
     pub name: String,
     pub xkey: String,
@@ -154,7 +158,9 @@ impl Server {
             ..Info::default()
         };
         let shared = Arc::new(ServerShared {
-            opts,
+            opts: RwLock::new(Arc::new(opts)),
+            reload_flags: Mutex::new(None),
+            client_addr: addr,
             id,
             name,
             xkey,
@@ -172,13 +178,13 @@ impl Server {
             done: Notify::new(),
             done_flag: AtomicBool::new(false),
         });
-        let monitor_addr = if shared.opts.http_port != 0 {
-            let host = if shared.opts.http_host.is_empty() {
-                &shared.opts.host
+        let monitor_addr = if shared.opts().http_port != 0 {
+            let host = if shared.opts().http_host.is_empty() {
+                &shared.opts().host
             } else {
-                &shared.opts.http_host
+                &shared.opts().http_host
             };
-            let hp = host_port(host, shared.opts.http_port.max(0));
+            let hp = host_port(host, shared.opts().http_port.max(0));
             Some(
                 crate::monitor::start(shared.clone())
                     .await
@@ -189,7 +195,7 @@ impl Server {
         };
         tracing::info!(
             "Listening for client connections on {}",
-            host_port(&shared.opts.host, addr.port() as i32)
+            host_port(&shared.opts().host, addr.port() as i32)
         );
         let accept = tokio::spawn(accept_loop(shared.clone(), listener));
         tracing::info!("Server is ready");
@@ -291,6 +297,73 @@ async fn accept_loop(shared: Arc<ServerShared>, listener: TcpListener) {
 }
 
 impl ServerShared {
+    /// The options in force.
+    pub fn opts(&self) -> Arc<Options> {
+        self.opts
+            .read()
+            .map(|o| o.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Replace the options (configuration reload).
+    pub fn set_opts(&self, new: Options) {
+        match self.opts.write() {
+            Ok(mut o) => *o = Arc::new(new),
+            Err(e) => *e.into_inner() = Arc::new(new),
+        }
+    }
+
+    /// The command-line flags, kept so a reload puts them back over the re-read file.
+    pub fn set_reload_flags(&self, flags: crate::flags::FlagSet) {
+        if let Ok(mut f) = self.reload_flags.lock() {
+            *f = Some(flags);
+        }
+    }
+
+    /// Re-read the configuration file and apply it (SIGHUP).
+    pub fn reload(&self) -> Result<(), String> {
+        let flags = self.reload_flags.lock().ok().and_then(|f| f.clone());
+        crate::config::reload::reload(self, flags.as_ref())
+    }
+
+    /// Apply reloadable options to live state: INFO template, clients' max payload, the connection limit.
+    pub fn apply_reload(&self, new: &Options) {
+        if let Ok(mut info) = self.info.lock() {
+            info.max_payload = new.max_payload;
+            let port = self.client_addr.port() as i32;
+            let (host, port) = if new.client_advertise.is_empty() {
+                (new.host.clone(), port)
+            } else {
+                parse_host_port(&new.client_advertise, port).unwrap_or((new.host.clone(), port))
+            };
+            info.host = host;
+            info.port = port;
+        }
+        let clients = self.snapshot_clients();
+        for c in &clients {
+            c.max_payload
+                .store(new.max_payload as i64, Ordering::Relaxed);
+        }
+        let max = new.max_connections.max(0) as usize;
+        if clients.len() > max && new.max_connections >= 0 {
+            let mut closed = 0;
+            for c in clients.iter().skip(max) {
+                if c.out
+                    .queue(&crate::protocol::errors::ServerErr::MaxConnectionsExceeded.wire())
+                    != crate::conn::Queued::Closed
+                {
+                    c.out.wake();
+                }
+                c.close(ClosedState::MaxConnectionsExceeded, true);
+                closed += 1;
+            }
+            tracing::info!(
+                "Closed {} connections to fall within max_connections",
+                closed
+            );
+        }
+    }
+
     /// Resolves once shutdown has begun.
     pub async fn stopped(&self) {
         loop {
@@ -307,7 +380,7 @@ impl ServerShared {
 
     /// Remember a closed connection for /connz (bounded by max_closed_clients).
     pub fn save_closed(&self, ci: crate::monitor::connz::ConnInfo) {
-        let max = self.opts.max_closed_clients.max(0) as usize;
+        let max = self.opts().max_closed_clients.max(0) as usize;
         if max == 0 {
             return;
         }
@@ -351,7 +424,7 @@ impl ServerShared {
         let Ok(mut clients) = self.clients.lock() else {
             return false;
         };
-        let max = self.opts.max_connections;
+        let max = self.opts().max_connections;
         if max < 0 || (max > 0 && clients.len() >= max as usize) {
             return false;
         }
@@ -417,8 +490,8 @@ impl ServerShared {
             self.shutdown().await;
             return;
         }
-        let mut gp = self.opts.lame_duck_grace_period;
-        let total = self.opts.lame_duck_duration;
+        let mut gp = self.opts().lame_duck_grace_period;
+        let total = self.opts().lame_duck_duration;
         let mut dur = total.saturating_sub(gp);
         if dur.is_zero() {
             dur = Duration::from_secs(1);

@@ -49,8 +49,9 @@ pub fn trap_signals(server: Arc<ServerShared>) {
                 }
                 _ = hup.recv() => {
                     tracing::info!("Trapped \"hangup\" signal");
-                    // Reload arrives with the configuration file support.
-                    tracing::error!("Failed to reload server configuration: can only reload config when a file is provided using -c or --config");
+                    if let Err(e) = server.reload() {
+                        tracing::error!("Failed to reload server configuration: {e}");
+                    }
                 }
             }
         }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
@@ -50,6 +50,8 @@ pub struct ClientHandle {
     /// Wakes the session task when someone else closes the connection.
     pub(crate) closed_wake: Notify,
     pub meta: Mutex<ConnMeta>,
+    /// The max payload in force for this client; a reload changes it for live connections.
+    pub max_payload: AtomicI64,
     pub start: SystemTime,
     /// Last inbound message or subscription activity, in nanoseconds since the Unix epoch.
     pub last_activity: AtomicU64,
@@ -78,6 +80,7 @@ impl ClientHandle {
             closed_wake: Notify::new(),
             label: Mutex::new(format!("{peer} - cid:{cid}")),
             meta: Mutex::new(ConnMeta::default()),
+            max_payload: AtomicI64::new(0),
             start: SystemTime::now(),
             last_activity: AtomicU64::new(unix_nanos(SystemTime::now())),
         }

@@ -68,7 +68,7 @@ struct Session {
 
 /// Run one accepted client connection to its end.
 pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr) {
-    let opts = &server.opts;
+    let opts = server.opts();
     let cid = server.next_cid();
     let client = Arc::new(ClientHandle::new(
         cid,
@@ -144,7 +144,7 @@ async fn writer_task(
     client: Arc<ClientHandle>,
     wr: tokio::net::tcp::OwnedWriteHalf,
 ) -> WriterEnd {
-    let deadline = server.opts.write_deadline;
+    let deadline = server.opts().write_deadline;
     let end = run_writer(client.out.clone(), wr, deadline).await;
     match end {
         WriterEnd::Deadline => {
@@ -203,7 +203,7 @@ impl Session {
         let seed = self.client.cid.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ rand::random::<u64>();
         let mut fan = Fanout::new(&server.stats, seed);
         // Before CONNECT the ping timer runs at ping_interval; CONNECT re-arms it with the short first ping.
-        let ping = tokio::time::sleep(self.server.opts.ping_interval);
+        let ping = tokio::time::sleep(self.server.opts().ping_interval);
         tokio::pin!(ping);
         loop {
             // Room for a full read of the current size, and for the rest of a pending large payload.
@@ -222,7 +222,7 @@ impl Session {
                     if let Some(reason) = self.ping_timer() {
                         return reason;
                     }
-                    ping.as_mut().reset(Instant::now() + self.server.opts.ping_interval);
+                    ping.as_mut().reset(Instant::now() + self.server.opts().ping_interval);
                     continue;
                 }
                 r = rd.read_buf(&mut rbuf) => match r {
@@ -241,6 +241,11 @@ impl Session {
                     read_size /= 2;
                     short_reads = 0;
                 }
+            }
+            // A configuration reload may have changed the max payload.
+            let max_payload = self.client.max_payload.load(Ordering::Relaxed);
+            if max_payload != self.parser.max_payload() {
+                self.parser.set_max_payload(max_payload);
             }
             let mut pos = 0;
             let result = loop {
@@ -411,7 +416,7 @@ impl Session {
 
     fn trace_in(&self, op: &ClientOp<'_>) {
         let label = self.client.label();
-        let max = self.server.opts.max_traced_msg_len;
+        let max = self.server.opts().max_traced_msg_len;
         let size = |n: usize| n.to_string().into_bytes();
         match op {
             ClientOp::Pub {
@@ -491,14 +496,14 @@ impl Session {
             }
         }
         // CONNECT re-arms the ping timer with the short first ping (plus up to 20% jitter) to measure RTT early.
-        let mut d = self.server.opts.ping_interval.min(FIRST_PING_INTERVAL);
+        let mut d = self.server.opts().ping_interval.min(FIRST_PING_INTERVAL);
         let jitter = d.as_nanos() as u64 / 5;
         if jitter > 0 {
             d += Duration::from_nanos(rand::random::<u64>() % jitter);
         }
         ping.as_mut().reset(Instant::now() + d);
 
-        let headers = !self.server.opts.no_header_support && ci.headers;
+        let headers = !self.server.opts().no_header_support && ci.headers;
         self.client.headers.store(headers, Ordering::Relaxed);
         self.parser.set_headers(headers);
         if first {
@@ -666,7 +671,7 @@ impl Session {
             self.send_err(fan, &ServerErr::PermissionsViolation(text));
             return;
         }
-        let max_subs = self.server.opts.max_subs;
+        let max_subs = self.server.opts().max_subs;
         let existing = {
             let Ok(subs) = self.client.subs.lock() else {
                 return;
@@ -724,12 +729,12 @@ impl Session {
 
     /// Go's processPingTimer. Returns a close reason when the connection is stale.
     fn ping_timer(&mut self) -> Option<ClosedState> {
-        let interval = self.server.opts.ping_interval;
+        let interval = self.server.opts().ping_interval;
         let need_rtt = self.rtt.is_none();
         if self.last_in.elapsed() < interval && !need_rtt {
             return None;
         }
-        if self.pings_out + 1 > self.server.opts.max_pings_out {
+        if self.pings_out + 1 > self.server.opts().max_pings_out {
             tracing::debug!(
                 "{} - Stale Client Connection - Closing",
                 self.client.label()

@@ -180,7 +180,7 @@ fn not_found() -> Response<Full<Bytes>> {
 
 /// Bind the monitoring listener (port -1 means random) and serve it. Returns the bound address.
 pub async fn start(server: Arc<ServerShared>) -> std::io::Result<SocketAddr> {
-    let opts = &server.opts;
+    let opts = server.opts();
     let host = if opts.http_host.is_empty() {
         opts.host.clone()
     } else {

@@ -93,7 +93,7 @@ pub struct Varz {
 
 pub fn varz(m: &Monitor) -> Varz {
     let s = &m.server;
-    let o = &s.opts;
+    let o = s.opts();
     let info = s.info_template();
     let st = &s.stats;
     let load = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed);

@@ -136,3 +136,45 @@ async fn file_options_reach_the_server_and_flags_override_them() {
     assert_eq!(info["max_payload"], 2048, "KB is 1024-based as in Go");
     assert_ne!(info["port"], 1, "-p overrides the file's listen port");
 }
+
+#[test]
+fn sighup_reloads_the_file() {
+    let dir = TempDir::new("conf-hup");
+    let path = dir.0.join("srv.conf");
+    let log = dir.0.join("srv.log");
+    std::fs::write(&path, "listen: 127.0.0.1:-1\n").unwrap();
+    let mut child = Command::new(rnats_bin())
+        .args(["-c", path.to_str().unwrap(), "-l", log.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    let wait_log = |want: &str| {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            if text.contains(want) {
+                return true;
+            }
+            if std::time::Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    let ready = wait_log("Server is ready");
+    std::fs::write(
+        &path,
+        "listen: 127.0.0.1:-1\ndebug: true\nping_interval: \"30s\"\n",
+    )
+    .unwrap();
+    // Signal only the child we started, by its PID.
+    unsafe { libc::kill(child.id() as i32, libc::SIGHUP) };
+    let reloaded = wait_log("Reloaded server configuration (sha256:");
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(ready, "server did not start: {text}");
+    assert!(reloaded, "no reload logged: {text}");
+    assert!(text.contains("Trapped \"hangup\" signal"), "{text}");
+    assert!(text.contains("Reloaded: debug = true"), "{text}");
+    assert!(text.contains("Reloaded: ping_interval = 30s"), "{text}");
+}

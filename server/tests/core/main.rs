@@ -13,3 +13,4 @@ mod limits;
 mod monitor;
 mod proto;
 mod queues;
+mod reload;
