@@ -170,3 +170,28 @@ impl Options {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // go: server/TestDefaultOptions
+    #[test]
+    fn defaults_are_go_baseline_values() {
+        let o = Options::default();
+        assert_eq!(o.host, "0.0.0.0");
+        assert_eq!(o.port, 4222);
+        assert_eq!(o.max_connections, 65536);
+        assert_eq!(o.ping_interval, Duration::from_secs(120));
+        assert_eq!(o.max_pings_out, 2);
+        assert_eq!(o.auth_timeout, Duration::from_secs(2));
+        assert_eq!(o.max_control_line, 4096);
+        assert_eq!(o.max_payload, 1024 * 1024);
+        assert_eq!(o.max_pending, 64 * 1024 * 1024);
+        assert_eq!(o.write_deadline, Duration::from_secs(10));
+        assert_eq!(o.max_closed_clients, 10_000);
+        assert_eq!(o.lame_duck_duration, Duration::from_secs(120));
+        assert_eq!(o.lame_duck_grace_period, Duration::from_secs(10));
+        assert_eq!(o.max_traced_msg_len, 0);
+    }
+}

@@ -228,3 +228,23 @@ async fn header_support_is_advertised_and_can_be_disabled() {
     r.expect_close_after(b"+OK\r\n").await;
     h.shutdown().await;
 }
+
+// go: server/TestOptions_RandomPort
+// go: server/TestRandomPorts
+#[tokio::test]
+async fn port_minus_one_binds_a_random_port() {
+    let h = start(Options {
+        port: -1,
+        http_port: -1,
+        ..Options::for_test()
+    })
+    .await;
+    assert_ne!(h.port(), 0);
+    assert_ne!(h.port(), 4222);
+    let m = h.monitor_addr().expect("monitoring listener");
+    assert_ne!(m.port(), 0);
+    assert_ne!(m.port(), 8222);
+    let (_, info) = Raw::connect(&h).await;
+    assert_eq!(info["port"], h.port());
+    h.shutdown().await;
+}
