@@ -154,6 +154,73 @@ fn skip(r: &mut BufReader<TcpStream>, mut n: usize) -> Result<()> {
     Ok(())
 }
 
+/// Counts MSG frames from a subscriber socket with large reads and an in-buffer scan, so the load
+/// generator's subscriber is not the bottleneck it would be reading line by line.
+struct FrameReader {
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// Payload bytes (and CRLF) still to skip from the last MSG line.
+    skip: usize,
+}
+
+impl FrameReader {
+    fn new() -> FrameReader {
+        FrameReader {
+            buf: vec![0; 512 * 1024],
+            start: 0,
+            end: 0,
+            skip: 0,
+        }
+    }
+
+    /// Read once and count the complete MSG frames now available (answering PINGs on `w`).
+    fn read_count(&mut self, r: &mut impl Read, w: &mut impl Write) -> Result<usize> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let n = self.buf.len();
+            self.buf.resize(n * 2, 0);
+        }
+        let n = r.read(&mut self.buf[self.end..])?;
+        if n == 0 {
+            bail!("connection closed");
+        }
+        self.end += n;
+        let mut count = 0;
+        loop {
+            if self.skip > 0 {
+                let k = self.skip.min(self.end - self.start);
+                self.start += k;
+                self.skip -= k;
+                if self.skip > 0 {
+                    break;
+                }
+            }
+            let avail = &self.buf[self.start..self.end];
+            let Some(nl) = memchr::memchr(b'\n', avail) else {
+                break;
+            };
+            let line = &avail[..=nl];
+            if line.starts_with(b"MSG ") {
+                let size = parse_size(line)
+                    .ok_or_else(|| anyhow!("bad MSG line {:?}", String::from_utf8_lossy(line)))?;
+                self.skip = size + 2;
+                count += 1;
+            } else if line.starts_with(b"PING") {
+                w.write_all(b"PONG\r\n")?;
+            } else if line.starts_with(b"-ERR") {
+                bail!("server error: {}", String::from_utf8_lossy(line));
+            }
+            self.start += nl + 1;
+        }
+        Ok(count)
+    }
+}
+
 /// A batch of `PUB <subject> <size>` frames, about 64 KiB.
 fn pub_batch(subject: &str, size: usize) -> (Vec<u8>, usize) {
     let payload = vec![b'x'; size];
@@ -230,7 +297,9 @@ fn fan(
             ready.wait();
             let want = per_sub.unwrap_or(n);
             let mut seen = 0;
-            let mut line = Vec::with_capacity(256);
+            let mut frames = FrameReader::new();
+            let mut sock = r.into_inner();
+            sock.set_read_timeout(Some(Duration::from_millis(200)))?;
             while seen < want {
                 if failed.load(Ordering::Relaxed) || Instant::now() > deadline {
                     bail!("stopped after {seen} messages");
@@ -238,33 +307,23 @@ fn fan(
                 if per_sub.is_none() && total.load(Ordering::Relaxed) >= n {
                     break;
                 }
-                line.clear();
-                r.get_ref()
-                    .set_read_timeout(Some(Duration::from_millis(200)))?;
-                match r.read_until(b'\n', &mut line) {
-                    Ok(0) => bail!("connection closed after {seen}"),
-                    Ok(_) => {}
-                    Err(e)
-                        if matches!(
-                            e.kind(),
-                            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                        ) =>
-                    {
-                        continue
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-                if line.starts_with(b"MSG ") {
-                    let sz = parse_size(&line).ok_or_else(|| anyhow!("bad MSG line"))?;
-                    skip(&mut r, sz + 2)?;
-                    seen += 1;
-                    if per_sub.is_none() {
-                        total.fetch_add(1, Ordering::Relaxed);
-                    }
-                } else if line.starts_with(b"PING") {
-                    w.write_all(b"PONG\r\n")?;
-                } else if line.starts_with(b"-ERR") {
-                    bail!("server error: {}", String::from_utf8_lossy(&line));
+                let got = match frames.read_count(&mut sock, &mut w) {
+                    Ok(k) => k,
+                    Err(e) => match e.downcast_ref::<std::io::Error>() {
+                        Some(io)
+                            if matches!(
+                                io.kind(),
+                                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                            ) =>
+                        {
+                            0
+                        }
+                        _ => return Err(e.context(format!("after {seen} messages"))),
+                    },
+                };
+                seen += got;
+                if per_sub.is_none() && got > 0 {
+                    total.fetch_add(got, Ordering::Relaxed);
                 }
             }
             Ok(())
