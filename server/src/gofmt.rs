@@ -3,59 +3,50 @@
 
 use std::time::Duration;
 
-/// Go's `strconv.Quote` over bytes: printable UTF-8 as is, the usual escapes, `\\x..` for bad bytes.
-pub fn go_quote(b: &[u8]) -> String {
-    let mut out = String::with_capacity(b.len() + 2);
+/// Go's `strconv.Quote` (`%q`) over bytes: printable UTF-8 as is, the usual escapes, `\\x..` for bytes
+/// that are not UTF-8 and for ASCII controls, `\\u`/`\\U` for other unprintable characters.
+pub fn go_quote(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 2);
     out.push('"');
-    let mut rest = b;
-    while !rest.is_empty() {
-        match std::str::from_utf8(rest) {
-            Ok(s) => {
-                push_str(&mut out, s);
-                break;
-            }
-            Err(e) => {
-                let (good, bad) = rest.split_at(e.valid_up_to());
-                // The prefix is valid UTF-8 by construction.
-                push_str(&mut out, std::str::from_utf8(good).unwrap_or_default());
-                let n = e.error_len().unwrap_or(bad.len()).max(1);
-                for byte in &bad[..n] {
-                    out.push_str(&format!("\\x{byte:02x}"));
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\u{7}' => out.push_str("\\a"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{b}' => out.push_str("\\v"),
+                c if is_go_printable(c) => out.push(c),
+                c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                    out.push_str(&format!("\\x{:02x}", c as u32))
                 }
-                rest = &bad[n..];
+                c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push_str(&format!("\\U{:08x}", c as u32)),
             }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
         }
     }
     out.push('"');
     out
 }
 
-fn push_str(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if c.is_control() || c == '\u{feff}' => {
-                let n = c as u32;
-                if n < 0x10000 {
-                    out.push_str(&format!("\\u{n:04x}"));
-                } else {
-                    out.push_str(&format!("\\U{n:08x}"));
-                }
-            }
-            c => out.push(c),
-        }
+/// An approximation of Go's `strconv.IsPrint`: graphic characters and the ASCII space; controls, other
+/// spaces and the common format characters are not printable.
+fn is_go_printable(c: char) -> bool {
+    if c.is_ascii() {
+        return (' '..='~').contains(&c);
     }
+    !(c.is_control()
+        || c.is_whitespace()
+        || matches!(c as u32,
+            0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e | 0x200b..=0x200f | 0x202a..=0x202e
+            | 0x2060..=0x206f | 0xfeff | 0xfff9..=0xfffb | 0xe000..=0xf8ff))
 }
 
 /// Go's `time.Duration.String()`: `1h2m3s`, `1.5s`, `100ms`, `2µs`, `0s`.

@@ -30,6 +30,26 @@ pub struct SubDetail {
     pub cid: u64,
 }
 
+impl SubDetail {
+    /// A subscription as monitoring shows it; `account` is filled only where Go fills it (/subsz).
+    pub fn of(s: &crate::client::Subscription, cid: u64, account: &str) -> SubDetail {
+        SubDetail {
+            account: account.to_string(),
+            account_tag: account.to_string(),
+            subject: String::from_utf8_lossy(&s.subject).into_owned(),
+            qgroup: s
+                .queue
+                .as_deref()
+                .map(|q| String::from_utf8_lossy(q).into_owned())
+                .unwrap_or_default(),
+            sid: String::from_utf8_lossy(&s.sid).into_owned(),
+            msgs: s.delivered.load(Ordering::Relaxed),
+            max: s.max.load(Ordering::Relaxed),
+            cid,
+        }
+    }
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
@@ -148,23 +168,7 @@ pub fn sub_details(c: &ClientHandle) -> Vec<SubDetail> {
     let Ok(subs) = c.subs.lock() else {
         return Vec::new();
     };
-    let mut out: Vec<SubDetail> = subs
-        .values()
-        .map(|s| SubDetail {
-            account: String::new(),
-            account_tag: String::new(),
-            subject: String::from_utf8_lossy(&s.subject).into_owned(),
-            qgroup: s
-                .queue
-                .as_deref()
-                .map(|q| String::from_utf8_lossy(q).into_owned())
-                .unwrap_or_default(),
-            sid: String::from_utf8_lossy(&s.sid).into_owned(),
-            msgs: s.delivered.load(Ordering::Relaxed),
-            max: s.max.load(Ordering::Relaxed),
-            cid: c.cid,
-        })
-        .collect();
+    let mut out: Vec<SubDetail> = subs.values().map(|s| SubDetail::of(s, c.cid, "")).collect();
     out.sort_by(|a, b| a.sid.cmp(&b.sid));
     out
 }

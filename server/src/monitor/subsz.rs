@@ -1,7 +1,6 @@
 //! `/subsz` (and `/subscriptionsz`): subject index statistics, optionally the subscriptions themselves,
 //! filtered by a `test` subject (monitor.go `Subsz`).
 
-use std::sync::atomic::Ordering;
 use std::time::SystemTime;
 
 use serde::Serialize;
@@ -66,20 +65,7 @@ pub fn subsz(m: &Monitor, q: &Query) -> Result<Subsz, String> {
         let mut details: Vec<SubDetail> = all
             .iter()
             .filter(|s| test.is_empty() || match_literal(test.as_bytes(), &s.subject))
-            .map(|s| SubDetail {
-                account: crate::consts::GLOBAL_ACCOUNT.to_string(),
-                account_tag: crate::consts::GLOBAL_ACCOUNT.to_string(),
-                subject: String::from_utf8_lossy(&s.subject).into_owned(),
-                qgroup: s
-                    .queue
-                    .as_deref()
-                    .map(|q| String::from_utf8_lossy(q).into_owned())
-                    .unwrap_or_default(),
-                sid: String::from_utf8_lossy(&s.sid).into_owned(),
-                msgs: s.delivered.load(Ordering::Relaxed),
-                max: s.max.load(Ordering::Relaxed),
-                cid: s.client.cid,
-            })
+            .map(|s| SubDetail::of(s, s.client.cid, crate::consts::GLOBAL_ACCOUNT))
             .collect();
         details.sort_by(|a, b| (a.cid, &a.sid).cmp(&(b.cid, &b.sid)));
         sz.total = details.len();

@@ -32,7 +32,8 @@ mod control;
 #[cfg(test)]
 mod tests;
 
-pub use args::{go_quote, proto_snippet};
+pub use crate::gofmt::go_quote;
+pub use args::proto_snippet;
 use args::{is_blank, Span};
 
 /// Go's `MAX_CONTROL_LINE_SIZE`, used when `max_control_line` is 0.

@@ -5,6 +5,8 @@
 //! control line is part of a PUB subject yet a separator for SUB. Sizes follow Go's `parseSize`: 1 to 9
 //! ASCII digits, nothing else. Nothing here allocates except the error texts.
 
+use crate::gofmt::go_quote;
+
 /// A byte range inside the buffer given to the parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Span {
@@ -137,42 +139,4 @@ pub fn proto_snippet(start: usize, max: usize, buf: &[u8]) -> String {
         stop = buf.len() - 1;
     }
     go_quote(buf.get(start..stop).unwrap_or(&[]))
-}
-
-/// Go's `%q` for a byte slice (strconv.Quote): printable text kept, the rest escaped.
-pub fn go_quote(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + 2);
-    out.push('"');
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\x07' => out.push_str("\\a"),
-                '\x08' => out.push_str("\\b"),
-                '\x0c' => out.push_str("\\f"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\x0b' => out.push_str("\\v"),
-                ' ' => out.push(' '),
-                c if c.is_ascii_control() => {
-                    out.push_str(&format!("\\x{:02x}", c as u32));
-                }
-                c if c.is_control() || c.is_whitespace() => {
-                    if (c as u32) < 0x10000 {
-                        out.push_str(&format!("\\u{:04x}", c as u32));
-                    } else {
-                        out.push_str(&format!("\\U{:08x}", c as u32));
-                    }
-                }
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out.push('"');
-    out
 }

@@ -3,8 +3,9 @@
 //! for a payload and the `\r\n` that must follow it (Go's MSG_PAYLOAD, MSG_END_R and MSG_END_N states).
 //! A failed argument check is `BadArgs` with the text Go logs; Go closes those connections without `-ERR`.
 
-use super::args::{fields, go_quote, is_blank, is_split_sep, parse_size, Span};
+use super::args::{fields, is_blank, is_split_sep, parse_size, Span};
 use super::{unknown, ClientParser, LineOp, PayloadKind, PendingPayload, Phase, Step};
+use crate::gofmt::go_quote;
 use crate::protocol::errors::ProtoError;
 use crate::protocol::ops::ClientOp;
 
