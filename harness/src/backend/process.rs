@@ -63,8 +63,12 @@ impl ProcessServer {
             std::fs::write(dir.path().join("server.conf"), conf)
                 .context("writing the server config")?;
         }
+        let mut spec = spec.clone();
+        // The child runs in its own directory: a relative binary path must not change meaning.
+        spec.bin = std::path::absolute(&spec.bin)
+            .with_context(|| format!("resolving {}", spec.bin.display()))?;
         let mut s = ProcessServer {
-            spec: spec.clone(),
+            spec,
             dir,
             child: None,
             client: SocketAddr::from(([127, 0, 0, 1], 0)),

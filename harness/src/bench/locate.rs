@@ -25,7 +25,7 @@ pub fn go_server(root: &Path, progress: &mut dyn FnMut(&str)) -> Result<PathBuf>
         if !p.is_file() {
             bail!("NATS_GO_SERVER={} is not a file", p.display());
         }
-        return Ok(p);
+        return Ok(std::path::absolute(&p)?);
     }
     let cached = root.join(".tools/go/bin/nats-server");
     if cached.is_file() {
@@ -76,7 +76,7 @@ pub fn rust_server_profile(
         if !p.is_file() {
             bail!("RNATS_SERVER={} is not a file", p.display());
         }
-        return Ok(p);
+        return Ok(std::path::absolute(&p)?);
     }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)

@@ -67,6 +67,22 @@ fn process_backend_reads_the_ports_file_and_stops_on_drop() {
     assert!(!gone(pid));
     drop(s);
     assert!(gone(pid), "the server process {pid} outlived its owner");
+
+    // A binary named relative to the current directory still starts: the server runs elsewhere.
+    let cwd = std::env::current_dir().expect("cwd");
+    let up = "../".repeat(cwd.components().count() - 1);
+    let relative = PathBuf::from(format!(
+        "{up}{}",
+        bin.display().to_string().trim_start_matches('/')
+    ));
+    assert!(
+        relative.is_relative() && relative.is_file(),
+        "{}",
+        relative.display()
+    );
+    let s =
+        start(&ServerSpec::new(ServerKind::Go, &relative)).expect("starts from a relative path");
+    assert!(s.pid().is_some());
 }
 
 #[test]
