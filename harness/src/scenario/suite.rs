@@ -7,7 +7,7 @@
 //! scenario; its servers are stopped as the stack unwinds.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -218,8 +218,7 @@ pub fn run(
     progress: &(dyn Fn(&Outcome) + Sync),
 ) -> Vec<Outcome> {
     let queue: Mutex<VecDeque<usize>> = Mutex::new((0..scenarios.len()).collect());
-    let results: Arc<Mutex<Vec<Option<Outcome>>>> =
-        Arc::new(Mutex::new(vec![None; scenarios.len()]));
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; scenarios.len()]);
     std::thread::scope(|scope| {
         for _ in 0..cfg.jobs.clamp(1, 16) {
             scope.spawn(|| loop {
@@ -233,11 +232,12 @@ pub fn run(
             });
         }
     });
-    let mut results = results
-        .lock()
-        .map(|mut r| std::mem::take(&mut *r))
-        .unwrap_or_default();
-    results.drain(..).flatten().collect()
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 #[cfg(test)]
