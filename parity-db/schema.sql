@@ -76,3 +76,27 @@ CREATE TABLE results (
     seconds REAL NOT NULL,
     PRIMARY KEY (run, binary, name)
 );
+
+-- version: 2
+-- Scenario runs (`harness diff`): each scenario played against the Go server and rnats. A scenario's
+-- claims count with the latest result recorded for it, when that result is for the same content.
+CREATE TABLE scenario_runs (
+    id          INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    commit_id   TEXT NOT NULL,
+    go_server   TEXT NOT NULL,
+    rust_server TEXT NOT NULL,
+    backend     TEXT NOT NULL
+);
+
+CREATE TABLE scenario_results (
+    run         INTEGER NOT NULL REFERENCES scenario_runs (id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    file        TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    verdict     TEXT NOT NULL CHECK (verdict IN ('same', 'differs', 'error')),
+    detail      TEXT NOT NULL,
+    diff        TEXT NOT NULL,
+    seconds     REAL NOT NULL,
+    PRIMARY KEY (run, name)
+);

@@ -1,6 +1,8 @@
 //! rnats conformance harness: the Go test inventory, the parity database, claim mapping,
-//! status, the HTML report and the CI gate. `main.rs` is a thin clap front end over this.
+//! status, black-box scenarios played against the Go server and rnats, benchmarks, the HTML report
+//! and the CI gate. `main.rs` is a thin clap front end over this.
 
+pub mod backend;
 pub mod bench;
 pub mod db;
 pub mod gate;
@@ -9,6 +11,7 @@ pub mod load;
 pub mod mapping;
 pub mod paths;
 pub mod report;
+pub mod scenario;
 pub mod status;
 pub mod testrun;
 pub mod util;

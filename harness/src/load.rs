@@ -6,6 +6,8 @@ use crate::inventory::Inventory;
 use crate::mapping::claims::{ClaimError, ClaimedTest};
 use crate::mapping::{self, junit, notapp, workspace, ResultIndex};
 use crate::paths::Layout;
+use crate::scenario::status::ScenarioView;
+use crate::scenario::Corpus;
 use crate::status::{self, Row, Totals};
 use crate::util;
 use anyhow::{bail, Context, Result};
@@ -38,6 +40,8 @@ pub struct Parity {
     pub claimants: Vec<ClaimedTest>,
     pub problems: Vec<ClaimError>,
     pub run: Option<RunInfo>,
+    /// Every scenario with its latest recorded result.
+    pub scenarios: Vec<ScenarioView>,
     /// Things worth saying (rebuilt database, recorded run, no results yet).
     pub notes: Vec<String>,
 }
@@ -121,10 +125,14 @@ pub fn load(layout: &Layout, label: &str, junit: &Junit) -> Result<Parity> {
     let (na, mut problems) = notapp::read(&layout.not_applicable_file(), na_shown)?;
     let scan = workspace::scan(&layout.root)?;
     problems.extend(scan.errors.iter().cloned());
-    problems.extend(mapping::validate(primary, &scan.tests, &na, na_shown));
+    let corpus = Corpus::load(layout);
+    problems.extend(corpus.problems());
+    let mut claimants = scan.tests.clone();
+    claimants.extend(corpus.claimants());
+    problems.extend(mapping::validate(primary, &claimants, &na, na_shown));
 
     let mut db = Db::open(&layout.db_file(), &mut notes)?;
-    db.load_text(&inventories, &na, &scan.tests, &problems)?;
+    db.load_text(&inventories, &na, &claimants, &problems)?;
     match junit {
         Junit::File(path) | Junit::Libtest(path) => {
             if !path.is_file() {
@@ -153,17 +161,33 @@ pub fn load(layout: &Layout, label: &str, junit: &Junit) -> Result<Parity> {
     let claimants = db.claimants()?;
     let problems = db.problems()?;
     let run = db.latest_run()?;
+    let (scenarios, scenario_results) =
+        crate::scenario::status::views(&corpus, &db.latest_scenario_results()?);
     let index = match &run {
-        Some(r) => Some(ResultIndex::new(&db.run_results(r.id)?)),
+        Some(r) => {
+            let mut results = db.run_results(r.id)?;
+            results.extend(scenario_results);
+            Some(ResultIndex::new(&results))
+        }
         None => {
             notes.push(
                 "no test run recorded yet: claims count as failing until one is \
                  (`cargo nextest run --workspace --profile ci`, or `harness test-run`)"
                     .into(),
             );
-            None
+            (!scenario_results.is_empty()).then(|| ResultIndex::new(&scenario_results))
         }
     };
+    let unplayed = scenarios
+        .iter()
+        .filter(|s| !s.go.is_empty() && matches!(s.state.as_str(), "not run" | "stale"))
+        .count();
+    if unplayed > 0 {
+        notes.push(format!(
+            "{unplayed} claiming scenario(s) have no current result: their claims count as \
+             failing until `harness diff` records one"
+        ));
+    }
     let rows = status::rows(&inv, &na, &claimants, index.as_ref());
     let (overall, categories) = status::totals(&rows);
     Ok(Parity {
@@ -178,6 +202,7 @@ pub fn load(layout: &Layout, label: &str, junit: &Junit) -> Result<Parity> {
         claimants,
         problems,
         run,
+        scenarios,
         notes,
     })
 }

@@ -3,10 +3,12 @@
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
+use harness::backend::BackendKind;
 use harness::gate::{self, Baseline};
 use harness::inventory::{extract, Kind};
 use harness::load::{self, Junit, Parity};
 use harness::paths::{Layout, PRIMARY_LABEL};
+use harness::scenario::command::{self as scen, Which};
 use harness::status::{round2, Status};
 use harness::{bench, report, testrun, util};
 use std::io::Write;
@@ -18,7 +20,7 @@ use tabled::Table;
 #[derive(Parser)]
 #[command(
     name = "harness",
-    about = "rnats conformance harness: Go test inventory, parity status, report and CI gate"
+    about = "rnats conformance harness: Go test inventory, parity status, scenarios against the Go server, bench, report and CI gate"
 )]
 struct Cli {
     /// Workspace root (default: the workspace this harness was built in).
@@ -76,7 +78,21 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// The same load against the Go server and rnats in one run; prints msgs/s and the rnats/Go ratio.
+    /// Play the scenarios of harness/scenarios against the Go server, rnats, or both (then compared).
+    Run {
+        /// go, rust or both.
+        #[arg(long, default_value = "both", value_parser = parse_which)]
+        server: Which,
+        #[command(flatten)]
+        opts: ScenarioOpts,
+    },
+    /// Play every scenario against both servers and show where they differ (= run --server both).
+    Diff {
+        #[command(flatten)]
+        opts: ScenarioOpts,
+    },
+    /// The same load against the Go server and rnats in one run; prints msgs/s and the rnats/Go ratio
+    /// and writes reports/bench.json.
     Bench {
         /// Only scenarios whose name contains this.
         #[arg(long)]
@@ -97,6 +113,48 @@ enum Cmd {
         #[arg(long)]
         allow_lower: bool,
     },
+}
+
+#[derive(clap::Args)]
+struct ScenarioOpts {
+    /// Only scenarios whose name contains this.
+    #[arg(long, allow_hyphen_values = true)]
+    filter: Option<String>,
+    /// process (default) or container.
+    #[arg(long, default_value = "process", value_parser = parse_backend)]
+    backend: BackendKind,
+    /// Scenarios played at the same time.
+    #[arg(long, default_value_t = 4)]
+    jobs: usize,
+    /// Use the release build of rnats (default: the dev build).
+    #[arg(long)]
+    release: bool,
+    /// Print every transcript.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Do not record the run in the parity database.
+    #[arg(long)]
+    no_record: bool,
+}
+
+fn parse_which(s: &str) -> Result<Which, String> {
+    Which::parse(s).ok_or_else(|| format!("`{s}`: expected go, rust or both"))
+}
+
+fn parse_backend(s: &str) -> Result<BackendKind, String> {
+    BackendKind::parse(s).ok_or_else(|| format!("`{s}`: expected process or container"))
+}
+
+fn scenario_args(which: Which, o: &ScenarioOpts) -> scen::RunArgs {
+    scen::RunArgs {
+        which,
+        filter: o.filter.clone(),
+        backend: o.backend,
+        jobs: o.jobs,
+        release: o.release,
+        verbose: o.verbose,
+        record: !o.no_record,
+    }
 }
 
 #[derive(Subcommand)]
@@ -400,6 +458,8 @@ fn run() -> Result<bool> {
             print_problems(&p);
             Ok(true)
         }
+        Cmd::Run { server, opts } => scen::run(&layout, &scenario_args(*server, opts)),
+        Cmd::Diff { opts } => scen::run(&layout, &scenario_args(Which::Both, opts)),
         Cmd::Bench {
             filter,
             scale,
@@ -420,12 +480,18 @@ fn cmd_bench(layout: &Layout, filter: Option<String>, scale: f64, runs: usize) -
     let mut progress = |m: &str| eprintln!("{m}");
     let go_bin = bench::locate::go_server(&layout.root, &mut progress)?;
     let rust_bin = bench::locate::rust_server(&layout.root, &mut progress)?;
+    let meta = bench::BenchMeta {
+        recorded_at: util::now_utc(),
+        commit: util::git_commit(&layout.root),
+        go_version: bench::locate::version(&go_bin),
+        rust_version: bench::locate::version(&rust_bin),
+    };
     eprintln!(
         "go: {} ({}), rnats: {} ({})",
         go_bin.display(),
-        bench::locate::version(&go_bin),
+        meta.go_version,
         rust_bin.display(),
-        bench::locate::version(&rust_bin)
+        meta.rust_version
     );
     let cfg = bench::BenchConfig {
         go_bin,
@@ -436,6 +502,12 @@ fn cmd_bench(layout: &Layout, filter: Option<String>, scale: f64, runs: usize) -
     };
     let rows = bench::run(&cfg, |m| eprintln!("  {m}"))?;
     print!("{}", bench::render(&rows));
+    let path = layout.bench_file();
+    std::fs::create_dir_all(layout.reports_dir())?;
+    let mut text = serde_json::to_string_pretty(&bench::to_json(&cfg, &rows, &meta))?;
+    text.push('\n');
+    util::write_atomic(&path, text.as_bytes())?;
+    println!("wrote {}", path.display());
     Ok(())
 }
 

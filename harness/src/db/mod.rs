@@ -4,6 +4,9 @@
 //! The database never holds the only copy of anything but past runs: a corrupt file or one
 //! from a newer schema is moved aside and rebuilt from text (and the latest JUnit file).
 
+mod scenarios;
+pub use scenarios::{LatestScenario, ScenarioRecord};
+
 use crate::inventory::{GoTest, Inventory, Kind};
 use crate::mapping::claims::{ClaimError, ClaimedTest};
 use crate::mapping::junit::{CaseResult, Outcome};
@@ -22,6 +25,8 @@ const TABLES: &[&str] = &[
     "problems",
     "runs",
     "results",
+    "scenario_runs",
+    "scenario_results",
 ];
 /// Runs kept in the database; older ones are pruned when a new run is recorded.
 const KEEP_RUNS: i64 = 20;
@@ -177,11 +182,16 @@ impl Db {
             }
             let mut who = tx.prepare(
                 "INSERT INTO claimants (kind, file, line, binary, path, ignored)
-                 VALUES ('rust-test', ?1, ?2, ?3, ?4, ?5)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             let mut claim = tx.prepare("INSERT OR IGNORE INTO claims VALUES (?1, ?2, ?3)")?;
             for c in claimants {
-                who.execute(params![c.file, c.line, c.binary, c.path, c.ignored])?;
+                let kind = if c.binary == crate::scenario::SCENARIO_BINARY {
+                    "scenario"
+                } else {
+                    "rust-test"
+                };
+                who.execute(params![kind, c.file, c.line, c.binary, c.path, c.ignored])?;
                 let id = tx.last_insert_rowid();
                 for (key, line) in &c.claims {
                     claim.execute(params![key, id, line])?;

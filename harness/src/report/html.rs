@@ -9,7 +9,7 @@ use anyhow::Result;
 use serde_json::Value;
 use std::fmt::Write as _;
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -122,7 +122,7 @@ const SCRIPT: &str = r#"
 
 /// Renders an optional section from a JSON document: a table for an array of flat objects
 /// (or an object holding one under `results`), pretty JSON otherwise.
-fn json_section(out: &mut String, title: &str, v: &Value) {
+pub(super) fn json_section(out: &mut String, title: &str, v: &Value) {
     let _ = write!(out, "<h2>{}</h2>", esc(title));
     let list = v
         .as_array()
@@ -180,7 +180,6 @@ fn bar(t: &crate::status::Totals) -> String {
 pub fn page(
     p: &Parity,
     data: &Value,
-    scenarios: Option<&Value>,
     bench: Option<&Value>,
     commit: &str,
     built_at: &str,
@@ -193,7 +192,11 @@ pub fn page(
         "<title>rnats parity with nats-server {}</title>",
         esc(&p.label)
     );
-    let _ = write!(o, "<style>{STYLE}</style></head><body>");
+    let _ = write!(
+        o,
+        "<style>{STYLE}{}</style></head><body>",
+        super::sections::STYLE
+    );
     let _ = write!(
         o,
         "<h1>rnats parity with the Go nats-server test suite</h1><div class=\"meta\">Go inventory <b>{}</b> ({} {}) &middot; built {} from commit <code>{}</code></div>",
@@ -263,11 +266,9 @@ pub fn page(
         );
     }
     o.push_str("</table>");
-    if let Some(v) = scenarios {
-        json_section(&mut o, "Differential scenarios", v);
-    }
+    super::sections::scenarios(&mut o, &p.scenarios);
     if let Some(v) = bench {
-        json_section(&mut o, "Benchmarks against the Go server", v);
+        super::sections::bench(&mut o, v);
     }
     o.push_str("<h2>Every Go test</h2><div class=\"controls\"><input id=\"q\" type=\"search\" placeholder=\"filter: name, claimant, reason...\">");
     o.push_str("<select id=\"status\"><option value=\"\">any status</option><option>mapped</option><option>failing</option><option>unmapped</option><option value=\"not_applicable\">not applicable</option></select>");

@@ -2,10 +2,11 @@
 //! `reports/parity.json` (the same facts for machines).
 //!
 //! The page embeds the data as JSON and renders the test table in the browser, so filtering and
-//! sorting ~4,500 rows needs no server. Sections for differential scenarios and benchmarks
-//! appear when `reports/scenarios.json` / `reports/bench.json` exist.
+//! sorting ~4,500 rows needs no server. The scenario section comes from the database (latest
+//! recorded `harness diff`); the benchmark section appears when `reports/bench.json` exists.
 
 mod html;
+mod sections;
 
 use crate::inventory::category;
 use crate::load::Parity;
@@ -58,6 +59,7 @@ pub fn to_json(p: &Parity, commit: &str, built_at: &str) -> Value {
         "benchmarks": p.benchmarks,
         "fuzz_targets": p.fuzz,
         "problems": p.problems.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        "scenarios": p.scenarios,
         "tests": p.rows,
     })
 }
@@ -82,16 +84,8 @@ pub fn write(
 ) -> Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
     let data = to_json(p, commit, built_at);
-    let scenarios = optional_json(&layout.reports_dir().join("scenarios.json"))?;
-    let bench = optional_json(&layout.reports_dir().join("bench.json"))?;
-    let page = html::page(
-        p,
-        &data,
-        scenarios.as_ref(),
-        bench.as_ref(),
-        commit,
-        built_at,
-    )?;
+    let bench = optional_json(&layout.bench_file())?;
+    let page = html::page(p, &data, bench.as_ref(), commit, built_at)?;
     let html_path = out_dir.join("index.html");
     let json_path = out_dir.join("parity.json");
     crate::util::write_atomic(&html_path, page.as_bytes())?;

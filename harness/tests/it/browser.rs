@@ -125,8 +125,39 @@ fn report_table_filter_and_sort_in_chromium() {
         "key\treason\nconf/TestLex\tGo-only <lexer> internals\n",
     );
     ws.write(
-        "reports/scenarios.json",
-        "[{\"scenario\":\"pub-sub\",\"go\":\"ok\",\"rust\":\"ok\"}]",
+        "harness/scenarios/s.toml",
+        "[[scenario]]\nname = \"pub-sub\"\nabout = \"a <b>message</b> arrives\"\nsteps = [{ sleep = 1 }]\n\n\
+         [[scenario]]\nname = \"never-played\"\nabout = \"x\"\nsteps = [{ sleep = 1 }]\n",
+    );
+    {
+        let corpus = harness::scenario::Corpus::load(&ws.layout());
+        let s = &corpus.scenarios[0];
+        let mut notes = Vec::new();
+        let mut db = harness::db::Db::open(&ws.layout().db_file(), &mut notes).expect("db");
+        db.record_scenario_run(
+            "2026-01-01T00:00:00Z",
+            "abc",
+            "v2.15.1",
+            "v2.15.1",
+            "process",
+            &[harness::db::ScenarioRecord {
+                name: s.name.clone(),
+                file: s.file.clone(),
+                fingerprint: s.fingerprint.clone(),
+                verdict: "differs".into(),
+                detail: "rnats: step 1".into(),
+                diff: "--- go\n+++ rnats\n-a< PONG\n+a< <PING>\n".into(),
+                seconds: 0.1,
+            }],
+        )
+        .expect("record");
+    }
+    ws.write(
+        "reports/bench.json",
+        r#"{"format":1,"recorded_at":"2026-01-01T00:00:00Z","commit":"abc","machine":{"cpus":2},
+            "go":{"path":"/go","version":"v2.15.1"},"rnats":{"path":"/r","version":"v2.15.1"},"runs":3,
+            "results":[{"workload":"pub-only","size":16,"metric":"msgs_per_sec","go":1000000.0,"rnats":2000000.0,"ratio":2.0},
+                       {"workload":"request-reply","size":16,"metric":"p99_us","go":90,"rnats":120,"go_p50_us":40,"rnats_p50_us":50,"ratio":0.75}]}"#,
     );
     let junit = ws.root().join("j.xml");
     std::fs::write(
@@ -144,7 +175,18 @@ fn report_table_filter_and_sort_in_chromium() {
         !html.contains("http://") && !html.contains("https://"),
         "no network assets"
     );
-    assert!(html.contains("Differential scenarios") && html.contains("pub-sub"));
+    assert!(html.contains("id=\"scenarios\"") && html.contains("data-scenario=\"pub-sub\""));
+    assert!(
+        html.contains("a &lt;b&gt;message&lt;/b&gt; arrives")
+            && html.contains("+a&lt; &lt;PING&gt;"),
+        "scenario text and diffs are escaped"
+    );
+    assert!(html.contains(
+        "2 scenarios: 0 same on both servers &middot; 1 differ or fail &middot; 1 not run"
+    ));
+    assert!(
+        html.contains("id=\"bench-chart\"") && html.contains("2.00x") && html.contains("0.75x")
+    );
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.path().join("parity.json")).expect("json"),
     )
@@ -181,7 +223,10 @@ fn report_table_filter_and_sort_in_chromium() {
          var th = d.querySelector('#tests th[data-key=status]');\
          th.click(); out.push('first=' + d.querySelector('#tests tbody tr td:nth-child(4)').textContent);\
          th.click(); out.push('last=' + d.querySelector('#tests tbody tr td:nth-child(4)').textContent);\
-         out.push('shown=' + d.getElementById('shown').textContent.split(' ')[0]);",
+         out.push('shown=' + d.getElementById('shown').textContent.split(' ')[0]);\
+         out.push('scen=' + d.querySelectorAll('#scen tr[data-scenario]').length);\
+         out.push('bars=' + d.querySelectorAll('#bench-chart rect').length);\
+         out.push('details=' + d.querySelectorAll('#scen details').length);",
     );
     assert!(!result.contains("error="), "{result}");
     assert_eq!(
@@ -207,6 +252,9 @@ fn report_table_filter_and_sort_in_chromium() {
         parity.rows.len().to_string(),
         "{result}"
     );
+    assert_eq!(field(&result, "scen"), "2", "{result}");
+    assert_eq!(field(&result, "bars"), "2", "{result}");
+    assert_eq!(field(&result, "details"), "1", "{result}");
 }
 
 #[test]

@@ -7,5 +7,6 @@ mod claims;
 mod cli;
 mod db;
 mod extract;
+mod scenarios;
 mod status_gate;
 mod support;

