@@ -61,6 +61,11 @@ fn main() -> ExitCode {
         }
         Err(e) => return ExitCode::from(e.report().clamp(0, 255) as u8),
     };
+    // Go's main: NewServer validates the options before the logger exists, and `PrintAndDie`s.
+    if let Err(e) = server::server::validate_options(&opts) {
+        print(false, &format!("nats-server: {e}\n"));
+        return ExitCode::from(1);
+    }
     let _log = match logging::init(&opts) {
         Ok(g) => g,
         Err(e) => {

@@ -3,7 +3,8 @@
 //! `AcceptLoop`, `lameDuckMode` and `Shutdown` (server.go).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -59,6 +60,31 @@ pub enum StartError {
     },
     #[error("Error setting server INFO with ClientAdvertise value of {value}, err={reason}")]
     ClientAdvertise { value: String, reason: String },
+    /// Options the Go server refuses before starting (`validateOptions`); the binary prints
+    /// `nats-server: <text>` and exits with status 1.
+    #[error("{0}")]
+    InvalidOptions(String),
+}
+
+/// Go's `validateOptions`, for the options a single server has.
+pub fn validate_options(o: &Options) -> Result<(), String> {
+    if !o.lame_duck_duration.is_zero() && o.lame_duck_grace_period >= o.lame_duck_duration {
+        return Err(format!(
+            "lame duck grace period ({}) should be strictly lower than lame duck duration ({})",
+            crate::gofmt::go_duration(o.lame_duck_grace_period),
+            crate::gofmt::go_duration(o.lame_duck_duration)
+        ));
+    }
+    if i64::from(o.max_payload) > o.max_pending {
+        return Err(format!(
+            "max_payload ({}) cannot be higher than max_pending ({})",
+            o.max_payload, o.max_pending
+        ));
+    }
+    if o.server_name.contains(' ') {
+        return Err("server name cannot contain spaces".into());
+    }
+    Ok(())
 }
 
 pub struct Server;
@@ -74,6 +100,7 @@ pub struct ServerHandle {
 impl Server {
     /// Bind the client listener and start accepting. Logs Go's startup lines.
     pub async fn start(opts: Options) -> Result<ServerHandle, StartError> {
+        validate_options(&opts).map_err(StartError::InvalidOptions)?;
         let kp = nkeys::KeyPair::new_server();
         let id = kp.public_key();
         let name = if opts.server_name.is_empty() {
@@ -110,12 +137,13 @@ impl Server {
             p => p,
         };
         let bind = host_port(&opts.host, port);
-        let listener = TcpListener::bind(&bind)
-            .await
-            .map_err(|source| StartError::Listen {
-                addr: bind.clone(),
-                source,
-            })?;
+        let listener =
+            listen(&opts.host, &bind, port)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: bind.clone(),
+                    source,
+                })?;
         let addr = listener.local_addr().map_err(|source| StartError::Listen {
             addr: bind.clone(),
             source,
@@ -130,12 +158,8 @@ impl Server {
         let (info_host, info_port) = if opts.client_advertise.is_empty() {
             (opts.host.clone(), addr.port() as i32)
         } else {
+            // Only the caller reports it (the binary as `[FTL]`), as Go logs it once.
             parse_host_port(&opts.client_advertise, addr.port() as i32).map_err(|reason| {
-                tracing::error!(
-                    "Error setting server INFO with ClientAdvertise value of {}, err={}",
-                    opts.client_advertise,
-                    reason
-                );
                 StartError::ClientAdvertise {
                     value: opts.client_advertise.clone(),
                     reason,
@@ -206,6 +230,40 @@ impl Server {
             accept: Some(accept),
         })
     }
+}
+
+/// Bind the client listener. An unspecified host (`0.0.0.0` or `::`) takes IPv4 and IPv6 clients on one
+/// dual-stack socket, as Go's `net.Listen("tcp", ...)` does; without IPv6 it falls back to the host as given.
+async fn listen(host: &str, bind: &str, port: i32) -> std::io::Result<TcpListener> {
+    if host.parse::<IpAddr>().is_ok_and(|ip| ip.is_unspecified()) {
+        if let Ok(l) = listen_dual_stack(port) {
+            return Ok(l);
+        }
+    }
+    TcpListener::bind(bind).await
+}
+
+fn listen_dual_stack(port: i32) -> std::io::Result<TcpListener> {
+    let port = u16::try_from(port)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "invalid port"))?;
+    let sock = tokio::net::TcpSocket::new_v6()?;
+    sock.set_reuseaddr(true)?;
+    let off: libc::c_int = 0;
+    // SAFETY: the socket is open and ours; setsockopt only reads `off` for the given length.
+    let rc = unsafe {
+        libc::setsockopt(
+            sock.as_raw_fd(),
+            libc::IPPROTO_IPV6,
+            libc::IPV6_V6ONLY,
+            (&off as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    sock.bind(SocketAddr::new(Ipv6Addr::UNSPECIFIED.into(), port))?;
+    sock.listen(1024)
 }
 
 /// `host:port`, with brackets for IPv6 literals (Go's `net.JoinHostPort`).
@@ -284,6 +342,8 @@ async fn accept_loop(shared: Arc<ServerShared>, listener: TcpListener) {
         match accepted {
             Ok((stream, peer)) => {
                 let _ = stream.set_nodelay(true);
+                // IPv4 clients of a dual-stack listener show as IPv4, as Go reports them.
+                let peer = SocketAddr::new(peer.ip().to_canonical(), peer.port());
                 let shared = shared.clone();
                 tokio::spawn(session::run(shared, stream, peer));
             }

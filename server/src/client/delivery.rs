@@ -132,7 +132,8 @@ impl<'a> Fanout<'a> {
                     .into_owned();
                 let label = client.label();
                 super::trace::op(&label, false, &line, &[]);
-                super::trace::payload(&label, false, body, 0);
+                // Go's traceMsgDelivery cuts delivered payloads to max_traced_msg_len too.
+                super::trace::payload(&label, false, body, crate::logging::max_traced_msg_len());
             }
         });
         let done = match queued {

@@ -76,6 +76,7 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         opts.max_pending,
         server.sublist.clone(),
     ));
+    client.max_payload.store(opts.max_payload as i64, Ordering::Relaxed);
     tracing::debug!("{} - Client connection created", client.label());
 
     let (mut rd, wr) = stream.into_split();
@@ -83,7 +84,17 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
     let mut info = server.info_template();
     info.cid = cid;
     info.client_ip = peer.ip().to_string();
-    client.out.queue(&info.to_proto());
+    if client.out.queue(&info.to_proto()) == Queued::SlowConsumer {
+        // A max_pending smaller than the INFO itself: Go's queueOutbound closes the client as a slow consumer.
+        if client.close(ClosedState::SlowConsumerPendingBytes, false) {
+            server.stats.slow_consumers.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(
+                "{} - Slow Consumer Detected: MaxPending of {} Exceeded",
+                client.label(),
+                client.out.max_pending()
+            );
+        }
+    }
     let writer = tokio::spawn(writer_task(server.clone(), client.clone(), wr));
 
     if server.in_lame_duck() || server.is_shutting_down() {

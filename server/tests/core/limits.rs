@@ -61,6 +61,8 @@ async fn subscriptions_over_max_get_an_error_and_stay_open() {
 async fn subscriber_that_never_reads_becomes_a_slow_consumer() {
     let h = start(Options {
         max_pending: 64 * 1024,
+        // The server refuses a max_payload above max_pending, as Go's validateOptions does.
+        max_payload: 64 * 1024,
         ..Options::for_test()
     })
     .await;

@@ -1,16 +1,23 @@
 //! Core NATS integration tests: an in-process server on a random loopback port, driven over raw TCP
-//! (byte-exact wire checks) and with the official async-nats client.
+//! (byte-exact wire checks) and with the official async-nats client; process-level behaviour (signals,
+//! files, trace output) through the `rnats-server` binary.
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod async_client;
+mod binary_signals;
+mod binary_trace;
+mod client_ported;
 mod config;
 mod errors;
 mod handshake;
 mod keepalive;
 mod limits;
 mod monitor;
+mod process;
 mod proto;
 mod queues;
 mod reload;
+mod server_ported;
+mod writer_ported;

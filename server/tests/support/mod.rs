@@ -28,7 +28,12 @@ pub struct Raw {
 impl Raw {
     /// Connect without reading anything.
     pub async fn connect_only(h: &ServerHandle) -> Raw {
-        let stream = TcpStream::connect(h.addr()).await.expect("connect");
+        Raw::connect_to(h.addr()).await
+    }
+
+    /// Connect to any address (a server in another process) without reading anything.
+    pub async fn connect_to(addr: std::net::SocketAddr) -> Raw {
+        let stream = TcpStream::connect(addr).await.expect("connect");
         stream.set_nodelay(true).ok();
         Raw {
             stream,
@@ -38,7 +43,12 @@ impl Raw {
 
     /// Connect and consume the server's INFO line, returning its JSON.
     pub async fn connect(h: &ServerHandle) -> (Raw, serde_json::Value) {
-        let mut r = Raw::connect_only(h).await;
+        Raw::connect_to_info(h.addr()).await
+    }
+
+    /// Connect to any address and consume the server's INFO line, returning its JSON.
+    pub async fn connect_to_info(addr: std::net::SocketAddr) -> (Raw, serde_json::Value) {
+        let mut r = Raw::connect_to(addr).await;
         let line = r.read_line().await;
         assert!(
             line.starts_with("INFO {") && line.ends_with("} \r\n"),
