@@ -100,7 +100,7 @@ enum Cmd {
         /// Scale the message counts (1.0 = default).
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
-        /// Runs per case; the best of each server is kept.
+        /// Runs per case; the median of each server is kept.
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
@@ -480,7 +480,10 @@ fn cmd_bench(layout: &Layout, filter: Option<String>, scale: f64, runs: usize) -
     let mut progress = |m: &str| eprintln!("{m}");
     let go_bin = bench::locate::go_server(&layout.root, &mut progress)?;
     let rust_bin = bench::locate::rust_server(&layout.root, &mut progress)?;
+    let sink = bench::load::sink_rate(16, (1_000_000.0 * scale).max(1000.0) as usize)?;
+    eprintln!("load generator against a TCP sink (pub-only 16 B): {sink:.0} msg/s");
     let meta = bench::BenchMeta {
+        sink_msgs_per_sec: Some(sink),
         recorded_at: util::now_utc(),
         commit: util::git_commit(&layout.root),
         go_version: bench::locate::version(&go_bin),
@@ -502,6 +505,7 @@ fn cmd_bench(layout: &Layout, filter: Option<String>, scale: f64, runs: usize) -
     };
     let rows = bench::run(&cfg, |m| eprintln!("  {m}"))?;
     print!("{}", bench::render(&rows));
+    println!("load generator ceiling (pub-only 16 B into a TCP sink): {sink:.0} msg/s");
     let path = layout.bench_file();
     std::fs::create_dir_all(layout.reports_dir())?;
     let mut text = serde_json::to_string_pretty(&bench::to_json(&cfg, &rows, &meta))?;

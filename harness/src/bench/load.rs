@@ -50,9 +50,29 @@ pub enum Outcome {
         p50: Duration,
         p99: Duration,
     },
+    /// Resident memory of the server process, in KiB.
+    Memory {
+        rss_kib: u64,
+    },
 }
 
 impl Outcome {
+    /// The value runs are ordered by (higher is better).
+    fn score(&self) -> f64 {
+        match self {
+            Outcome::Rate { msgs_per_sec } => *msgs_per_sec,
+            Outcome::Latency { p99, .. } => -p99.as_secs_f64(),
+            Outcome::Memory { rss_kib } => -(*rss_kib as f64),
+        }
+    }
+
+    /// The median of several runs (the lower middle for an even count).
+    pub fn median(mut runs: Vec<Outcome>) -> Option<Outcome> {
+        runs.sort_by(|a, b| a.score().total_cmp(&b.score()));
+        let mid = runs.len().checked_sub(1)? / 2;
+        Some(runs.swap_remove(mid))
+    }
+
     /// The better of two runs.
     pub fn best(self, other: Outcome) -> Outcome {
         match (&self, &other) {
@@ -72,6 +92,7 @@ impl fmt::Display for Outcome {
             Outcome::Latency { p50, p99 } => {
                 write!(f, "p50 {}us p99 {}us", p50.as_micros(), p99.as_micros())
             }
+            Outcome::Memory { rss_kib } => write!(f, "{:.1} MiB", *rss_kib as f64 / 1024.0),
         }
     }
 }
@@ -423,4 +444,60 @@ fn request_reply(addr: SocketAddr, size: usize, n: usize, deadline: Instant) -> 
         p50: pct(0.50),
         p99: pct(0.99),
     })
+}
+
+/// Open `n` idle client connections (each completes CONNECT and a PING/PONG) and return them, so the
+/// caller can read the server's memory while they are open.
+pub fn idle_connections(addr: SocketAddr, n: usize) -> Result<Vec<TcpStream>> {
+    let mut conns = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (w, _r) = connect(addr)?;
+        conns.push(w);
+    }
+    Ok(conns)
+}
+
+/// Resident set size of a process, from /proc/<pid>/status (KiB).
+pub fn rss_kib(pid: u32) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| anyhow!("no VmRSS for pid {pid}"))
+}
+
+/// A trivial TCP sink speaking just enough protocol for pub-only (INFO, PONG for each PING): the load
+/// generator's ceiling, to show the client is not what limits the servers.
+pub fn sink_rate(size: usize, n: usize) -> Result<f64> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    let sink = thread::spawn(move || -> Result<()> {
+        let (mut s, _) = listener.accept()?;
+        s.write_all(b"INFO {}\r\n")?;
+        let finder = memchr::memmem::Finder::new(b"PING\r\n");
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut carry = 0usize;
+        loop {
+            let k = s.read(&mut buf[carry..])?;
+            if k == 0 {
+                return Ok(());
+            }
+            let end = carry + k;
+            for _ in finder.find_iter(&buf[..end]) {
+                s.write_all(b"PONG\r\n")?;
+            }
+            // Keep the last 5 bytes in case a PING straddles two reads.
+            let keep = end.min(5);
+            buf.copy_within(end - keep..end, 0);
+            carry = keep;
+        }
+    });
+    let rate = match run(Scenario::PubOnly, addr, size, n, Duration::from_secs(60))? {
+        Outcome::Rate { msgs_per_sec } => msgs_per_sec,
+        _ => 0.0,
+    };
+    let _ = sink.join();
+    Ok(rate)
 }

@@ -22,7 +22,7 @@ pub struct BenchConfig {
     pub rust_bin: std::path::PathBuf,
     /// Scale factor for message counts (1.0 = default counts).
     pub scale: f64,
-    /// Runs per (scenario, size, server); the best is kept.
+    /// Runs per (scenario, size, server); the median is kept.
     pub runs: usize,
     pub filter: Option<String>,
 }
@@ -40,6 +40,9 @@ impl Row {
     pub fn ratio(&self) -> f64 {
         match (&self.go, &self.rust) {
             (Outcome::Rate { msgs_per_sec: g }, Outcome::Rate { msgs_per_sec: r }) => r / g,
+            (Outcome::Memory { rss_kib: g }, Outcome::Memory { rss_kib: r }) => {
+                *g as f64 / (*r).max(1) as f64
+            }
             (Outcome::Latency { p99: g, .. }, Outcome::Latency { p99: r, .. }) => {
                 g.as_secs_f64() / r.as_secs_f64().max(1e-9)
             }
@@ -74,7 +77,7 @@ pub fn run(cfg: &BenchConfig, mut progress: impl FnMut(&str)) -> Result<Vec<Row>
                 }
             }
             let n = msg_count(scenario, size, cfg.scale);
-            let mut best: [Option<Outcome>; 2] = [None, None];
+            let mut outcomes: [Vec<Outcome>; 2] = [Vec::new(), Vec::new()];
             for run in 0..cfg.runs {
                 // Alternate which server goes first so neither always runs on a warmer machine.
                 let order = if run % 2 == 0 {
@@ -96,14 +99,11 @@ pub fn run(cfg: &BenchConfig, mut progress: impl FnMut(&str)) -> Result<Vec<Row>
                     let srv = ServerProc::start(kind, bin)?;
                     let out = load::run(scenario, srv.addr(), size, n, Duration::from_secs(60))?;
                     drop(srv);
-                    let slot = &mut best[kind as usize];
-                    *slot = Some(match slot.take() {
-                        None => out,
-                        Some(prev) => prev.best(out),
-                    });
+                    outcomes[kind as usize].push(out);
                 }
             }
-            let [Some(go), Some(rust)] = best else {
+            let [go, rust] = outcomes;
+            let (Some(go), Some(rust)) = (Outcome::median(go), Outcome::median(rust)) else {
                 continue;
             };
             rows.push(Row {
@@ -114,7 +114,52 @@ pub fn run(cfg: &BenchConfig, mut progress: impl FnMut(&str)) -> Result<Vec<Row>
             });
         }
     }
+    if cfg
+        .filter
+        .as_deref()
+        .is_none_or(|f| "idle-connections".contains(f))
+    {
+        rows.push(idle_connections(cfg, &mut progress)?);
+    }
     Ok(rows)
+}
+
+/// Number of idle connections whose memory is measured.
+pub const IDLE_CONNECTIONS: usize = 1000;
+
+/// Resident memory of each server holding 1,000 idle client connections (median of the runs).
+fn idle_connections(cfg: &BenchConfig, progress: &mut impl FnMut(&str)) -> Result<Row> {
+    let mut outcomes: [Vec<Outcome>; 2] = [Vec::new(), Vec::new()];
+    for run in 0..cfg.runs {
+        for kind in [ServerKind::Go, ServerKind::Rust] {
+            progress(&format!(
+                "idle-connections {} run {}/{}",
+                kind.label(),
+                run + 1,
+                cfg.runs
+            ));
+            let bin = match kind {
+                ServerKind::Go => &cfg.go_bin,
+                ServerKind::Rust => &cfg.rust_bin,
+            };
+            let srv = ServerProc::start(kind, bin)?;
+            let conns = load::idle_connections(srv.addr(), IDLE_CONNECTIONS)?;
+            let pid = srv
+                .pid()
+                .ok_or_else(|| anyhow::anyhow!("no pid for the {} server", kind.label()))?;
+            let rss_kib = load::rss_kib(pid)?;
+            drop(conns);
+            drop(srv);
+            outcomes[kind as usize].push(Outcome::Memory { rss_kib });
+        }
+    }
+    let [go, rust] = outcomes;
+    Ok(Row {
+        scenario: format!("idle x{IDLE_CONNECTIONS}"),
+        size: 0,
+        go: Outcome::median(go).unwrap_or(Outcome::Memory { rss_kib: 0 }),
+        rust: Outcome::median(rust).unwrap_or(Outcome::Memory { rss_kib: 0 }),
+    })
 }
 
 /// Facts about a bench run that `reports/bench.json` records beside the results.
@@ -124,6 +169,8 @@ pub struct BenchMeta {
     pub commit: String,
     pub go_version: String,
     pub rust_version: String,
+    /// pub-only 16 B against a trivial TCP sink: the load generator's ceiling.
+    pub sink_msgs_per_sec: Option<f64>,
 }
 
 /// `reports/bench.json`, format 1:
@@ -131,7 +178,7 @@ pub struct BenchMeta {
 /// ```json
 /// {"format": 1, "recorded_at": "...Z", "commit": "...", "machine": {"cpus": 2, "os": "linux", "arch": "x86_64"},
 ///  "go": {"path": "...", "version": "v2.15.1"}, "rnats": {"path": "...", "version": "..."},
-///  "runs": 3, "scale": 1.0, "keep": "best",
+///  "runs": 3, "scale": 1.0, "keep": "median", "sink_msgs_per_sec": 2.0e7,
 ///  "results": [
 ///    {"workload": "pub-only", "size": 16, "metric": "msgs_per_sec", "go": 1.2e6, "rnats": 2.5e6, "ratio": 2.08},
 ///    {"workload": "request-reply", "size": 16, "metric": "p99_us", "go": 90, "rnats": 60,
@@ -161,6 +208,11 @@ pub fn to_json(cfg: &BenchConfig, rows: &[Row], meta: &BenchMeta) -> serde_json:
                     v["go_p50_us"] = json!(g50.as_micros() as u64);
                     v["rnats_p50_us"] = json!(r50.as_micros() as u64);
                 }
+                (Outcome::Memory { rss_kib: g }, Outcome::Memory { rss_kib: n }) => {
+                    v["metric"] = json!("rss_kib");
+                    v["go"] = json!(g);
+                    v["rnats"] = json!(n);
+                }
                 _ => v["metric"] = json!("mismatched"),
             }
             v
@@ -179,7 +231,8 @@ pub fn to_json(cfg: &BenchConfig, rows: &[Row], meta: &BenchMeta) -> serde_json:
         "rnats": {"path": cfg.rust_bin.display().to_string(), "version": meta.rust_version},
         "runs": cfg.runs,
         "scale": cfg.scale,
-        "keep": "best",
+        "keep": "median",
+        "sink_msgs_per_sec": meta.sink_msgs_per_sec,
         "filter": cfg.filter,
         "results": results,
     })

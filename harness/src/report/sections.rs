@@ -83,7 +83,9 @@ fn num(v: &Value, key: &str) -> Option<f64> {
 }
 
 fn fmt_value(metric: &str, x: f64) -> String {
-    if metric.ends_with("_us") {
+    if metric == "rss_kib" {
+        format!("{:.1} MiB", x / 1024.0)
+    } else if metric.ends_with("_us") {
         format!("{x:.0} µs")
     } else if x >= 1e6 {
         format!("{:.2} M msg/s", x / 1e6)
@@ -149,13 +151,17 @@ pub fn bench(o: &mut String, v: &Value) {
     };
     let _ = write!(
         o,
-        "<div class=\"meta\">Recorded {} at commit <code>{}</code> on {} CPU(s); Go {}; rnats {}; best of {} run(s) per server, alternating. Ratio &gt; 1 means rnats is faster (throughput: rnats/Go; latency: Go p99 / rnats p99).</div>",
+        "<div class=\"meta\">Recorded {} at commit <code>{}</code> on {} CPU(s); Go {}; rnats {}; median of {} run(s) per server, alternating. Ratio &gt; 1 means rnats is better (throughput: rnats/Go; latency: Go p99 / rnats p99; memory: Go RSS / rnats RSS).{}</div>",
         esc(v.get("recorded_at").and_then(Value::as_str).unwrap_or("?")),
         esc(v.get("commit").and_then(Value::as_str).unwrap_or("?")),
         v.pointer("/machine/cpus").and_then(Value::as_u64).unwrap_or(0),
         esc(&side("go")),
         esc(&side("rnats")),
-        v.get("runs").and_then(Value::as_u64).unwrap_or(0)
+        v.get("runs").and_then(Value::as_u64).unwrap_or(0),
+        v.get("sink_msgs_per_sec")
+            .and_then(Value::as_f64)
+            .map(|x| format!(" The load generator reaches {} against a trivial TCP sink (pub-only, 16 B).", fmt_value("", x)))
+            .unwrap_or_default()
     );
     let mut bars = Vec::new();
     o.push_str("<table id=\"bench\"><tr><th>Workload</th><th>Payload</th><th>Go</th><th>rnats</th><th>Ratio</th></tr>");

@@ -527,6 +527,7 @@ fn bench_smoke_with_tiny_counts() {
         commit: "abc".into(),
         go_version: "v2.15.1".into(),
         rust_version: "v2.15.1".into(),
+        sink_msgs_per_sec: Some(1.0),
     };
     let v = harness::bench::to_json(&cfg, &rows, &meta);
     assert_eq!(v["format"], 1);
@@ -538,4 +539,33 @@ fn bench_smoke_with_tiny_counts() {
         assert!(r["go"].as_f64().is_some_and(|x| x > 0.0), "{r}");
         assert!(r["ratio"].as_f64().is_some_and(|x| x > 0.0), "{r}");
     }
+}
+
+#[test]
+fn bench_measures_idle_connection_memory_and_the_load_generator_ceiling() {
+    let (Some(go), Some(rust)) = (
+        go_server("bench_measures_idle_connection_memory"),
+        rnats_server("bench_measures_idle_connection_memory"),
+    ) else {
+        return;
+    };
+    let cfg = harness::bench::BenchConfig {
+        go_bin: go,
+        rust_bin: rust,
+        scale: 0.0001,
+        runs: 1,
+        filter: Some("idle".into()),
+    };
+    let rows = harness::bench::run(&cfg, |_| {}).expect("bench runs");
+    assert_eq!(rows.len(), 1);
+    for o in [&rows[0].go, &rows[0].rust] {
+        match o {
+            harness::bench::load::Outcome::Memory { rss_kib } => {
+                assert!(*rss_kib > 1024, "{rss_kib} KiB")
+            }
+            other => panic!("expected a memory outcome, got {other}"),
+        }
+    }
+    let sink = harness::bench::load::sink_rate(16, 20_000).expect("sink");
+    assert!(sink > 0.0);
 }
