@@ -58,7 +58,10 @@ pub fn authenticate(
     }
     let mut user = None;
     if !cfg.users.is_empty() && nkey.is_none() {
-        if !no_auth.is_empty() && ci.user.is_empty() && ci.pass.is_empty() && ci.auth_token.is_empty()
+        if !no_auth.is_empty()
+            && ci.user.is_empty()
+            && ci.pass.is_empty()
+            && ci.auth_token.is_empty()
         {
             if let Some(u) = cfg.users.get(no_auth) {
                 ci.user = u.username.clone();
@@ -195,8 +198,7 @@ mod tests {
         };
         let cfg = AuthConfig::from_options(&o);
         let nonce = b"abcdefghijklmno";
-        let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(kp.sign(nonce).unwrap());
+        let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(kp.sign(nonce).unwrap());
         let mut c = ConnectInfo {
             nkey: kp.public_key(),
             sig: sig.clone(),

@@ -24,6 +24,9 @@ const REPLY_PRUNE_TIME: Duration = Duration::from_secs(1);
 /// Entries of a permission index carry nothing: the index only answers "does anything match".
 type PermList = Sublist<u32>;
 
+/// Delivery deny decisions by (subject, queue).
+type DenyCache = HashMap<(Vec<u8>, Vec<u8>), bool>;
+
 struct Replies {
     map: HashMap<Vec<u8>, (Instant, i64)>,
     since_prune: usize,
@@ -40,7 +43,7 @@ pub struct ClientPerms {
     resp: Option<ResponsePermission>,
     /// The delivery deny filter is on (Go's `mperms != nil`).
     deny_filter: AtomicBool,
-    deny_cache: Mutex<HashMap<(Vec<u8>, Vec<u8>), bool>>,
+    deny_cache: Mutex<DenyCache>,
     replies: Mutex<Replies>,
 }
 
@@ -62,9 +65,9 @@ fn queue_matches(queue: &[u8], r: &SublistResult<u32>) -> bool {
     if r.qnames.is_empty() {
         return true;
     }
-    r.qnames.iter().any(|q| {
-        &q[..] == queue || (subject_has_wildcard(q) && is_subset_match(queue, q))
-    })
+    r.qnames
+        .iter()
+        .any(|q| &q[..] == queue || (subject_has_wildcard(q) && is_subset_match(queue, q)))
 }
 
 impl ClientPerms {

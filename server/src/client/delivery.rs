@@ -117,7 +117,8 @@ impl<'a> Fanout<'a> {
             None
         };
         if let Some(p) = &perms {
-            if p.filters_delivery() && p.delivery_denied(m.subject, sub.queue.as_deref().unwrap_or(b""))
+            if p.filters_delivery()
+                && p.delivery_denied(m.subject, sub.queue.as_deref().unwrap_or(b""))
             {
                 return false;
             }

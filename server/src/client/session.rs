@@ -14,8 +14,8 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use super::delivery::{Fanout, Message};
-use crate::auth::{ClientPerms, Identity};
 use super::{trace, ClientHandle, ClosedState, SubRef, Subscription};
+use crate::auth::{ClientPerms, Identity};
 use crate::conn::writer::{run_writer, WriterEnd};
 use crate::conn::Queued;
 use crate::consts::FIRST_PING_INTERVAL;
@@ -83,6 +83,9 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         opts.max_pending,
         server.sublist.clone(),
     ));
+    client
+        .max_payload
+        .store(opts.max_payload as i64, Ordering::Relaxed);
     tracing::debug!("{} - Client connection created", client.label());
 
     let (mut rd, wr) = stream.into_split();
@@ -100,7 +103,9 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         }
     }
     info.auth_required = auth.info_auth_required();
-    client.awaiting_connect.store(auth.required, Ordering::Release);
+    client
+        .awaiting_connect
+        .store(auth.required, Ordering::Release);
     client.out.queue(&info.to_proto());
     let writer = tokio::spawn(writer_task(server.clone(), client.clone(), wr));
 
@@ -934,4 +939,75 @@ fn is_reserved_reply(reply: &[u8]) -> bool {
     reply.starts_with(b"_R_.")
         || (reply.len() > 8 && reply.starts_with(b"$JS.ACK."))
         || (reply.len() > 5 && reply.starts_with(b"_GR_."))
+}
+
+/// After a reload (Go's `reloadAuthorization`): log every client in again with the credentials it used;
+/// those that no longer pass are closed with `Authorization Violation`, the others take the new
+/// permissions and lose subscriptions those no longer allow.
+pub fn reauthorize_clients(server: &ServerShared) {
+    let auth = server.auth();
+    for c in server.clients_snapshot() {
+        if c.is_closed() {
+            continue;
+        }
+        let mut ci = c
+            .auth
+            .lock()
+            .ok()
+            .and_then(|a| a.clone())
+            .unwrap_or_default();
+        let nonce = c.nonce.lock().map(|n| n.clone()).unwrap_or_default();
+        let label = c.label();
+        match crate::auth::authenticate(&auth, &mut ci, nonce.as_bytes(), &label) {
+            Err(_) => {
+                match crate::auth::auth_user(&ci) {
+                    Some(who) => tracing::error!("{label} - authentication error - {who}"),
+                    None => tracing::error!("{label} - authentication error"),
+                }
+                send_err(&c, &ServerErr::AuthorizationViolation);
+                c.close(ClosedState::AuthenticationViolation, true);
+            }
+            Ok(id) => {
+                apply_identity(&c, id);
+                if let Ok(mut a) = c.auth.lock() {
+                    *a = Some(ci.clone());
+                }
+                remove_unauthorized_subs(&c, &ci);
+            }
+        }
+    }
+}
+
+/// Go's `processSubsOnConfigReload` for permissions.
+fn remove_unauthorized_subs(c: &Arc<ClientHandle>, ci: &ConnectInfo) {
+    let Some(p) = c.perms() else { return };
+    let subs: Vec<SubRef> = c
+        .subs
+        .lock()
+        .map(|s| s.values().cloned().collect())
+        .unwrap_or_default();
+    let who = crate::auth::auth_user(ci).unwrap_or_else(|| "User \"N/A\"".to_string());
+    for sub in subs {
+        if p.can_subscribe(&sub.subject, sub.queue.as_deref()) {
+            continue;
+        }
+        c.remove_sub(&sub);
+        let (subj, sid) = (go_quote(&sub.subject), go_quote(&sub.sid));
+        let text = match &sub.queue {
+            Some(q) => {
+                let q = go_quote(q);
+                tracing::info!(
+                    "Removed sub {subj} using queue {q} (sid {sid}) for {who} - not authorized"
+                );
+                format!(
+                    "Permissions Violation for Subscription to {subj} using queue {q} (sid {sid})"
+                )
+            }
+            None => {
+                tracing::info!("Removed sub {subj} (sid {sid}) for {who} - not authorized");
+                format!("Permissions Violation for Subscription to {subj} (sid {sid})")
+            }
+        };
+        send_err(c, &ServerErr::PermissionsViolation(text));
+    }
 }

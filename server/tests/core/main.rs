@@ -5,12 +5,15 @@
 mod support;
 
 mod async_client;
+mod auth;
+mod auth_nkeys;
 mod config;
 mod errors;
 mod handshake;
 mod keepalive;
 mod limits;
 mod monitor;
+mod permissions;
 mod proto;
 mod queues;
 mod reload;

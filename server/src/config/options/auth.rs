@@ -136,9 +136,7 @@ fn parse_block(m: &Map, ctx: &mut Ctx) -> Option<Block> {
                             err(
                                 ctx,
                                 &v.pos,
-                                format_args!(
-                                    "error parsing authorization config, 'timeout' {e}"
-                                ),
+                                format_args!("error parsing authorization config, 'timeout' {e}"),
                             );
                             return None;
                         }
@@ -281,7 +279,9 @@ fn parse_users(v: &Spanned<Value>, ctx: &mut Ctx) -> Result<(Vec<NkeyUser>, Vec<
                 return Err(format!("{last}: Not a valid public nkey for a user"));
             }
             if !user.username.is_empty() || !user.password.is_empty() {
-                return Err(format!("{last}: Nkey users do not take usernames or passwords"));
+                return Err(format!(
+                    "{last}: Nkey users do not take usernames or passwords"
+                ));
             }
             keys.push(nkey);
         } else {
