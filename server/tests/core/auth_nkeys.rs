@@ -77,8 +77,6 @@ async fn async_nats_nkey_login() {
     h.shutdown().await;
 }
 
-// go: server/TestClientAuthRequiredNoAuthUser
-// go: server/TestNoAuthUser
 #[tokio::test]
 async fn no_auth_user_clears_auth_required_and_logs_in_without_credentials() {
     let user = |n: &str| User {

@@ -135,8 +135,6 @@ async fn role_permissions_from_config() {
     h.shutdown().await;
 }
 
-// go: server/TestQueueSubscribePermissions
-// go: server/TestClientQueueScopedSubscribeDenyBlocksOnlyMatchingQueue
 #[tokio::test]
 async fn queue_group_permissions() {
     let dir = TempDir::new("perm-queue");
@@ -172,8 +170,6 @@ async fn queue_group_permissions() {
     h.shutdown().await;
 }
 
-// go: server/TestResponsePermissions
-// go: test/TestUserAuthorizationAllowResponses
 #[tokio::test]
 async fn allow_responses_lets_a_responder_answer_max_times() {
     let dir = TempDir::new("perm-resp");
@@ -193,7 +189,6 @@ async fn allow_responses_lets_a_responder_answer_max_times() {
     h.shutdown().await;
 }
 
-// go: server/TestConfigReloadChangePermissions
 #[tokio::test]
 async fn reload_applies_new_permissions_and_drops_subscriptions() {
     let dir = TempDir::new("perm-reload");
