@@ -141,6 +141,21 @@ pub fn parse_go_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_nanos(total.round() as u64))
 }
 
+/// Go's `time.ParseDuration` allowing a leading `-`: signed nanoseconds.
+pub fn parse_go_duration_signed(s: &str) -> Result<i64, String> {
+    match s.strip_prefix('-') {
+        Some(rest) if !rest.starts_with(['-', '+']) => {
+            parse_go_duration(rest).map(|d| -(d.as_nanos().min(i64::MAX as u128) as i64))
+        }
+        _ => parse_go_duration(s).map(|d| d.as_nanos().min(i64::MAX as u128) as i64),
+    }
+}
+
+/// Go's `%v` of a float64 (shortest representation; whole numbers without a fraction).
+pub fn go_float(f: f64) -> String {
+    format!("{f}")
+}
+
 fn trim_frac(n: u128, unit: u128) -> String {
     let (whole, frac) = (n / unit, n % unit);
     if frac == 0 {

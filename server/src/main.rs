@@ -21,7 +21,14 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (opts, given) = match flags::parse_args(&args) {
         Ok(Command::Run(opts, given)) => match with_config_file(*opts, &given) {
-            Ok((opts, _)) => (Box::new(opts), given),
+            Ok((opts, _)) => {
+                // Go's NewServer validates the options before logging starts (`-t` does not).
+                if let Err(e) = server::config::options::validate_auth(&opts) {
+                    print(false, &format!("nats-server: {e}\n"));
+                    return ExitCode::from(1);
+                }
+                (Box::new(opts), given)
+            }
             Err(code) => return code,
         },
         Ok(Command::CheckConfig(opts, given)) => {

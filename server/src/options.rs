@@ -56,6 +56,12 @@ pub struct Options {
     pub username: String,
     pub password: String,
     pub authorization: String,
+    /// Users of the `authorization { users [...] }` block with a user name.
+    pub users: Vec<crate::auth::User>,
+    /// Users of the `authorization { users [...] }` block with an nkey.
+    pub nkeys: Vec<crate::auth::NkeyUser>,
+    /// The user a client without credentials is logged in as.
+    pub no_auth_user: String,
     /// Set by tests that do not want the server to install signal handlers.
     pub no_signals: bool,
     /// Set when the process logs nothing (tests running many servers in-process).
@@ -141,6 +147,9 @@ impl Default for Options {
             username: String::new(),
             password: String::new(),
             authorization: String::new(),
+            users: Vec::new(),
+            nkeys: Vec::new(),
+            no_auth_user: String::new(),
             no_signals: false,
             no_log: false,
             check_config: false,

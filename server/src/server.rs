@@ -32,6 +32,8 @@ pub struct ServerShared {
     pub xkey: String,
     /// INFO template for clients (per-client fields are filled in per connection).
     pub info: Mutex<Info>,
+    /// Users, nkeys and credentials derived from the options; replaced by a reload.
+    auth: RwLock<Arc<crate::auth::AuthConfig>>,
     /// The global account's subject index.
     pub sublist: Arc<Sublist<SubRef>>,
     pub clients: Mutex<HashMap<u64, Arc<ClientHandle>>>,
@@ -101,6 +103,7 @@ impl Server {
     /// Bind the client listener and start accepting. Logs Go's startup lines.
     pub async fn start(opts: Options) -> Result<ServerHandle, StartError> {
         validate_options(&opts).map_err(StartError::InvalidOptions)?;
+        crate::config::options::validate_auth(&opts).map_err(StartError::InvalidOptions)?;
         let kp = nkeys::KeyPair::new_server();
         let id = kp.public_key();
         let name = if opts.server_name.is_empty() {
@@ -166,6 +169,10 @@ impl Server {
                 }
             })?
         };
+        let auth = crate::auth::AuthConfig::from_options(&opts);
+        if auth.has_plaintext_passwords() {
+            tracing::warn!("Plaintext passwords detected, use nkeys or bcrypt");
+        }
         let info = Info {
             id: id.clone(),
             name: name.clone(),
@@ -179,11 +186,13 @@ impl Server {
             max_payload: opts.max_payload,
             js_api_level: consts::API_LEVEL,
             xkey: xkey.clone(),
+            auth_required: auth.required,
             ..Info::default()
         };
         let shared = Arc::new(ServerShared {
             opts: RwLock::new(Arc::new(opts)),
             reload_flags: Mutex::new(None),
+            auth: RwLock::new(Arc::new(auth)),
             client_addr: addr,
             id,
             name,
@@ -363,6 +372,30 @@ impl ServerShared {
             .read()
             .map(|o| o.clone())
             .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// The auth configuration in force.
+    pub fn auth(&self) -> Arc<crate::auth::AuthConfig> {
+        self.auth
+            .read()
+            .map(|a| a.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Replace the auth configuration (reload) and the INFO flag that follows from it.
+    pub fn set_auth(&self, auth: crate::auth::AuthConfig) {
+        if let Ok(mut info) = self.info.lock() {
+            info.auth_required = auth.required;
+        }
+        match self.auth.write() {
+            Ok(mut a) => *a = Arc::new(auth),
+            Err(e) => *e.into_inner() = Arc::new(auth),
+        }
+    }
+
+    /// Every live client (for reload checks).
+    pub fn clients_snapshot(&self) -> Vec<Arc<ClientHandle>> {
+        self.snapshot_clients()
     }
 
     /// Replace the options (configuration reload).

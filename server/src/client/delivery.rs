@@ -109,6 +109,20 @@ impl<'a> Fanout<'a> {
         if sub.is_closed() || client.is_closed() {
             return false;
         }
+        // Subscribe denies filter what a wider wildcard or queue subscription would receive, and replies of
+        // delivered requests become publishable under allow_responses (Go's deliverMsg).
+        let perms = if client.deliver_checks.load(Ordering::Acquire) {
+            client.perms()
+        } else {
+            None
+        };
+        if let Some(p) = &perms {
+            if p.filters_delivery()
+                && p.delivery_denied(m.subject, sub.queue.as_deref().unwrap_or(b""))
+            {
+                return false;
+            }
+        }
         let n = sub.delivered.fetch_add(1, Ordering::Relaxed) + 1;
         let max = sub.max.load(Ordering::Relaxed);
         if max > 0 && n > max {
@@ -149,6 +163,9 @@ impl<'a> Fanout<'a> {
                 client.stats.out_bytes.fetch_add(size, Ordering::Relaxed);
                 self.out_msgs += 1;
                 self.out_bytes += size;
+                if let (Some(p), Some(reply)) = (&perms, m.reply) {
+                    p.record_reply(reply);
+                }
                 true
             }
             Queued::SlowConsumer => {

@@ -55,6 +55,15 @@ pub struct ClientHandle {
     pub start: SystemTime,
     /// Last inbound message or subscription activity, in nanoseconds since the Unix epoch.
     pub last_activity: AtomicU64,
+    /// The permissions in force (None: everything allowed); replaced by a reload. `perms_gen` changes with it
+    /// so the session notices, and `deliver_checks` says whether delivery to this client must consult them.
+    pub perms: std::sync::RwLock<Option<Arc<crate::auth::ClientPerms>>>,
+    pub perms_gen: AtomicU64,
+    pub deliver_checks: AtomicBool,
+    /// The CONNECT credentials that logged this client in (with no_auth_user filled in), for reload checks.
+    pub auth: Mutex<Option<crate::protocol::ConnectInfo>>,
+    /// The nonce sent in INFO (empty when none).
+    pub nonce: Mutex<String>,
     /// `"<ip>:<port> - cid:<n>"` plus the client's name/lang/version once known, for log lines.
     pub label: Mutex<String>,
 }
@@ -79,11 +88,33 @@ impl ClientHandle {
             close_reason: OnceLock::new(),
             closed_wake: Notify::new(),
             label: Mutex::new(format!("{peer} - cid:{cid}")),
+            perms: std::sync::RwLock::new(None),
+            perms_gen: AtomicU64::new(0),
+            deliver_checks: AtomicBool::new(false),
+            auth: Mutex::new(None),
+            nonce: Mutex::new(String::new()),
             meta: Mutex::new(ConnMeta::default()),
             max_payload: AtomicI64::new(0),
             start: SystemTime::now(),
             last_activity: AtomicU64::new(unix_nanos(SystemTime::now())),
         }
+    }
+
+    /// The permissions in force.
+    pub fn perms(&self) -> Option<Arc<crate::auth::ClientPerms>> {
+        self.perms.read().ok().and_then(|p| p.clone())
+    }
+
+    /// Replace the permissions (login, reload).
+    pub fn set_perms(&self, perms: Option<Arc<crate::auth::ClientPerms>>) {
+        let checks = perms
+            .as_ref()
+            .is_some_and(|p| p.tracks_replies() || p.has_sub_deny());
+        if let Ok(mut p) = self.perms.write() {
+            *p = perms;
+        }
+        self.deliver_checks.store(checks, Ordering::Release);
+        self.perms_gen.fetch_add(1, Ordering::AcqRel);
     }
 
     pub fn touch(&self) {

@@ -15,6 +15,7 @@ use tokio::time::Instant;
 
 use super::delivery::{Fanout, Message};
 use super::{trace, ClientHandle, ClosedState, SubRef, Subscription};
+use crate::auth::{ClientPerms, Identity};
 use crate::conn::writer::{run_writer, WriterEnd};
 use crate::conn::Queued;
 use crate::consts::FIRST_PING_INTERVAL;
@@ -64,6 +65,12 @@ struct Session {
     in_bytes: u64,
     /// Something arrived in this batch that counts as activity for the ping timer.
     activity: bool,
+    /// Authentication is required and CONNECT has not arrived: the auth timer runs and the first op must
+    /// be CONNECT (Go's expectConnect without connectReceived).
+    awaiting_auth: bool,
+    /// This connection's permissions, as last read from the client handle (generation `perms_gen`).
+    perms: Option<Arc<ClientPerms>>,
+    perms_gen: u64,
 }
 
 /// Run one accepted client connection to its end.
@@ -86,6 +93,19 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
     let mut info = server.info_template();
     info.cid = cid;
     info.client_ip = peer.ip().to_string();
+    // Go's createClient: a nonce when nkey users exist; auth_required shown as false with a no_auth_user,
+    // though CONNECT is still expected first.
+    let auth = server.auth();
+    if auth.nonce_required() {
+        info.nonce = crate::auth::generate_nonce();
+        if let Ok(mut n) = client.nonce.lock() {
+            n.clone_from(&info.nonce);
+        }
+    }
+    info.auth_required = auth.info_auth_required();
+    client
+        .awaiting_connect
+        .store(auth.required, Ordering::Release);
     if client.out.queue(&info.to_proto()) == Queued::SlowConsumer {
         // A max_pending smaller than the INFO itself: Go's queueOutbound closes the client as a slow consumer.
         if client.close(ClosedState::SlowConsumerPendingBytes, false) {
@@ -126,6 +146,9 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         in_msgs: 0,
         in_bytes: 0,
         activity: false,
+        awaiting_auth: auth.required,
+        perms: None,
+        perms_gen: 0,
         server: server.clone(),
         client: client.clone(),
     };
@@ -218,6 +241,8 @@ impl Session {
         // Before CONNECT the ping timer runs at ping_interval; CONNECT re-arms it with the short first ping.
         let ping = tokio::time::sleep(self.server.opts().ping_interval);
         tokio::pin!(ping);
+        let auth_timer = tokio::time::sleep(self.server.opts().auth_timeout);
+        tokio::pin!(auth_timer);
         loop {
             // Room for a full read of the current size, and for the rest of a pending large payload.
             let want = self
@@ -230,6 +255,12 @@ impl Session {
                 biased;
                 _ = self.client.closed_wake.notified() => {
                     return self.client.close_reason().unwrap_or(ClosedState::ServerShutdown);
+                }
+                _ = &mut auth_timer, if self.awaiting_auth => {
+                    // Go's authTimeout: the error, a debug line, and close.
+                    send_err(&self.client, &ServerErr::AuthenticationTimeout);
+                    tracing::debug!("{} - Authentication Timeout", self.client.label());
+                    return ClosedState::AuthenticationTimeout;
                 }
                 _ = &mut ping => {
                     if let Some(reason) = self.ping_timer() {
@@ -262,6 +293,14 @@ impl Session {
             }
             let mut pos = 0;
             let result = loop {
+                // Before CONNECT, with auth required, Go refuses the first byte of any other op.
+                if self.awaiting_auth {
+                    if let Some(b) = rbuf.get(pos) {
+                        if *b != b'C' && *b != b'c' && !self.no_auth_user_login() {
+                            break Some(self.auth_violation());
+                        }
+                    }
+                }
                 match self.parser.parse(&rbuf[pos..]) {
                     Ok(Some((op, used))) => {
                         pos += used;
@@ -489,7 +528,7 @@ impl Session {
         json: &[u8],
         ping: &mut std::pin::Pin<&mut tokio::time::Sleep>,
     ) -> Next {
-        let ci = match ConnectInfo::parse(json) {
+        let mut ci = match ConnectInfo::parse(json) {
             Ok(ci) => ci,
             Err(e) => {
                 tracing::error!("{} - {}", self.client.label(), e);
@@ -498,6 +537,9 @@ impl Session {
         };
         let first = !self.connect_received;
         self.connect_received = true;
+        // Go's processConnect stops the auth timer before anything else.
+        self.awaiting_auth = false;
+        self.client.awaiting_connect.store(false, Ordering::Release);
         self.client.touch();
         if let Ok(mut m) = self.client.meta.lock() {
             m.name = ci.name.clone();
@@ -519,17 +561,21 @@ impl Session {
         let headers = !self.server.opts().no_header_support && ci.headers;
         self.client.headers.store(headers, Ordering::Relaxed);
         self.parser.set_headers(headers);
-        if first {
-            if let Some(ncs) = client_ncs(&ci) {
-                if let Ok(mut l) = self.client.label.lock() {
-                    *l = format!("{} - cid:{} - {:?}", self.client.peer, self.client.cid, ncs);
-                }
-            }
+        if !self.login(&mut ci) {
+            self.connect = ci;
+            return Next::Close(self.auth_violation());
         }
         // Without operator mode an account in CONNECT is an authorization failure.
         if ci.new_account || !ci.account.is_empty() {
             self.connect = ci;
-            return self.auth_violation(fan);
+            return Next::Close(self.auth_violation());
+        }
+        if first {
+            if let Some(label) = client_label(&self.client, &ci) {
+                if let Ok(mut l) = self.client.label.lock() {
+                    *l = label;
+                }
+            }
         }
         if !(0..=1).contains(&ci.protocol) {
             self.connect = ci;
@@ -548,10 +594,67 @@ impl Session {
         Next::Continue
     }
 
-    fn auth_violation(&mut self, fan: &mut Fanout<'_>) -> Next {
-        tracing::error!("{} - Authorization Error", self.client.label());
-        self.send_err(fan, &ServerErr::AuthorizationViolation);
-        Next::Close(ClosedState::AuthenticationViolation)
+    /// Authenticate `ci` and take on its identity's permissions. False when the login fails.
+    fn login(&mut self, ci: &mut ConnectInfo) -> bool {
+        let auth = self.server.auth();
+        let nonce = self
+            .client
+            .nonce
+            .lock()
+            .map(|n| n.clone())
+            .unwrap_or_default();
+        let label = self.client.label();
+        match crate::auth::authenticate(&auth, ci, nonce.as_bytes(), &label) {
+            Ok(id) => {
+                apply_identity(&self.client, id);
+                if let Ok(mut a) = self.client.auth.lock() {
+                    *a = Some(ci.clone());
+                }
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Go's parser exception: with a no_auth_user, a client may start with another op than CONNECT and is
+    /// logged in as that user. False when there is no such user or the login fails.
+    fn no_auth_user_login(&mut self) -> bool {
+        let auth = self.server.auth();
+        let usable = auth
+            .users
+            .get(&auth.no_auth_user)
+            .is_some_and(|u| crate::auth::connection_type_allowed(&u.allowed_connection_types));
+        if auth.no_auth_user.is_empty() || !usable {
+            return false;
+        }
+        self.awaiting_auth = false;
+        self.connect_received = true;
+        self.client.awaiting_connect.store(false, Ordering::Release);
+        let mut ci = self.connect.clone();
+        let ok = self.login(&mut ci);
+        self.connect = ci;
+        ok
+    }
+
+    /// Go's authViolation: log who failed (details are in the debug log), tell the client, close.
+    fn auth_violation(&mut self) -> ClosedState {
+        let label = self.client.label();
+        match crate::auth::auth_user(&self.connect) {
+            Some(who) => tracing::error!("{label} - authentication error - {who}"),
+            None => tracing::error!("{label} - authentication error"),
+        }
+        send_err(&self.client, &ServerErr::AuthorizationViolation);
+        ClosedState::AuthenticationViolation
+    }
+
+    /// The permissions in force, re-read when a login or reload replaced them.
+    fn current_perms(&mut self) -> Option<&ClientPerms> {
+        let g = self.client.perms_gen.load(Ordering::Acquire);
+        if g != self.perms_gen {
+            self.perms = self.client.perms();
+            self.perms_gen = g;
+        }
+        self.perms.as_deref()
     }
 
     fn publish(
@@ -569,15 +672,21 @@ impl Session {
         if self.connect.pedantic && !is_valid_literal_subject(subject) {
             self.send_err(fan, &ServerErr::InvalidPublishSubject);
         }
-        // Clients may not publish into gateway-routed replies, nor to RAFT subjects outside the system account.
-        if (subject.len() > 5 && subject.starts_with(b"_GR_.")) || subject.starts_with(b"$NRG.") {
-            let text = format!("Permissions Violation for Publish to {}", go_quote(subject));
-            tracing::error!(
-                "{} - Publish Violation - Subject {}",
-                self.client.label(),
-                go_quote(subject)
-            );
-            self.send_err(fan, &ServerErr::PermissionsViolation(text));
+        // Go's order: gateway-routed replies, the client's publish permissions, then RAFT subjects outside
+        // the system account.
+        if subject.len() > 5 && subject.starts_with(b"_GR_.") {
+            self.pub_violation(fan, subject);
+            return;
+        }
+        let denied = self
+            .current_perms()
+            .is_some_and(|p| p.restricts_publish() && !p.pub_allowed(subject));
+        if denied {
+            self.pub_violation(fan, subject);
+            return;
+        }
+        if subject.starts_with(b"$NRG.") {
+            self.pub_violation(fan, subject);
             return;
         }
         if let Some(r) = reply {
@@ -611,6 +720,16 @@ impl Session {
                 self.no_responders(fan, subject, reply);
             }
         }
+    }
+
+    fn pub_violation(&mut self, fan: &mut Fanout<'_>, subject: &[u8]) {
+        let text = format!("Permissions Violation for Publish to {}", go_quote(subject));
+        tracing::error!(
+            "{} - Publish Violation - Subject {}",
+            self.client.label(),
+            go_quote(subject)
+        );
+        self.send_err(fan, &ServerErr::PermissionsViolation(text));
     }
 
     /// `NATS/1.0 503` status to the requester's own reply subscription (Go's processInboundClientMsg).
@@ -668,17 +787,34 @@ impl Session {
         sid: &[u8],
     ) {
         // Go's processSubEx order: permissions (the reserved queue group), then the subscription limit.
-        if queue == Some(SYS_GROUP) {
+        let allowed = self
+            .current_perms()
+            .is_none_or(|p| p.can_subscribe(subject, queue));
+        if !allowed && queue.is_none() {
+            let text = format!(
+                "Permissions Violation for Subscription to {}",
+                go_quote(subject)
+            );
+            tracing::error!(
+                "{} - Subscription Violation - Subject {}, SID {}",
+                self.client.label(),
+                go_quote(subject),
+                String::from_utf8_lossy(sid)
+            );
+            self.send_err(fan, &ServerErr::PermissionsViolation(text));
+            return;
+        }
+        if let Some(q) = queue.filter(|q| !allowed || *q == SYS_GROUP) {
             let text = format!(
                 "Permissions Violation for Subscription to {} using queue {}",
                 go_quote(subject),
-                go_quote(SYS_GROUP)
+                go_quote(q)
             );
             tracing::error!(
                 "{} - Subscription Violation - Subject {}, Queue: {}, SID {}",
                 self.client.label(),
                 go_quote(subject),
-                go_quote(SYS_GROUP),
+                go_quote(q),
                 String::from_utf8_lossy(sid)
             );
             self.send_err(fan, &ServerErr::PermissionsViolation(text));
@@ -775,8 +911,9 @@ fn send_raw(client: &ClientHandle, bytes: &[u8]) {
     }
 }
 
-/// The `"v<version>:<lang>:<name>"` label Go adds to client log lines.
-fn client_ncs(ci: &ConnectInfo) -> Option<String> {
+/// Go's client log label after CONNECT: `<ip:port> - cid:<n> - "v<version>:<lang>:<name>" - "$G/<user>"`, each
+/// quoted part present only when known.
+fn client_label(client: &ClientHandle, ci: &ConnectInfo) -> Option<String> {
     let mut parts = Vec::new();
     if !ci.version.is_empty() {
         parts.push(format!("v{}", ci.version));
@@ -787,7 +924,24 @@ fn client_ncs(ci: &ConnectInfo) -> Option<String> {
     if !ci.name.is_empty() {
         parts.push(ci.name.clone());
     }
-    (!parts.is_empty()).then(|| parts.join(":"))
+    let ncs = (!parts.is_empty()).then(|| parts.join(":"));
+    let acs = crate::auth::auth_user_label(ci)
+        .map(|u| format!("{}/{}", crate::consts::GLOBAL_ACCOUNT, u));
+    let base = format!("{} - cid:{}", client.peer, client.cid);
+    match (ncs, acs) {
+        (Some(n), Some(a)) => Some(format!("{base} - {n:?} - {a:?}")),
+        (Some(n), None) => Some(format!("{base} - {n:?}")),
+        (None, Some(a)) => Some(format!("{base} - {a:?}")),
+        (None, None) => None,
+    }
+}
+
+/// Take on the permissions of a login (a token or single user keeps what the connection had, as in Go).
+pub fn apply_identity(client: &ClientHandle, id: Identity) {
+    if let Identity::User(p) = id {
+        let label = client.label();
+        client.set_perms(p.map(|p| Arc::new(ClientPerms::new(&p, &label))));
+    }
 }
 
 /// Reply subjects a client may not use: service import replies, JetStream acks, gateway routed replies.
@@ -795,4 +949,75 @@ fn is_reserved_reply(reply: &[u8]) -> bool {
     reply.starts_with(b"_R_.")
         || (reply.len() > 8 && reply.starts_with(b"$JS.ACK."))
         || (reply.len() > 5 && reply.starts_with(b"_GR_."))
+}
+
+/// After a reload (Go's `reloadAuthorization`): log every client in again with the credentials it used;
+/// those that no longer pass are closed with `Authorization Violation`, the others take the new
+/// permissions and lose subscriptions those no longer allow.
+pub fn reauthorize_clients(server: &ServerShared) {
+    let auth = server.auth();
+    for c in server.clients_snapshot() {
+        if c.is_closed() {
+            continue;
+        }
+        let mut ci = c
+            .auth
+            .lock()
+            .ok()
+            .and_then(|a| a.clone())
+            .unwrap_or_default();
+        let nonce = c.nonce.lock().map(|n| n.clone()).unwrap_or_default();
+        let label = c.label();
+        match crate::auth::authenticate(&auth, &mut ci, nonce.as_bytes(), &label) {
+            Err(_) => {
+                match crate::auth::auth_user(&ci) {
+                    Some(who) => tracing::error!("{label} - authentication error - {who}"),
+                    None => tracing::error!("{label} - authentication error"),
+                }
+                send_err(&c, &ServerErr::AuthorizationViolation);
+                c.close(ClosedState::AuthenticationViolation, true);
+            }
+            Ok(id) => {
+                apply_identity(&c, id);
+                if let Ok(mut a) = c.auth.lock() {
+                    *a = Some(ci.clone());
+                }
+                remove_unauthorized_subs(&c, &ci);
+            }
+        }
+    }
+}
+
+/// Go's `processSubsOnConfigReload` for permissions.
+fn remove_unauthorized_subs(c: &Arc<ClientHandle>, ci: &ConnectInfo) {
+    let Some(p) = c.perms() else { return };
+    let subs: Vec<SubRef> = c
+        .subs
+        .lock()
+        .map(|s| s.values().cloned().collect())
+        .unwrap_or_default();
+    let who = crate::auth::auth_user(ci).unwrap_or_else(|| "User \"N/A\"".to_string());
+    for sub in subs {
+        if p.can_subscribe(&sub.subject, sub.queue.as_deref()) {
+            continue;
+        }
+        c.remove_sub(&sub);
+        let (subj, sid) = (go_quote(&sub.subject), go_quote(&sub.sid));
+        let text = match &sub.queue {
+            Some(q) => {
+                let q = go_quote(q);
+                tracing::info!(
+                    "Removed sub {subj} using queue {q} (sid {sid}) for {who} - not authorized"
+                );
+                format!(
+                    "Permissions Violation for Subscription to {subj} using queue {q} (sid {sid})"
+                )
+            }
+            None => {
+                tracing::info!("Removed sub {subj} (sid {sid}) for {who} - not authorized");
+                format!("Permissions Violation for Subscription to {subj} (sid {sid})")
+            }
+        };
+        send_err(c, &ServerErr::PermissionsViolation(text));
+    }
 }

@@ -45,12 +45,43 @@ fn diff(old: &Options, new: &Options) -> Result<Vec<Change>, String> {
             }
         };
     }
+    // Go always lists users and accounts (it does not compare them) and then re-checks every client.
+    changes.push(Change("Reloaded: authorization users".into()));
+    changes.push(Change("Reloaded: accounts".into()));
+    macro_rules! auth {
+        ($field:ident, $line:literal) => {
+            if old.$field != new.$field {
+                changes.push(Change($line.into()));
+            }
+        };
+    }
+    auth!(username, "Reloaded: authorization username");
+    auth!(password, "Reloaded: authorization password");
+    auth!(authorization, "Reloaded: authorization token");
+    if old.auth_timeout != new.auth_timeout {
+        changes.push(Change(format!(
+            "Reloaded: authorization timeout = {}",
+            crate::gofmt::go_float(new.auth_timeout.as_secs_f64())
+        )));
+    }
+    auth!(nkeys, "Reloaded: authorization nkey users");
+    // Go refuses a no_auth_user change, except removing one whose user is still configured.
+    if old.no_auth_user != new.no_auth_user {
+        let allowed = !old.no_auth_user.is_empty()
+            && new.no_auth_user.is_empty()
+            && !new.users.iter().any(|u| u.username == old.no_auth_user);
+        if !allowed {
+            return Err(format!(
+                "config reload not supported for NoAuthUser: old={}, new={}",
+                old.no_auth_user, new.no_auth_user
+            ));
+        }
+    }
     fixed!(server_name, "ServerName");
     fixed!(host, "Host");
     fixed!(port, "Port");
     fixed!(max_subs, "MaxSubs");
     fixed!(max_pending, "MaxPending");
-    fixed!(auth_timeout, "AuthTimeout");
     fixed!(lame_duck_duration, "LameDuckDuration");
     fixed!(lame_duck_grace_period, "LameDuckGracePeriod");
     fixed!(max_closed_clients, "MaxClosedClients");
@@ -117,11 +148,13 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
     new.no_signals = cur.no_signals;
     new.no_log = cur.no_log;
     new.check_config = cur.check_config;
+    crate::config::options::validate_auth(&new)?;
     let changes = diff(&cur, &new)?;
     crate::logging::set_levels(new.debug, new.trace);
     crate::logging::set_trace_verbose(new.trace_verbose);
     crate::logging::set_max_traced_msg_len(new.max_traced_msg_len);
     server.apply_reload(&new);
+    server.set_auth(crate::auth::AuthConfig::from_options(&new));
     for c in &changes {
         tracing::info!("{}", c.0);
     }
@@ -131,6 +164,7 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
         format!("({})", new.config_digest)
     };
     server.set_opts(new);
+    crate::client::session::reauthorize_clients(server);
     tracing::info!("Reloaded server configuration {}", cd);
     Ok(())
 }
@@ -159,7 +193,12 @@ mod tests {
         let lines: Vec<String> = diff(&old, &new).unwrap().into_iter().map(|c| c.0).collect();
         assert_eq!(
             lines,
-            vec!["Reloaded: debug = true", "Reloaded: ping_interval = 30s"]
+            vec![
+                "Reloaded: authorization users",
+                "Reloaded: accounts",
+                "Reloaded: debug = true",
+                "Reloaded: ping_interval = 30s"
+            ]
         );
     }
 }

@@ -133,6 +133,8 @@ async fn no_echo_client_does_not_get_its_own_messages() {
     let mut theirs = other.subscribe("foo").await.unwrap();
     nc.flush().await.unwrap();
     other.flush().await.unwrap();
+    // Both subscriptions come from different connections: wait until the server holds both.
+    wait_for("both subscriptions", || h.shared.sublist.count() == 2).await;
     nc.publish("foo", "x".into()).await.unwrap();
     nc.flush().await.unwrap();
     assert!(timeout(WAIT, theirs.next()).await.unwrap().is_some());

@@ -6,6 +6,8 @@
 mod support;
 
 mod async_client;
+mod auth;
+mod auth_nkeys;
 mod binary_signals;
 mod binary_trace;
 mod client_ported;
@@ -15,6 +17,7 @@ mod handshake;
 mod keepalive;
 mod limits;
 mod monitor;
+mod permissions;
 mod process;
 mod proto;
 mod queues;

@@ -3,6 +3,7 @@
 //! "not supported yet" error at their position, never ignored. Errors and warnings are collected and
 //! reported together as `file:line:col: message`, warnings first, as Go's `processConfigErr` prints them.
 
+mod auth;
 mod ctx;
 mod server;
 mod unsupported;
@@ -13,6 +14,7 @@ use std::path::Path;
 use crate::config::conf::{self, Map};
 use crate::options::Options;
 
+pub use auth::validate as validate_auth;
 pub use ctx::Ctx;
 
 /// Collected problems of one configuration.
@@ -69,7 +71,7 @@ pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), Config
     }
     for entry in map {
         let key = entry.key.to_ascii_lowercase();
-        if server::apply(opts, &key, entry, &mut ctx) {
+        if server::apply(opts, &key, entry, &mut ctx) || auth::apply(opts, &key, entry, &mut ctx) {
             continue;
         }
         if unsupported::check(&key, entry, &mut ctx) {
