@@ -76,7 +76,9 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         opts.max_pending,
         server.sublist.clone(),
     ));
-    client.max_payload.store(opts.max_payload as i64, Ordering::Relaxed);
+    client
+        .max_payload
+        .store(opts.max_payload as i64, Ordering::Relaxed);
     tracing::debug!("{} - Client connection created", client.label());
 
     let (mut rd, wr) = stream.into_split();
