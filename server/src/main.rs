@@ -131,6 +131,7 @@ async fn run(opts: server::Options, given: flags::FlagSet) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    handle.shared.set_reload_flags(given);
     if let Some(pid_file) = &opts.pid_file {
         if let Err(e) = signals::write_pid_file(pid_file) {
             logging::fatal(&format!("Could not write pidfile: {e}"));
@@ -154,10 +155,6 @@ async fn run(opts: server::Options, given: flags::FlagSet) -> ExitCode {
             }
         }
     });
-    handle.shared.set_reload_flags(given);
-    if !opts.no_signals {
-        server::shutdown::trap_signals(handle.shared.clone());
-    }
     handle.wait_for_shutdown().await;
     if let Some(p) = ports_file {
         let _ = std::fs::remove_file(p);

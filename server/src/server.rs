@@ -230,6 +230,11 @@ impl Server {
             "Listening for client connections on {}",
             host_port(&shared.opts().host, addr.port() as i32)
         );
+        // As Go's Start: signals are trapped before "Server is ready" and before any pid or ports file
+        // appears, since tools signal the server as soon as they see those.
+        if !shared.opts().no_signals {
+            crate::shutdown::trap_signals(shared.clone());
+        }
         let accept = tokio::spawn(accept_loop(shared.clone(), listener));
         tracing::info!("Server is ready");
         Ok(ServerHandle {

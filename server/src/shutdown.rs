@@ -8,18 +8,20 @@ use tokio::signal::unix::{signal, SignalKind};
 
 use crate::server::ServerShared;
 
+/// Install the handlers now (so a signal sent right after the pid or ports file appears is caught), then
+/// serve them on a task. Must be called inside the runtime.
 pub fn trap_signals(server: Arc<ServerShared>) {
+    let (Ok(mut int), Ok(mut term), Ok(mut usr1), Ok(mut usr2), Ok(mut hup)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+        signal(SignalKind::user_defined1()),
+        signal(SignalKind::user_defined2()),
+        signal(SignalKind::hangup()),
+    ) else {
+        tracing::error!("Could not install signal handlers");
+        return;
+    };
     tokio::spawn(async move {
-        let (Ok(mut int), Ok(mut term), Ok(mut usr1), Ok(mut usr2), Ok(mut hup)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-            signal(SignalKind::user_defined1()),
-            signal(SignalKind::user_defined2()),
-            signal(SignalKind::hangup()),
-        ) else {
-            tracing::error!("Could not install signal handlers");
-            return;
-        };
         loop {
             tokio::select! {
                 _ = int.recv() => {

@@ -58,10 +58,15 @@ impl<'a> Fanout<'a> {
         x
     }
 
-    /// Wake every touched writer once and flush counters to the server totals.
+    /// Wake every touched writer once and flush counters to the server totals. A delivery is activity
+    /// for the subscriber's connection (Go's flushClients sets its `last`).
     pub fn finish_batch(&mut self) {
-        for c in self.touched.drain(..) {
-            c.out.wake();
+        if !self.touched.is_empty() {
+            let now = std::time::SystemTime::now();
+            for c in self.touched.drain(..) {
+                c.touch_at(now);
+                c.out.wake();
+            }
         }
         ServerStats::add(&self.stats.out_msgs, std::mem::take(&mut self.out_msgs));
         ServerStats::add(&self.stats.out_bytes, std::mem::take(&mut self.out_bytes));

@@ -118,8 +118,12 @@ impl ClientHandle {
     }
 
     pub fn touch(&self) {
-        self.last_activity
-            .store(unix_nanos(SystemTime::now()), Ordering::Relaxed);
+        self.touch_at(SystemTime::now());
+    }
+
+    /// Record activity at `t` (one clock read shared by every subscriber of a delivery batch).
+    pub fn touch_at(&self, t: SystemTime) {
+        self.last_activity.store(unix_nanos(t), Ordering::Relaxed);
     }
 
     pub fn last_activity(&self) -> SystemTime {

@@ -276,7 +276,7 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
     } else {
         conns.len()
     };
-    sort_conns(&mut conns, &sort);
+    sort_conns(&mut conns, &sort, now);
     let start = (offset as usize).min(conns.len());
     let end = (start + limit as usize).min(conns.len());
     let page: Vec<ConnInfo> = conns.drain(start..end).collect();
@@ -291,7 +291,15 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
     })
 }
 
-fn sort_conns(c: &mut [ConnInfo], by: &str) {
+fn sort_conns(c: &mut [ConnInfo], by: &str, now: SystemTime) {
+    // Go's SortByUptime: a closed connection's uptime ends at its stop time.
+    let up = |x: &ConnInfo| {
+        let start = x.start_t.unwrap_or(now);
+        x.stop_t
+            .unwrap_or(now)
+            .duration_since(start)
+            .unwrap_or_default()
+    };
     match by {
         "" | "cid" | "start" => c.sort_by_key(|x| x.cid),
         "subs" => c.sort_by_key(|x| std::cmp::Reverse(x.subscriptions)),
@@ -302,7 +310,7 @@ fn sort_conns(c: &mut [ConnInfo], by: &str) {
         "bytes_from" => c.sort_by_key(|x| std::cmp::Reverse(x.in_bytes)),
         "last" => c.sort_by_key(|x| std::cmp::Reverse(x.last_t)),
         "idle" => c.sort_by_key(|x| x.last_t),
-        "uptime" => c.sort_by_key(|x| std::cmp::Reverse(x.start_t)),
+        "uptime" => c.sort_by_key(up),
         "stop" => c.sort_by_key(|x| std::cmp::Reverse(x.stop_t)),
         "reason" => c.sort_by_key(|x| x.reason.clone()),
         "rtt" => c.sort_by_key(|x| std::cmp::Reverse(x.rtt_nanos)),

@@ -48,19 +48,25 @@ pub fn leafz(m: &Monitor, q: &Query) -> Result<Value, String> {
 }
 
 pub fn jsz(m: &Monitor, q: &Query) -> Result<Value, String> {
+    // Go's HandleJsz decodes in this order; the first bad parameter answers.
     for b in [
         "accounts",
         "streams",
         "consumers",
+        "direct-consumers",
         "config",
-        "leader-only",
-        "raft",
-        "stream-leader-only",
     ] {
         q.boolean(b)?;
     }
     q.int("offset")?;
     q.int("limit")?;
+    let leader_only = q.boolean("leader-only")?;
+    q.boolean("raft")?;
+    q.boolean("stream-leader-only")?;
+    // Without JetStream this server is never a leader: Go's Jsz answers errSkipZreq.
+    if leader_only {
+        return Err("filtered response: not leader".into());
+    }
     Ok(json!({
         "memory": 0,
         "storage": 0,

@@ -77,18 +77,21 @@ fn go_q(v: &str) -> String {
 }
 
 fn percent_decode(s: &str) -> String {
+    fn hex(b: u8) -> Option<u8> {
+        (b as char).to_digit(16).map(|d| d as u8)
+    }
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => match u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                Ok(v) => {
-                    out.push(v);
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
                     i += 2;
                 }
-                Err(_) => out.push(b'%'),
+                _ => out.push(b'%'),
             },
             c => out.push(c),
         }
@@ -115,6 +118,8 @@ mod tests {
         assert_eq!(q.uint64("cid").unwrap(), 7);
         assert_eq!(q.get("test"), "foo.bar");
         assert!(q.boolean("b").is_err());
+        // Percent signs before non-hex or multi-byte characters are kept, never split a character.
+        assert_eq!(Query::parse(Some("test=%é%zz%4")).get("test"), "%é%zz%4");
         assert_eq!(q.int("missing").unwrap(), 0);
     }
 }
