@@ -152,7 +152,7 @@ pub fn conn_info(c: &Arc<ClientHandle>, now: SystemTime) -> ConnInfo {
         name: meta.name,
         lang: meta.lang,
         version: meta.version,
-        authorized_user: String::new(),
+        authorized_user: raw_auth_user(c),
         account: String::new(),
         subs: Vec::new(),
         subs_detail: Vec::new(),
@@ -161,6 +161,19 @@ pub fn conn_info(c: &Arc<ClientHandle>, now: SystemTime) -> ConnInfo {
         start_t: Some(c.start),
         last_t: Some(last),
         stop_t: None,
+    }
+}
+
+/// Go's `getRawAuthUser`: the nkey, the user name, or `[REDACTED]` for a token.
+fn raw_auth_user(c: &ClientHandle) -> String {
+    let Ok(auth) = c.auth.lock() else {
+        return String::new();
+    };
+    match auth.as_ref() {
+        Some(ci) if !ci.nkey.is_empty() => ci.nkey.clone(),
+        Some(ci) if !ci.user.is_empty() => ci.user.clone(),
+        Some(ci) if !ci.auth_token.is_empty() => "[REDACTED]".into(),
+        _ => String::new(),
     }
 }
 
@@ -250,6 +263,8 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
             }
             if auth {
                 ci.name_tag = crate::consts::GLOBAL_ACCOUNT.to_string();
+            } else {
+                ci.authorized_user.clear();
             }
             conns.push(ci);
         }
@@ -258,6 +273,9 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
         for mut cc in server.closed_clients() {
             if cid > 0 && cc.cid != cid {
                 continue;
+            }
+            if !auth {
+                cc.authorized_user.clear();
             }
             if !subs && !subs_detail {
                 cc.subs.clear();

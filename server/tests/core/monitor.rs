@@ -339,3 +339,31 @@ async fn connz_sort_errors() {
     );
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn connz_shows_the_authorized_user_only_with_auth() {
+    let opts = Options {
+        username: "alice".into(),
+        password: "secret".into(),
+        ..mon_opts()
+    };
+    let h = start(opts).await;
+    let m = h.monitor_addr().unwrap();
+    let mut c = Raw::connected(&h, r#"{"verbose":false,"user":"alice","pass":"secret"}"#).await;
+    c.expect_open_and_idle().await;
+    let (_, _, body) = http_get(m, "/connz?auth=1").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["connections"][0]["authorized_user"], "alice", "{body}");
+    let (_, _, body) = http_get(m, "/connz").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        v["connections"][0].get("authorized_user").is_none(),
+        "{body}"
+    );
+    drop(c);
+    wait_for("closed", || h.num_clients() == 0).await;
+    let (_, _, body) = http_get(m, "/connz?state=closed&auth=true").await;
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["connections"][0]["authorized_user"], "alice", "{body}");
+    h.shutdown().await;
+}
