@@ -77,33 +77,11 @@ pub fn run(cfg: &BenchConfig, mut progress: impl FnMut(&str)) -> Result<Vec<Row>
                 }
             }
             let n = msg_count(scenario, size, cfg.scale);
-            let mut outcomes: [Vec<Outcome>; 2] = [Vec::new(), Vec::new()];
-            for run in 0..cfg.runs {
-                // Alternate which server goes first so neither always runs on a warmer machine.
-                let order = if run % 2 == 0 {
-                    [ServerKind::Go, ServerKind::Rust]
-                } else {
-                    [ServerKind::Rust, ServerKind::Go]
-                };
-                for kind in order {
-                    progress(&format!(
-                        "{name} {size}B {} run {}/{}",
-                        kind.label(),
-                        run + 1,
-                        cfg.runs
-                    ));
-                    let bin = match kind {
-                        ServerKind::Go => &cfg.go_bin,
-                        ServerKind::Rust => &cfg.rust_bin,
-                    };
-                    let srv = ServerProc::start(kind, bin)?;
-                    let out = load::run(scenario, srv.addr(), size, n, Duration::from_secs(60))?;
-                    drop(srv);
-                    outcomes[kind as usize].push(out);
-                }
-            }
-            let [go, rust] = outcomes;
-            let (Some(go), Some(rust)) = (Outcome::median(go), Outcome::median(rust)) else {
+            let label = format!("{name} {size}B");
+            let Some((go, rust)) = measure(cfg, &label, &mut progress, |srv| {
+                load::run(scenario, srv.addr(), size, n, Duration::from_secs(60))
+            })?
+            else {
                 continue;
             };
             rows.push(Row {
@@ -129,11 +107,42 @@ pub const IDLE_CONNECTIONS: usize = 1000;
 
 /// Resident memory of each server holding 1,000 idle client connections (median of the runs).
 fn idle_connections(cfg: &BenchConfig, progress: &mut impl FnMut(&str)) -> Result<Row> {
+    let (go, rust) = measure(cfg, "idle-connections", progress, |srv| {
+        let conns = load::idle_connections(srv.addr(), IDLE_CONNECTIONS)?;
+        let pid = srv
+            .pid()
+            .ok_or_else(|| anyhow::anyhow!("no pid for the server"))?;
+        let rss_kib = load::rss_kib(pid)?;
+        drop(conns);
+        Ok(Outcome::Memory { rss_kib })
+    })?
+    .ok_or_else(|| anyhow::anyhow!("no idle-connection measurement"))?;
+    Ok(Row {
+        scenario: format!("idle x{IDLE_CONNECTIONS}"),
+        size: 0,
+        go,
+        rust,
+    })
+}
+
+/// Run `one` against a fresh server of each kind, `cfg.runs` times, alternating which goes first so
+/// neither always runs on a warmer machine; the median outcome of each server.
+fn measure(
+    cfg: &BenchConfig,
+    label: &str,
+    progress: &mut impl FnMut(&str),
+    mut one: impl FnMut(&ServerProc) -> Result<Outcome>,
+) -> Result<Option<(Outcome, Outcome)>> {
     let mut outcomes: [Vec<Outcome>; 2] = [Vec::new(), Vec::new()];
     for run in 0..cfg.runs {
-        for kind in [ServerKind::Go, ServerKind::Rust] {
+        let order = if run % 2 == 0 {
+            [ServerKind::Go, ServerKind::Rust]
+        } else {
+            [ServerKind::Rust, ServerKind::Go]
+        };
+        for kind in order {
             progress(&format!(
-                "idle-connections {} run {}/{}",
+                "{label} {} run {}/{}",
                 kind.label(),
                 run + 1,
                 cfg.runs
@@ -143,23 +152,13 @@ fn idle_connections(cfg: &BenchConfig, progress: &mut impl FnMut(&str)) -> Resul
                 ServerKind::Rust => &cfg.rust_bin,
             };
             let srv = ServerProc::start(kind, bin)?;
-            let conns = load::idle_connections(srv.addr(), IDLE_CONNECTIONS)?;
-            let pid = srv
-                .pid()
-                .ok_or_else(|| anyhow::anyhow!("no pid for the {} server", kind.label()))?;
-            let rss_kib = load::rss_kib(pid)?;
-            drop(conns);
+            let out = one(&srv)?;
             drop(srv);
-            outcomes[kind as usize].push(Outcome::Memory { rss_kib });
+            outcomes[kind as usize].push(out);
         }
     }
     let [go, rust] = outcomes;
-    Ok(Row {
-        scenario: format!("idle x{IDLE_CONNECTIONS}"),
-        size: 0,
-        go: Outcome::median(go).unwrap_or(Outcome::Memory { rss_kib: 0 }),
-        rust: Outcome::median(rust).unwrap_or(Outcome::Memory { rss_kib: 0 }),
-    })
+    Ok(Outcome::median(go).zip(Outcome::median(rust)))
 }
 
 /// Facts about a bench run that `reports/bench.json` records beside the results.
