@@ -84,6 +84,11 @@ pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), Config
             ));
         }
     }
+    // Go's `setBaselineOptions`: `listen: 4222` or `listen: ":4222"` leave the host empty, which means
+    // every interface.
+    if opts.host.is_empty() {
+        opts.host = crate::consts::DEFAULT_HOST.to_string();
+    }
     if ctx.errors.is_empty() && ctx.warnings.is_empty() {
         Ok(())
     } else {

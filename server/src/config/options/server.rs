@@ -221,7 +221,12 @@ pub fn apply(o: &mut Options, key: &str, e: &Entry, ctx: &mut Ctx) -> bool {
         | "proxy_protocol" => {
             ctx.boolean(e);
         }
-        "connect_error_reports" | "reconnect_error_reports" | "prof_port" | "prof_block_rate" => {
+        "prof_port" => {
+            if let Some(v) = ctx.int(e) {
+                o.prof_port = v as i32;
+            }
+        }
+        "connect_error_reports" | "reconnect_error_reports" | "prof_block_rate" => {
             ctx.int(e);
         }
         _ => return false,
