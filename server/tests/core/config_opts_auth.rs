@@ -2,8 +2,6 @@
 //! users, response permissions, the authorization timeout and queue-qualified permissions, checked as
 //! parsed options and, where Go checks it, on a running server.
 
-use std::time::Duration;
-
 use crate::config_opts::load_text;
 use crate::support::*;
 use server::config::options::LoadError;
