@@ -29,5 +29,6 @@ mod process;
 mod proto;
 mod queues;
 mod reload;
+mod reload_auth;
 mod server_ported;
 mod writer_ported;
