@@ -441,9 +441,12 @@ impl ServerShared {
         for c in &clients {
             c.max_payload
                 .store(new.max_payload as i64, Ordering::Relaxed);
+            c.max_control_line
+                .store(new.max_control_line.max(1) as i64, Ordering::Relaxed);
         }
+        // Go: `max_connections: 0` is stored as -1 and closes every client.
         let max = new.max_connections.max(0) as usize;
-        if clients.len() > max && new.max_connections >= 0 {
+        if clients.len() > max {
             let mut closed = 0;
             for c in clients.iter().skip(max) {
                 if c.out

@@ -5,7 +5,7 @@
 
 use std::fmt::Debug;
 
-use crate::config::options::load_file;
+use crate::config::options::load_file_allowing_warnings;
 use crate::flags::FlagSet;
 use crate::gofmt::go_duration;
 use crate::options::Options;
@@ -139,7 +139,9 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
         return Err("can only reload config when a file is provided using -c or --config".into());
     };
     let mut new = Options::default();
-    let digest = load_file(&mut new, &path).map_err(|e| e.to_string().trim_end().to_string())?;
+    // Go's Reload drops warnings: a file that only warns reloads.
+    let (digest, _warnings) = load_file_allowing_warnings(&mut new, &path)
+        .map_err(|e| e.to_string().trim_end().to_string())?;
     new.config_digest = digest;
     if let Some(f) = flags {
         f.apply(&mut new).map_err(|e| e.to_string())?;

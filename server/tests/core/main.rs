@@ -30,5 +30,6 @@ mod proto;
 mod queues;
 mod reload;
 mod reload_auth;
+mod reload_opts;
 mod server_ported;
 mod writer_ported;
