@@ -12,6 +12,7 @@ mod binary_signals;
 mod binary_trace;
 mod client_ported;
 mod config;
+mod config_check;
 mod config_flags;
 mod config_opts;
 mod config_opts_auth;
