@@ -41,6 +41,8 @@ pub struct ServerShared {
     pub stats: ServerStats,
     pub start: Instant,
     pub start_time: std::time::SystemTime,
+    /// When the configuration was last loaded (start, then each successful reload): Go's `configTime`.
+    config_time: Mutex<std::time::SystemTime>,
     /// Recently closed connections for /connz?state=closed (Go's closed-clients ring).
     closed: Mutex<std::collections::VecDeque<crate::monitor::connz::ConnInfo>>,
     shutting_down: AtomicBool,
@@ -204,6 +206,7 @@ impl Server {
             stats: ServerStats::default(),
             start: Instant::now(),
             start_time: std::time::SystemTime::now(),
+            config_time: Mutex::new(std::time::SystemTime::now()),
             closed: Mutex::new(std::collections::VecDeque::new()),
             shutting_down: AtomicBool::new(false),
             ldm: AtomicBool::new(false),
@@ -408,6 +411,20 @@ impl ServerShared {
         match self.opts.write() {
             Ok(mut o) => *o = Arc::new(new),
             Err(e) => *e.into_inner() = Arc::new(new),
+        }
+    }
+
+    /// When the configuration was last loaded (varz `config_load_time`).
+    pub fn config_time(&self) -> std::time::SystemTime {
+        self.config_time
+            .lock()
+            .map(|t| *t)
+            .unwrap_or(self.start_time)
+    }
+
+    pub(crate) fn set_config_time(&self, t: std::time::SystemTime) {
+        if let Ok(mut c) = self.config_time.lock() {
+            *c = t;
         }
     }
 

@@ -166,6 +166,7 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
         format!("({})", new.config_digest)
     };
     server.set_opts(new);
+    server.set_config_time(std::time::SystemTime::now());
     crate::client::session::reauthorize_clients(server);
     tracing::info!("Reloaded server configuration {}", cd);
     Ok(())

@@ -33,5 +33,6 @@ mod queues;
 mod reload;
 mod reload_auth;
 mod reload_opts;
+mod reload_varz;
 mod server_ported;
 mod writer_ported;
