@@ -33,6 +33,7 @@ mod queues;
 mod reload;
 mod reload_auth;
 mod reload_opts;
+mod reload_perms;
 mod reload_varz;
 mod server_ported;
 mod writer_ported;
