@@ -58,3 +58,23 @@ async fn varz_shows_the_reloaded_configuration() {
     assert_ne!(v["config_load_time"].as_str().unwrap(), loaded);
     h.shutdown().await;
 }
+
+// go: server/TestConfigReloadUnsupportedHotSwapping
+#[tokio::test]
+async fn refused_reload_keeps_the_config_time() {
+    let dir = TempDir::new("reload-hotswap");
+    let path = dir.0.join("hot.conf");
+    std::fs::write(&path, "listen: 127.0.0.1:-1").unwrap();
+    let mut opts = Options::default();
+    opts.config_digest = server::config::options::load_file(&mut opts, &path).expect("loads");
+    opts.no_log = true;
+    opts.no_signals = true;
+    let h = start(opts).await;
+    let loaded = h.shared.config_time();
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    std::fs::write(&path, "listen: 127.0.0.1:9999").unwrap();
+    let err = h.shared.reload().expect_err("listen cannot change");
+    assert!(err.contains("not supported"), "{err}");
+    assert_eq!(h.shared.config_time(), loaded);
+    h.shutdown().await;
+}
