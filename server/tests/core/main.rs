@@ -16,6 +16,7 @@ mod config_check;
 mod config_flags;
 mod config_opts;
 mod config_opts_auth;
+mod config_vars;
 mod errors;
 mod handshake;
 mod keepalive;
