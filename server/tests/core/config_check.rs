@@ -71,3 +71,23 @@ fn bad_configs_get_the_go_verdict() {
         assert_eq!(check(ours, &path), check(&go, &path), "{name}");
     }
 }
+
+// go: server/TestConfigCheckIncludes
+#[test]
+fn included_files_are_checked_with_their_own_positions() {
+    let good = crate::config_opts::fixture("include_check_a.conf");
+    let mut o = server::Options::default();
+    server::config::options::load_file(&mut o, &good).expect("valid with includes");
+    assert_eq!((o.port, o.http_port), (4222, 8222));
+    assert_eq!(o.username, "foo");
+
+    let bad = crate::config_opts::fixture("include_bad_check_a.conf");
+    let mut o = server::Options::default();
+    let err = server::config::options::load_file(&mut o, &bad)
+        .expect_err("unused variable in an included file")
+        .to_string();
+    assert!(
+        err.ends_with("include_bad_check_b.conf:10:19: unknown field \"monitoring_port\"\n"),
+        "{err}"
+    );
+}
