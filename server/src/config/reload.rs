@@ -79,7 +79,10 @@ fn diff(old: &Options, new: &Options) -> Result<Vec<Change>, String> {
     }
     fixed!(server_name, "ServerName");
     fixed!(host, "Host");
-    fixed!(port, "Port");
+    // Go ignores a new port of 0 (it means "any port" and cannot conflict with the bound one).
+    if new.port != 0 {
+        fixed!(port, "Port");
+    }
     fixed!(max_subs, "MaxSubs");
     fixed!(max_pending, "MaxPending");
     fixed!(lame_duck_duration, "LameDuckDuration");
@@ -187,6 +190,19 @@ mod tests {
         assert_eq!(
             diff(&old, &new).err().unwrap(),
             "config reload not supported for MaxPending: old=67108864, new=1"
+        );
+        let new = Options {
+            port: 0,
+            ..Options::default()
+        };
+        assert!(diff(&old, &new).is_ok(), "a new port of 0 is ignored");
+        let new = Options {
+            port: 4223,
+            ..Options::default()
+        };
+        assert_eq!(
+            diff(&old, &new).err().unwrap(),
+            "config reload not supported for Port: old=4222, new=4223"
         );
         let new = Options {
             ping_interval: Duration::from_secs(30),
