@@ -155,6 +155,17 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
     new.check_config = cur.check_config;
     crate::config::options::validate_auth(&new)?;
     let changes = diff(&cur, &new)?;
+    // Go re-runs ConfigureLogger when any logging option changed; the new file gets the lines below.
+    let relog = cur.log_file != new.log_file
+        || cur.logtime != new.logtime
+        || cur.logtime_utc != new.logtime_utc
+        || cur.syslog != new.syslog
+        || cur.remote_syslog != new.remote_syslog;
+    if relog {
+        if let Err(e) = crate::logging::reconfigure(&new) {
+            tracing::error!("{e}");
+        }
+    }
     crate::logging::set_levels(new.debug, new.trace);
     crate::logging::set_trace_verbose(new.trace_verbose);
     crate::logging::set_max_traced_msg_len(new.max_traced_msg_len);
@@ -168,6 +179,14 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
     } else {
         format!("({})", new.config_digest)
     };
+    // Go's pidFileOption: a new pid file is written at once.
+    if cur.pid_file != new.pid_file {
+        if let Some(p) = &new.pid_file {
+            if let Err(e) = crate::signals::write_pid_file(p) {
+                tracing::error!("Failed to write pidfile: {e}");
+            }
+        }
+    }
     server.set_opts(new);
     server.set_config_time(std::time::SystemTime::now());
     crate::client::session::reauthorize_clients(server);

@@ -33,6 +33,7 @@ mod proto;
 mod queues;
 mod reload;
 mod reload_auth;
+mod reload_files;
 mod reload_opts;
 mod reload_perms;
 mod reload_varz;
