@@ -107,8 +107,20 @@ fn with_config_file(
         return Ok((opts, String::new()));
     };
     let mut file_opts = server::Options::default();
-    let digest = match server::config::options::load_file(&mut file_opts, &path) {
-        Ok(d) => d,
+    // Go: `-t` fails on warnings too; a server starts with them after printing them on stderr.
+    let loaded = if opts.check_config {
+        server::config::options::load_file(&mut file_opts, &path).map(|d| (d, Vec::new()))
+    } else {
+        server::config::options::load_file_allowing_warnings(&mut file_opts, &path)
+    };
+    let digest = match loaded {
+        Ok((d, warnings)) => {
+            let text: String = warnings.iter().map(|w| format!("{w}\n")).collect();
+            if !text.is_empty() {
+                print(false, &text);
+            }
+            d
+        }
         Err(e) => {
             // Go's PrintAndDie adds a newline after the message (an option error list already ends in one).
             print(false, &format!("nats-server: {e}\n"));

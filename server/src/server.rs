@@ -41,6 +41,8 @@ pub struct ServerShared {
     pub stats: ServerStats,
     pub start: Instant,
     pub start_time: std::time::SystemTime,
+    /// When the configuration was last loaded (start, then each successful reload): Go's `configTime`.
+    config_time: Mutex<std::time::SystemTime>,
     /// Recently closed connections for /connz?state=closed (Go's closed-clients ring).
     closed: Mutex<std::collections::VecDeque<crate::monitor::connz::ConnInfo>>,
     shutting_down: AtomicBool,
@@ -204,6 +206,7 @@ impl Server {
             stats: ServerStats::default(),
             start: Instant::now(),
             start_time: std::time::SystemTime::now(),
+            config_time: Mutex::new(std::time::SystemTime::now()),
             closed: Mutex::new(std::collections::VecDeque::new()),
             shutting_down: AtomicBool::new(false),
             ldm: AtomicBool::new(false),
@@ -411,6 +414,20 @@ impl ServerShared {
         }
     }
 
+    /// When the configuration was last loaded (varz `config_load_time`).
+    pub fn config_time(&self) -> std::time::SystemTime {
+        self.config_time
+            .lock()
+            .map(|t| *t)
+            .unwrap_or(self.start_time)
+    }
+
+    pub(crate) fn set_config_time(&self, t: std::time::SystemTime) {
+        if let Ok(mut c) = self.config_time.lock() {
+            *c = t;
+        }
+    }
+
     /// The command-line flags, kept so a reload puts them back over the re-read file.
     pub fn set_reload_flags(&self, flags: crate::flags::FlagSet) {
         if let Ok(mut f) = self.reload_flags.lock() {
@@ -441,9 +458,12 @@ impl ServerShared {
         for c in &clients {
             c.max_payload
                 .store(new.max_payload as i64, Ordering::Relaxed);
+            c.max_control_line
+                .store(new.max_control_line.max(1) as i64, Ordering::Relaxed);
         }
+        // Go: `max_connections: 0` is stored as -1 and closes every client.
         let max = new.max_connections.max(0) as usize;
-        if clients.len() > max && new.max_connections >= 0 {
+        if clients.len() > max {
             let mut closed = 0;
             for c in clients.iter().skip(max) {
                 if c.out

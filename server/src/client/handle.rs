@@ -52,6 +52,8 @@ pub struct ClientHandle {
     pub meta: Mutex<ConnMeta>,
     /// The max payload in force for this client; a reload changes it for live connections.
     pub max_payload: AtomicI64,
+    /// The max control line in force for this client; a reload changes it for live connections.
+    pub max_control_line: AtomicI64,
     pub start: SystemTime,
     /// Last inbound message or subscription activity, in nanoseconds since the Unix epoch.
     pub last_activity: AtomicU64,
@@ -95,6 +97,7 @@ impl ClientHandle {
             nonce: Mutex::new(String::new()),
             meta: Mutex::new(ConnMeta::default()),
             max_payload: AtomicI64::new(0),
+            max_control_line: AtomicI64::new(0),
             start: SystemTime::now(),
             last_activity: AtomicU64::new(unix_nanos(SystemTime::now())),
         }

@@ -86,6 +86,9 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
     client
         .max_payload
         .store(opts.max_payload as i64, Ordering::Relaxed);
+    client
+        .max_control_line
+        .store(opts.max_control_line.max(1) as i64, Ordering::Relaxed);
     tracing::debug!("{} - Client connection created", client.label());
 
     let (mut rd, wr) = stream.into_split();
@@ -286,10 +289,14 @@ impl Session {
                     short_reads = 0;
                 }
             }
-            // A configuration reload may have changed the max payload.
+            // A configuration reload may have changed the max payload or control line.
             let max_payload = self.client.max_payload.load(Ordering::Relaxed);
             if max_payload != self.parser.max_payload() {
                 self.parser.set_max_payload(max_payload);
+            }
+            let mcl = self.client.max_control_line.load(Ordering::Relaxed).max(1) as usize;
+            if mcl != self.parser.max_control_line() {
+                self.parser.set_max_control_line(mcl);
             }
             let mut pos = 0;
             let result = loop {

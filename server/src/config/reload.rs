@@ -5,7 +5,7 @@
 
 use std::fmt::Debug;
 
-use crate::config::options::load_file;
+use crate::config::options::load_file_allowing_warnings;
 use crate::flags::FlagSet;
 use crate::gofmt::go_duration;
 use crate::options::Options;
@@ -79,7 +79,10 @@ fn diff(old: &Options, new: &Options) -> Result<Vec<Change>, String> {
     }
     fixed!(server_name, "ServerName");
     fixed!(host, "Host");
-    fixed!(port, "Port");
+    // Go ignores a new port of 0 (it means "any port" and cannot conflict with the bound one).
+    if new.port != 0 {
+        fixed!(port, "Port");
+    }
     fixed!(max_subs, "MaxSubs");
     fixed!(max_pending, "MaxPending");
     fixed!(lame_duck_duration, "LameDuckDuration");
@@ -139,7 +142,9 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
         return Err("can only reload config when a file is provided using -c or --config".into());
     };
     let mut new = Options::default();
-    let digest = load_file(&mut new, &path).map_err(|e| e.to_string().trim_end().to_string())?;
+    // Go's Reload drops warnings: a file that only warns reloads.
+    let (digest, _warnings) = load_file_allowing_warnings(&mut new, &path)
+        .map_err(|e| e.to_string().trim_end().to_string())?;
     new.config_digest = digest;
     if let Some(f) = flags {
         f.apply(&mut new).map_err(|e| e.to_string())?;
@@ -150,6 +155,17 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
     new.check_config = cur.check_config;
     crate::config::options::validate_auth(&new)?;
     let changes = diff(&cur, &new)?;
+    // Go re-runs ConfigureLogger when any logging option changed; the new file gets the lines below.
+    let relog = cur.log_file != new.log_file
+        || cur.logtime != new.logtime
+        || cur.logtime_utc != new.logtime_utc
+        || cur.syslog != new.syslog
+        || cur.remote_syslog != new.remote_syslog;
+    if relog {
+        if let Err(e) = crate::logging::reconfigure(&new) {
+            tracing::error!("{e}");
+        }
+    }
     crate::logging::set_levels(new.debug, new.trace);
     crate::logging::set_trace_verbose(new.trace_verbose);
     crate::logging::set_max_traced_msg_len(new.max_traced_msg_len);
@@ -163,7 +179,16 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
     } else {
         format!("({})", new.config_digest)
     };
+    // Go's pidFileOption: a new pid file is written at once.
+    if cur.pid_file != new.pid_file {
+        if let Some(p) = &new.pid_file {
+            if let Err(e) = crate::signals::write_pid_file(p) {
+                tracing::error!("Failed to write pidfile: {e}");
+            }
+        }
+    }
     server.set_opts(new);
+    server.set_config_time(std::time::SystemTime::now());
     crate::client::session::reauthorize_clients(server);
     tracing::info!("Reloaded server configuration {}", cd);
     Ok(())
@@ -184,6 +209,19 @@ mod tests {
         assert_eq!(
             diff(&old, &new).err().unwrap(),
             "config reload not supported for MaxPending: old=67108864, new=1"
+        );
+        let new = Options {
+            port: 0,
+            ..Options::default()
+        };
+        assert!(diff(&old, &new).is_ok(), "a new port of 0 is ignored");
+        let new = Options {
+            port: 4223,
+            ..Options::default()
+        };
+        assert_eq!(
+            diff(&old, &new).err().unwrap(),
+            "config reload not supported for Port: old=4222, new=4223"
         );
         let new = Options {
             ping_interval: Duration::from_secs(30),

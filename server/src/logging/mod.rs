@@ -188,6 +188,44 @@ impl Drop for LogGuard {
 /// Safe to call again (for a reload, or from several tests): the new setup replaces the old one.
 /// The error is the text Go prints (through [`std_log_line`]) before exiting with status 1.
 pub fn init(opts: &Options) -> Result<LogGuard, String> {
+    let logger = build(opts)?;
+    MAX_TRACED_MSG_LEN.store(opts.max_traced_msg_len, Ordering::Relaxed);
+    TRACE_VERBOSE.store(opts.trace_verbose, Ordering::Relaxed);
+    let generation = {
+        let mut slot = lock(&LOGGER);
+        ACTIVE.store(logger.is_some(), Ordering::Release);
+        *slot = logger;
+        GENERATION.fetch_add(1, Ordering::AcqRel) + 1
+    };
+    set_levels(opts.debug, opts.trace);
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::registry().with(GoLineLayer);
+        // Another global subscriber (a test harness's) wins; our lines then go through it.
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    });
+    Ok(LogGuard { generation })
+}
+
+/// A configuration reload changed where or how lines are written (Go re-runs `ConfigureLogger`): the
+/// logger in place, if any, is replaced by one built from `opts`; the holder of the [`LogGuard`] keeps
+/// it. Nothing happens when logging is off.
+pub fn reconfigure(opts: &Options) -> Result<(), String> {
+    if !ACTIVE.load(Ordering::Acquire) || opts.no_log {
+        return Ok(());
+    }
+    let logger = build(opts)?;
+    {
+        let mut slot = lock(&LOGGER);
+        if slot.is_none() {
+            return Ok(());
+        }
+        *slot = logger;
+    }
+    set_levels(opts.debug, opts.trace);
+    Ok(())
+}
+
+fn build(opts: &Options) -> Result<Option<Logger>, String> {
     let format = LineFormat::new(opts.logtime, opts.logtime_utc, stderr_is_terminal());
     let logger = if opts.no_log {
         None
@@ -204,21 +242,7 @@ pub fn init(opts: &Options) -> Result<LogGuard, String> {
     } else {
         Some(Logger::stderr(format, opts.debug, opts.trace))
     };
-    MAX_TRACED_MSG_LEN.store(opts.max_traced_msg_len, Ordering::Relaxed);
-    TRACE_VERBOSE.store(opts.trace_verbose, Ordering::Relaxed);
-    let generation = {
-        let mut slot = lock(&LOGGER);
-        ACTIVE.store(logger.is_some(), Ordering::Release);
-        *slot = logger;
-        GENERATION.fetch_add(1, Ordering::AcqRel) + 1
-    };
-    set_levels(opts.debug, opts.trace);
-    INSTALL.call_once(|| {
-        let subscriber = tracing_subscriber::registry().with(GoLineLayer);
-        // Another global subscriber (a test harness's) wins; our lines then go through it.
-        let _ = tracing::subscriber::set_global_default(subscriber);
-    });
-    Ok(LogGuard { generation })
+    Ok(logger)
 }
 
 /// Switches debug and trace lines on or off (`-D`, `-V`; config reload).

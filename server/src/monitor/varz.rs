@@ -160,7 +160,7 @@ pub fn varz(m: &Monitor) -> Varz {
         stalled_clients: 0,
         subscriptions: s.sublist.count(),
         http_req_stats: m.req_stats(),
-        config_load_time: rfc3339_nano(start),
+        config_load_time: rfc3339_nano(s.config_time()),
         config_digest: o.config_digest.clone(),
         feature_flags: flags,
         system_account: crate::consts::SYSTEM_ACCOUNT.to_string(),

@@ -153,6 +153,15 @@ impl ClientParser {
         self.headers = enabled;
     }
 
+    /// A new limit for the control lines still to come (0 means the default, as in [`Self::new`]).
+    pub fn set_max_control_line(&mut self, max: usize) {
+        self.max_control_line = if max == 0 {
+            DEFAULT_MAX_CONTROL_LINE
+        } else {
+            max
+        };
+    }
+
     pub fn set_max_payload(&mut self, max: i64) {
         self.max_payload = max;
     }

@@ -407,7 +407,8 @@ fn variable_permissions(
     allow_queue: bool,
 ) -> Result<Option<SubjectPermission>, String> {
     let Value::Map(m) = &v.value else {
-        let subjects = perm_subjects(v, allow_queue)?;
+        // Go hands the shorthand over already unwrapped, so its errors carry no position.
+        let subjects = perm_subjects(v, allow_queue, false)?;
         return Ok(Some(SubjectPermission {
             allow: Some(subjects),
             deny: None,
@@ -419,11 +420,11 @@ fn variable_permissions(
     let mut p = SubjectPermission::default();
     for f in m {
         match f.key.to_ascii_lowercase().as_str() {
-            "allow" => match perm_subjects(&f.value, allow_queue) {
+            "allow" => match perm_subjects(&f.value, allow_queue, true) {
                 Ok(s) => p.allow = Some(s),
                 Err(e) => ctx.errors.push(e),
             },
-            "deny" => match perm_subjects(&f.value, allow_queue) {
+            "deny" => match perm_subjects(&f.value, allow_queue, true) {
                 Ok(s) => p.deny = Some(s),
                 Err(e) => ctx.errors.push(e),
             },
@@ -437,8 +438,21 @@ fn variable_permissions(
     Ok(Some(p))
 }
 
-/// Go's `parsePermSubjects`: a subject or an array of subjects, each checked.
-fn perm_subjects(v: &Spanned<Value>, allow_queue: bool) -> Result<Vec<String>, String> {
+/// Go's `parsePermSubjects`: a subject or an array of subjects, each checked. `positioned` is false
+/// when Go received the bare value: its type and subject errors are then reported without a position
+/// (an array element of the wrong type still names its own).
+fn perm_subjects(
+    v: &Spanned<Value>,
+    allow_queue: bool,
+    positioned: bool,
+) -> Result<Vec<String>, String> {
+    let at = |msg: String| {
+        if positioned {
+            format!("{}: {msg}", v.pos)
+        } else {
+            msg
+        }
+    };
     let subjects = match &v.value {
         Value::String(s) => vec![s.clone()],
         Value::Array(items) => {
@@ -457,14 +471,13 @@ fn perm_subjects(v: &Spanned<Value>, allow_queue: bool) -> Result<Vec<String>, S
             out
         }
         other => {
-            return Err(format!(
-                "{}: Expected subject permissions to be a subject, or array of subjects, got {}",
-                v.pos,
+            return Err(at(format!(
+                "Expected subject permissions to be a subject, or array of subjects, got {}",
                 other.go_type_name()
-            ))
+            )))
         }
     };
-    check_perm_subjects(&subjects, allow_queue).map_err(|e| format!("{}: {e}", v.pos))?;
+    check_perm_subjects(&subjects, allow_queue).map_err(at)?;
     Ok(subjects)
 }
 

@@ -74,16 +74,20 @@ impl Ctx {
                     None
                 }
             },
-            Value::Integer(i) => {
+            // Anything else is taken as the deprecated number of seconds: the warning comes first, then
+            // a value that is no integer fails Go's type assertion.
+            v => {
                 self.warnings.push(format!(
                     "{}: invalid use of field {:?}: {field} should be converted to a duration",
                     e.value.pos, field
                 ));
-                Some(Duration::from_secs((*i).max(0) as u64))
-            }
-            _ => {
-                self.mismatch(e, "int64");
-                None
+                match v {
+                    Value::Integer(i) => Some(Duration::from_secs((*i).max(0) as u64)),
+                    _ => {
+                        self.mismatch(e, "int64");
+                        None
+                    }
+                }
             }
         }
     }

@@ -54,12 +54,29 @@ impl fmt::Display for LoadError {
     }
 }
 
-/// Read `path` into `opts`. Returns the config digest (`sha256:...`) Go prints for `-t`.
+/// Read `path` into `opts`. Returns the config digest (`sha256:...`) Go prints for `-t`. Warnings
+/// alone fail it, as they fail Go's `-t`.
 pub fn load_file(opts: &mut Options, path: &Path) -> Result<String, LoadError> {
     let (map, digest) = conf::parse_file_with_digest(path).map_err(LoadError::Parse)?;
     opts.config_file = Some(path.to_path_buf());
     apply_map(opts, &map, &path.display().to_string()).map_err(LoadError::Options)?;
     Ok(digest)
+}
+
+/// Go's `ProcessConfigFile` as starting and reloading use it: a file with warnings but no errors
+/// still loads. Returns the digest and the warnings (`file:line:col: text`), which the caller prints
+/// or drops as Go does.
+pub fn load_file_allowing_warnings(
+    opts: &mut Options,
+    path: &Path,
+) -> Result<(String, Vec<String>), LoadError> {
+    let (map, digest) = conf::parse_file_with_digest(path).map_err(LoadError::Parse)?;
+    opts.config_file = Some(path.to_path_buf());
+    match apply_map(opts, &map, &path.display().to_string()) {
+        Ok(()) => Ok((digest, Vec::new())),
+        Err(e) if e.errors.is_empty() => Ok((digest, e.warnings)),
+        Err(e) => Err(LoadError::Options(e)),
+    }
 }
 
 /// Apply a parsed configuration to `opts`.
@@ -83,6 +100,11 @@ pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), Config
                 entry.value.pos, entry.key
             ));
         }
+    }
+    // Go's `setBaselineOptions`: `listen: 4222` or `listen: ":4222"` leave the host empty, which means
+    // every interface.
+    if opts.host.is_empty() {
+        opts.host = crate::consts::DEFAULT_HOST.to_string();
     }
     if ctx.errors.is_empty() && ctx.warnings.is_empty() {
         Ok(())

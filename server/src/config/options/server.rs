@@ -160,29 +160,33 @@ pub fn apply(o: &mut Options, key: &str, e: &Entry, ctx: &mut Ctx) -> bool {
         }
         "lame_duck_duration" => {
             if let Some(s) = ctx.string(e) {
-                match crate::gofmt::parse_go_duration(&s) {
+                // Go parses a signed duration, so a negative one is "too short", not a parse error.
+                match crate::gofmt::parse_go_duration_signed(&s) {
                     Err(err) => {
                         ctx.error(e, format_args!("error parsing lame_duck_duration: {err}"))
                     }
-                    Ok(d) if d < Duration::from_secs(30) => ctx.error(
+                    Ok(ns) if ns < 30_000_000_000 => ctx.error(
                         e,
                         format_args!(
                             "invalid lame_duck_duration of {}, minimum is 30 seconds",
-                            crate::gofmt::go_duration(d)
+                            signed_duration(ns)
                         ),
                     ),
-                    Ok(d) => o.lame_duck_duration = d,
+                    Ok(ns) => o.lame_duck_duration = Duration::from_nanos(ns as u64),
                 }
             }
         }
         "lame_duck_grace_period" => {
             if let Some(s) = ctx.string(e) {
-                match crate::gofmt::parse_go_duration(&s) {
+                match crate::gofmt::parse_go_duration_signed(&s) {
                     Err(err) => ctx.error(
                         e,
                         format_args!("error parsing lame_duck_grace_period: {err}"),
                     ),
-                    Ok(d) => o.lame_duck_grace_period = d,
+                    Ok(ns) if ns < 0 => {
+                        ctx.error(e, "invalid lame_duck_grace_period, needs to be positive")
+                    }
+                    Ok(ns) => o.lame_duck_grace_period = Duration::from_nanos(ns as u64),
                 }
             }
         }
@@ -221,12 +225,27 @@ pub fn apply(o: &mut Options, key: &str, e: &Entry, ctx: &mut Ctx) -> bool {
         | "proxy_protocol" => {
             ctx.boolean(e);
         }
-        "connect_error_reports" | "reconnect_error_reports" | "prof_port" | "prof_block_rate" => {
+        "prof_port" => {
+            if let Some(v) = ctx.int(e) {
+                o.prof_port = v as i32;
+            }
+        }
+        "connect_error_reports" | "reconnect_error_reports" | "prof_block_rate" => {
             ctx.int(e);
         }
         _ => return false,
     }
     true
+}
+
+/// Go's `Duration.String` of signed nanoseconds.
+fn signed_duration(ns: i64) -> String {
+    let d = crate::gofmt::go_duration(Duration::from_nanos(ns.unsigned_abs()));
+    if ns < 0 {
+        format!("-{d}")
+    } else {
+        d
+    }
 }
 
 fn set_bool(ctx: &mut Ctx, e: &Entry, slot: &mut bool) {
