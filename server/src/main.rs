@@ -150,26 +150,13 @@ async fn run(opts: server::Options, given: flags::FlagSet) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    let ports_file = opts.ports_file_dir.as_ref().and_then(|dir| {
-        let ports = signals::Ports {
-            nats: signals::format_urls("nats", handle.addr()),
-            monitoring: handle
-                .monitor_addr()
-                .map(|a| signals::format_urls("http", a))
-                .unwrap_or_default(),
-            ..Default::default()
-        };
-        match signals::write_ports_file(dir, &ports) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                tracing::error!("Error writing ports file: {e}");
-                None
-            }
-        }
-    });
+    if let Some(dir) = &opts.ports_file_dir {
+        handle.shared.write_ports_file(dir);
+    }
     handle.wait_for_shutdown().await;
-    if let Some(p) = ports_file {
-        let _ = std::fs::remove_file(p);
+    // A reload may have moved the ports file: remove it from where the options now say it is.
+    if let Some(dir) = &handle.shared.opts().ports_file_dir {
+        let _ = signals::remove_ports_file(dir);
     }
     ExitCode::SUCCESS
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
@@ -27,6 +27,8 @@ pub struct ServerShared {
     reload_flags: Mutex<Option<crate::flags::FlagSet>>,
     /// Where the client listener is bound.
     pub client_addr: SocketAddr,
+    /// Where the monitoring listener is bound, once started.
+    pub monitor_addr: OnceLock<SocketAddr>,
     pub id: String,
     pub name: String,
     pub xkey: String,
@@ -196,6 +198,7 @@ impl Server {
             reload_flags: Mutex::new(None),
             auth: RwLock::new(Arc::new(auth)),
             client_addr: addr,
+            monitor_addr: OnceLock::new(),
             id,
             name,
             xkey,
@@ -229,6 +232,9 @@ impl Server {
         } else {
             None
         };
+        if let Some(a) = monitor_addr {
+            let _ = shared.monitor_addr.set(a);
+        }
         tracing::info!(
             "Listening for client connections on {}",
             host_port(&shared.opts().host, addr.port() as i32)
@@ -439,6 +445,26 @@ impl ServerShared {
     pub fn reload(&self) -> Result<(), String> {
         let flags = self.reload_flags.lock().ok().and_then(|f| f.clone());
         crate::config::reload::reload(self, flags.as_ref())
+    }
+
+    /// The listeners' URLs as the ports file lists them (Go's `portsFile`).
+    pub fn ports(&self) -> crate::signals::Ports {
+        crate::signals::Ports {
+            nats: crate::signals::format_urls("nats", self.client_addr),
+            monitoring: self
+                .monitor_addr
+                .get()
+                .map(|a| crate::signals::format_urls("http", *a))
+                .unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+
+    /// Write the ports file into `dir` (Go's `logPorts`); errors are logged, as Go does.
+    pub fn write_ports_file(&self, dir: &std::path::Path) {
+        if let Err(e) = crate::signals::write_ports_file(dir, &self.ports()) {
+            tracing::error!("Error writing ports file: {e}");
+        }
     }
 
     /// Apply reloadable options to live state: INFO template, clients' max payload, the connection limit.

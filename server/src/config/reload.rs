@@ -187,6 +187,15 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
             }
         }
     }
+    // Go's portsFileDirOption: remove the old ports file and write it in the new directory.
+    if cur.ports_file_dir != new.ports_file_dir {
+        if let Some(old) = &cur.ports_file_dir {
+            let _ = crate::signals::remove_ports_file(old);
+        }
+        if let Some(dir) = &new.ports_file_dir {
+            server.write_ports_file(dir);
+        }
+    }
     server.set_opts(new);
     server.set_config_time(std::time::SystemTime::now());
     crate::client::session::reauthorize_clients(server);

@@ -142,3 +142,40 @@ async fn live_changes_apply_and_are_kept() {
     c.expect_open_and_idle().await;
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn ports_file_moves_with_ports_file_dir() {
+    let dir = TempDir::new("reload-ports");
+    let (a, b) = (dir.0.join("a"), dir.0.join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let (h, path) = with_config(&dir, "listen: 127.0.0.1:-1\n").await;
+    std::fs::write(
+        &path,
+        format!(
+            "listen: 127.0.0.1:-1\nports_file_dir: {:?}\n",
+            a.display().to_string()
+        ),
+    )
+    .unwrap();
+    h.shared.reload().expect("reload");
+    let in_a = server::signals::ports_file_path(&a);
+    let text = std::fs::read_to_string(&in_a).expect("ports file written in the new directory");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["nats"][0], format!("nats://127.0.0.1:{}", h.port()));
+    std::fs::write(
+        &path,
+        format!(
+            "listen: 127.0.0.1:-1\nports_file_dir: {:?}\n",
+            b.display().to_string()
+        ),
+    )
+    .unwrap();
+    h.shared.reload().expect("reload");
+    assert!(!in_a.exists(), "old ports file removed");
+    assert!(
+        server::signals::ports_file_path(&b).exists(),
+        "ports file in the new directory"
+    );
+    h.shutdown().await;
+}
