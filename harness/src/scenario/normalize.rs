@@ -235,8 +235,8 @@ impl Normalizer {
     }
 }
 
-/// The shape of a JSON document: one `path: type` line per value, keys sorted, arrays by their
-/// first element (`path[]`).
+/// The shape of a JSON document: one `path: type` line per value, keys sorted, arrays by the
+/// union of their elements' shapes (`path[]`).
 pub fn json_shape(v: &Value) -> Vec<String> {
     fn walk(v: &Value, path: &str, out: &mut Vec<String>) {
         let name = if path.is_empty() { "." } else { path };
@@ -251,9 +251,18 @@ pub fn json_shape(v: &Value) -> Vec<String> {
             }
             Value::Array(items) => {
                 out.push(format!("{name}: array"));
-                if let Some(first) = items.first() {
-                    walk(first, &format!("{path}[]"), out);
+                // Every element counts: Go lists some arrays (subscriptions, connections) in map
+                // order, so the first element alone would make the shape flaky.
+                let mut lines = Vec::new();
+                for item in items {
+                    walk(item, &format!("{path}[]"), &mut lines);
                 }
+                lines.sort_by(|a, b| {
+                    let key = |l: &String| l.split_once(": ").map(|(p, _)| p.to_string());
+                    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
+                });
+                lines.dedup();
+                out.extend(lines);
             }
             Value::String(_) => out.push(format!("{name}: string")),
             Value::Number(_) => out.push(format!("{name}: number")),
@@ -395,6 +404,22 @@ mod tests {
         assert_eq!(
             n.ports_in(r#"{"connect_urls":["127.0.0.1:4222"],"x":"h:42220","m":"http://h:8222/"}"#),
             r#"{"connect_urls":["127.0.0.1:<port>"],"x":"h:42220","m":"http://h:<port>/"}"#
+        );
+    }
+
+    #[test]
+    fn array_shapes_are_the_union_whatever_the_order() {
+        let a: Value = serde_json::from_str(r#"[{"sid":"1"},{"sid":"2","qgroup":"q"}]"#).unwrap();
+        let b: Value = serde_json::from_str(r#"[{"sid":"2","qgroup":"q"},{"sid":"1"}]"#).unwrap();
+        assert_eq!(json_shape(&a), json_shape(&b));
+        assert_eq!(
+            json_shape(&a),
+            [
+                ".: array",
+                "[]: object",
+                "[].qgroup: string",
+                "[].sid: string"
+            ]
         );
     }
 
