@@ -3,6 +3,7 @@
 //! The library holds everything; `main.rs` only parses flags and calls [`server::Server`].
 //! Pure cores (`protocol`, `sublist`) do no I/O; `conn` and `client` are the I/O shells.
 
+pub mod accounts;
 pub mod auth;
 pub mod client;
 pub mod config;

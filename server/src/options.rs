@@ -62,6 +62,11 @@ pub struct Options {
     pub nkeys: Vec<crate::auth::NkeyUser>,
     /// The user a client without credentials is logged in as.
     pub no_auth_user: String,
+    /// The `accounts` block (users of an account are in `users`/`nkeys` with their account set).
+    pub accounts: Vec<crate::accounts::AccountConfig>,
+    /// `system_account`: empty means `$SYS` unless `no_system_account`.
+    pub system_account: String,
+    pub no_system_account: bool,
     /// Set by tests that do not want the server to install signal handlers.
     pub no_signals: bool,
     /// Set when the process logs nothing (tests running many servers in-process).
@@ -150,6 +155,9 @@ impl Default for Options {
             users: Vec::new(),
             nkeys: Vec::new(),
             no_auth_user: String::new(),
+            accounts: Vec::new(),
+            system_account: String::new(),
+            no_system_account: false,
             no_signals: false,
             no_log: false,
             check_config: false,

@@ -13,12 +13,11 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
-use crate::client::{session, ClientHandle, ClosedState, SubRef};
+use crate::client::{session, ClientHandle, ClosedState};
 use crate::consts::{self, RANDOM_PORT};
 use crate::info::Info;
 use crate::options::Options;
 use crate::stats::ServerStats;
-use crate::sublist::Sublist;
 
 /// State shared by every task of one server.
 pub struct ServerShared {
@@ -36,8 +35,8 @@ pub struct ServerShared {
     pub info: Mutex<Info>,
     /// Users, nkeys and credentials derived from the options; replaced by a reload.
     auth: RwLock<Arc<crate::auth::AuthConfig>>,
-    /// The global account's subject index.
-    pub sublist: Arc<Sublist<SubRef>>,
+    /// The live accounts (`$G`, the system account, the configured ones).
+    pub accounts: crate::accounts::Accounts,
     pub clients: Mutex<HashMap<u64, Arc<ClientHandle>>>,
     next_cid: AtomicU64,
     pub stats: ServerStats,
@@ -108,6 +107,8 @@ impl Server {
     pub async fn start(opts: Options) -> Result<ServerHandle, StartError> {
         validate_options(&opts).map_err(StartError::InvalidOptions)?;
         crate::config::options::validate_auth(&opts).map_err(StartError::InvalidOptions)?;
+        let accounts =
+            crate::accounts::Accounts::from_options(&opts).map_err(StartError::InvalidOptions)?;
         let kp = nkeys::KeyPair::new_server();
         let id = kp.public_key();
         let name = if opts.server_name.is_empty() {
@@ -203,7 +204,7 @@ impl Server {
             name,
             xkey,
             info: Mutex::new(info),
-            sublist: Arc::new(Sublist::new()),
+            accounts,
             clients: Mutex::new(HashMap::new()),
             next_cid: AtomicU64::new(0),
             stats: ServerStats::default(),

@@ -15,8 +15,12 @@ pub enum Identity {
     Anonymous,
     /// The token or single user/password matched: no permissions.
     Simple,
-    /// A configured user or nkey: these permissions (none means everything is allowed).
-    User(Option<Permissions>),
+    /// A configured user or nkey: these permissions (none means everything is allowed), in this account
+    /// (empty: the global account).
+    User {
+        perms: Option<Permissions>,
+        account: String,
+    },
 }
 
 /// A failed login; the reason was already logged at debug level.
@@ -82,11 +86,17 @@ pub fn authenticate(
         if n.nkey != no_auth {
             verify_signature(&ci.nkey, &ci.sig, nonce, label)?;
         }
-        return Ok(Identity::User(n.permissions.clone()));
+        return Ok(Identity::User {
+            perms: n.permissions.clone(),
+            account: n.account.clone(),
+        });
     }
     if let Some(u) = user {
         return if compare_passwords(&u.password, &ci.pass) {
-            Ok(Identity::User(u.permissions.clone()))
+            Ok(Identity::User {
+                perms: u.permissions.clone(),
+                account: u.account.clone(),
+            })
         } else {
             Err(AuthError)
         };

@@ -90,6 +90,8 @@ pub struct User {
     pub password: String,
     pub permissions: Option<Permissions>,
     pub allowed_connection_types: BTreeSet<String>,
+    /// The account the user belongs to; empty is the global account `$G`.
+    pub account: String,
 }
 
 /// A user identified by a public nkey (Go's `NkeyUser`).
@@ -98,6 +100,8 @@ pub struct NkeyUser {
     pub nkey: String,
     pub permissions: Option<Permissions>,
     pub allowed_connection_types: BTreeSet<String>,
+    /// The account the user belongs to; empty is the global account `$G`.
+    pub account: String,
 }
 
 /// The connection type of a plain client connection.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use bytes::{BufMut, BytesMut};
 
 use super::{ClientHandle, ClosedState, SubRef};
+use crate::accounts::PubCtx;
 use crate::conn::{Outbox, Queued};
 use crate::stats::ServerStats;
 use crate::sublist::SublistResult;
@@ -78,6 +79,7 @@ impl<'a> Fanout<'a> {
         &mut self,
         result: &SublistResult<SubRef>,
         m: &Message<'_>,
+        ctx: &PubCtx<'_>,
         publisher: u64,
         echo: bool,
     ) -> bool {
@@ -86,7 +88,7 @@ impl<'a> Fanout<'a> {
             if !echo && sub.client.cid == publisher {
                 continue;
             }
-            delivered |= self.deliver(sub, m);
+            delivered |= self.deliver(sub, m, ctx);
         }
         for group in &result.qsubs {
             if group.is_empty() {
@@ -99,7 +101,7 @@ impl<'a> Fanout<'a> {
                 if !echo && sub.client.cid == publisher {
                     continue;
                 }
-                if self.deliver(sub, m) {
+                if self.deliver(sub, m, ctx) {
                     delivered = true;
                     break;
                 }
@@ -108,8 +110,32 @@ impl<'a> Fanout<'a> {
         delivered
     }
 
-    /// Deliver to one subscription. Returns false when it was skipped (closed, over its limit, slow consumer).
-    pub fn deliver(&mut self, sub: &SubRef, m: &Message<'_>) -> bool {
+    /// Deliver to one subscription: an internal one runs its handler, a stream import's shadow delivers
+    /// under the importer's subject. Returns false when it was skipped (closed, over its limit, slow
+    /// consumer).
+    pub fn deliver(&mut self, sub: &SubRef, m: &Message<'_>, ctx: &PubCtx<'_>) -> bool {
+        if let Some(h) = &sub.handler {
+            return !sub.is_closed() && h.handle(self, ctx, m);
+        }
+        if let Some(im) = &sub.import {
+            // Go's processMsgResults: what came in through a service import is not re-exported.
+            if ctx.from_service {
+                return false;
+            }
+            let mut buf = Vec::new();
+            let subject = im.deliver_subject(m.subject, &mut buf);
+            let renamed = Message {
+                subject,
+                reply: m.reply,
+                header_len: m.header_len,
+                msg: m.msg,
+            };
+            return self.deliver_to_client(sub, &renamed);
+        }
+        self.deliver_to_client(sub, m)
+    }
+
+    fn deliver_to_client(&mut self, sub: &SubRef, m: &Message<'_>) -> bool {
         let client = &sub.client;
         if sub.is_closed() || client.is_closed() {
             return false;

@@ -11,8 +11,8 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::Notify;
 
 use super::{ClosedState, SubRef};
+use crate::accounts::Account;
 use crate::conn::Outbox;
-use crate::sublist::Sublist;
 
 /// Per-connection counters (Go's client `inMsgs`/`outMsgs`... and stats for /connz).
 #[derive(Default)]
@@ -43,8 +43,9 @@ pub struct ClientHandle {
     /// Authentication is required and CONNECT has not arrived yet (Go's expectConnect without connectReceived).
     pub awaiting_connect: AtomicBool,
     pub stats: ClientStats,
-    /// The subject index of the account this client is bound to.
-    pub sublist: Arc<Sublist<SubRef>>,
+    /// The account this client is bound to (`$G` until a login says otherwise). An internal client
+    /// holds its account weakly, as the account owns it.
+    account: std::sync::RwLock<AccountRef>,
     pub subs: Mutex<HashMap<Box<[u8]>, SubRef>>,
     close_reason: OnceLock<ClosedState>,
     /// Wakes the session task when someone else closes the connection.
@@ -71,12 +72,23 @@ pub struct ClientHandle {
 }
 
 impl ClientHandle {
-    pub fn new(
-        cid: u64,
-        peer: SocketAddr,
-        max_pending: i64,
-        sublist: Arc<Sublist<SubRef>>,
-    ) -> Self {
+    pub fn new(cid: u64, peer: SocketAddr, max_pending: i64, account: Arc<Account>) -> Self {
+        Self::with_account(cid, peer, max_pending, AccountRef::Strong(account))
+    }
+
+    /// An account's internal client (Go's `createInternalAccountClient`): no connection, cid 0.
+    pub fn internal(account: std::sync::Weak<Account>) -> Self {
+        let c = Self::with_account(
+            0,
+            SocketAddr::from(([0, 0, 0, 0], 0)),
+            i64::MAX,
+            AccountRef::Weak(account),
+        );
+        c.headers.store(true, Ordering::Relaxed);
+        c
+    }
+
+    fn with_account(cid: u64, peer: SocketAddr, max_pending: i64, account: AccountRef) -> Self {
         ClientHandle {
             cid,
             peer,
@@ -85,7 +97,7 @@ impl ClientHandle {
             async_info: AtomicBool::new(false),
             awaiting_connect: AtomicBool::new(false),
             stats: ClientStats::default(),
-            sublist,
+            account: std::sync::RwLock::new(account),
             subs: Mutex::new(HashMap::new()),
             close_reason: OnceLock::new(),
             closed_wake: Notify::new(),
@@ -101,6 +113,21 @@ impl ClientHandle {
             start: SystemTime::now(),
             last_activity: AtomicU64::new(unix_nanos(SystemTime::now())),
         }
+    }
+
+    /// The account this client is bound to (None only for an internal client whose account is gone).
+    pub fn account(&self) -> Option<Arc<Account>> {
+        let a = self.account.read().unwrap_or_else(|e| e.into_inner());
+        match &*a {
+            AccountRef::Strong(a) => Some(a.clone()),
+            AccountRef::Weak(w) => w.upgrade(),
+        }
+    }
+
+    /// Bind to another account (login).
+    pub fn set_account(&self, account: Arc<Account>) {
+        let mut a = self.account.write().unwrap_or_else(|e| e.into_inner());
+        *a = AccountRef::Strong(account);
     }
 
     /// The permissions in force.
@@ -178,7 +205,10 @@ impl ClientHandle {
                 subs.remove(&sub.sid);
             }
         }
-        let _ = self.sublist.remove(&sub.subject, sub.queue.as_deref(), sub);
+        sub.remove_shadows();
+        if let Some(acc) = self.account() {
+            let _ = acc.sublist.remove(&sub.subject, sub.queue.as_deref(), sub);
+        }
     }
 
     /// Remove every subscription (connection closed).
@@ -187,13 +217,21 @@ impl ClientHandle {
             Ok(mut s) => s.drain().map(|(_, v)| v).collect(),
             Err(_) => return,
         };
+        let acc = self.account();
         for sub in subs {
             sub.close();
-            let _ = self
-                .sublist
-                .remove(&sub.subject, sub.queue.as_deref(), &sub);
+            sub.remove_shadows();
+            if let Some(acc) = &acc {
+                let _ = acc.sublist.remove(&sub.subject, sub.queue.as_deref(), &sub);
+            }
         }
     }
+}
+
+/// How a client holds its account.
+enum AccountRef {
+    Strong(Arc<Account>),
+    Weak(std::sync::Weak<Account>),
 }
 
 fn unix_nanos(t: SystemTime) -> u64 {

@@ -15,6 +15,7 @@ use tokio::time::Instant;
 
 use super::delivery::{Fanout, Message};
 use super::{trace, ClientHandle, ClosedState, SubRef, Subscription};
+use crate::accounts::{Account, PubCtx};
 use crate::auth::{ClientPerms, Identity};
 use crate::conn::writer::{run_writer, WriterEnd};
 use crate::conn::Queued;
@@ -50,6 +51,8 @@ enum Next {
 struct Session {
     server: Arc<ServerShared>,
     client: Arc<ClientHandle>,
+    /// The account this connection is bound to (mirrors the client handle's, without its lock).
+    account: Arc<Account>,
     parser: ClientParser,
     connect: ConnectInfo,
     connect_received: bool,
@@ -77,11 +80,13 @@ struct Session {
 pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr) {
     let opts = server.opts();
     let cid = server.next_cid();
+    let account = server.accounts.global();
+    account.add_client();
     let client = Arc::new(ClientHandle::new(
         cid,
         peer,
         opts.max_pending,
-        server.sublist.clone(),
+        account.clone(),
     ));
     client
         .max_payload
@@ -154,6 +159,7 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         perms_gen: 0,
         server: server.clone(),
         client: client.clone(),
+        account,
     };
     let reason = s.read_loop(&mut rd).await;
     client.close(reason, true);
@@ -170,6 +176,9 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
     closed.stop_t = Some(stop);
     closed.reason = reason.to_string();
     client.remove_all_subs();
+    if let Some(acc) = client.account() {
+        acc.remove_client();
+    }
     server.unregister(cid);
     if cid > 0 {
         server.save_closed(closed);
@@ -434,7 +443,7 @@ impl Session {
                         let mut info = self.server.info_template();
                         info.cid = self.client.cid;
                         info.client_ip = self.client.peer.ip().to_string();
-                        info.remote_account = crate::consts::GLOBAL_ACCOUNT.to_string();
+                        info.remote_account = self.account.name.clone();
                         info.connect_info = true;
                         self.send(fan, &info.to_proto());
                         self.client.async_info.store(true, Ordering::Release);
@@ -613,6 +622,11 @@ impl Session {
         let label = self.client.label();
         match crate::auth::authenticate(&auth, ci, nonce.as_bytes(), &label) {
             Ok(id) => {
+                if let Identity::User { account, .. } = &id {
+                    if !self.bind_account(account) {
+                        return false;
+                    }
+                }
                 apply_identity(&self.client, id);
                 if let Ok(mut a) = self.client.auth.lock() {
                     *a = Some(ci.clone());
@@ -621,6 +635,52 @@ impl Session {
             }
             Err(_) => false,
         }
+    }
+
+    /// Go's `registerWithAccount` at login: move to the user's account and take on its limits. False
+    /// when the account is full (the client was told and is being closed).
+    fn bind_account(&mut self, name: &str) -> bool {
+        let name = if name.is_empty() {
+            crate::consts::GLOBAL_ACCOUNT
+        } else {
+            name
+        };
+        let Some(acc) = self.server.accounts.get(name) else {
+            tracing::error!(
+                "{} - Problem registering with account {:?}: account missing",
+                self.client.label(),
+                name
+            );
+            return false;
+        };
+        if !Arc::ptr_eq(&acc, &self.account) {
+            if !acc.add_client() {
+                // Go's maxAccountConnExceeded: the client is told and closed; it stays counted where it was.
+                tracing::error!(
+                    "{} - {}",
+                    self.client.label(),
+                    ServerErr::MaxAccountConnectionsExceeded.text()
+                );
+                send_err(&self.client, &ServerErr::MaxAccountConnectionsExceeded);
+                self.client
+                    .close(ClosedState::MaxAccountConnectionsExceeded, true);
+                return true;
+            }
+            self.account.remove_client();
+            self.client.set_account(acc.clone());
+            self.account = acc;
+            self.cache.clear();
+        }
+        // Go's applyAccountLimits: the smaller of the account's and the server's max payload.
+        let limits = self.account.limits();
+        let server_max = self.server.opts().max_payload as i64;
+        let mp = if limits.max_payload != crate::accounts::NO_LIMIT {
+            (limits.max_payload as i64).min(server_max)
+        } else {
+            server_max
+        };
+        self.client.max_payload.store(mp, Ordering::Relaxed);
+        true
     }
 
     /// Go's parser exception: with a no_auth_user, a client may start with another op than CONNECT and is
@@ -721,7 +781,14 @@ impl Session {
             header_len,
             msg,
         };
-        let delivered = fan.deliver_result(&result, &m, self.client.cid, self.connect.echo);
+        let ctx = PubCtx {
+            server: &self.server,
+            client: &self.client,
+            account: &self.account,
+            from_service: false,
+            chain: &[],
+        };
+        let delivered = fan.deliver_result(&result, &m, &ctx, self.client.cid, self.connect.echo);
         if !delivered && self.connect.no_responders {
             if let Some(reply) = reply {
                 self.no_responders(fan, subject, reply);
@@ -741,7 +808,7 @@ impl Session {
 
     /// `NATS/1.0 503` status to the requester's own reply subscription (Go's processInboundClientMsg).
     fn no_responders(&mut self, fan: &mut Fanout<'_>, subject: &[u8], reply: &[u8]) {
-        let r = self.client.sublist.match_subject(reply);
+        let r = self.account.sublist.match_subject(reply);
         let Some(sub) = r.psubs.iter().find(|s| s.client.cid == self.client.cid) else {
             return;
         };
@@ -765,7 +832,7 @@ impl Session {
     }
 
     fn match_cached(&mut self, subject: &[u8]) -> Arc<SublistResult<SubRef>> {
-        let sl = &self.client.sublist;
+        let sl = &self.account.sublist;
         let genid = sl.genid();
         if genid != self.cache_genid {
             self.cache.clear();
@@ -827,7 +894,16 @@ impl Session {
             self.send_err(fan, &ServerErr::PermissionsViolation(text));
             return;
         }
-        let max_subs = self.server.opts().max_subs;
+        // Go's applyAccountLimits: the smaller of the account's and the server's limit.
+        let max_subs = match (
+            self.server.opts().max_subs,
+            self.account.limits().max_subscriptions,
+        ) {
+            (s, a) if a != crate::accounts::NO_LIMIT && (s <= 0 || (a as i64) < s as i64) => {
+                a.max(0) as i64
+            }
+            (s, _) => s as i64,
+        };
         let existing = {
             let Ok(subs) = self.client.subs.lock() else {
                 return;
@@ -848,7 +924,7 @@ impl Session {
                 sid,
             )));
             if self
-                .client
+                .account
                 .sublist
                 .insert(subject, queue, sub.clone())
                 .is_err()
@@ -856,6 +932,8 @@ impl Session {
                 self.send_err(fan, &ServerErr::InvalidSubject);
                 return;
             }
+            let imports = self.account.imports();
+            crate::accounts::imports::add_shadows(&self.account, &imports, &sub);
             if let Ok(mut subs) = self.client.subs.lock() {
                 subs.insert(sid.into(), sub);
             }
@@ -945,7 +1023,7 @@ fn client_label(client: &ClientHandle, ci: &ConnectInfo) -> Option<String> {
 
 /// Take on the permissions of a login (a token or single user keeps what the connection had, as in Go).
 pub fn apply_identity(client: &ClientHandle, id: Identity) {
-    if let Identity::User(p) = id {
+    if let Identity::User { perms: p, .. } = id {
         let label = client.label();
         client.set_perms(p.map(|p| Arc::new(ClientPerms::new(&p, &label))));
     }

@@ -1,10 +1,16 @@
 //! A subscription: who (the client handle), on what subject and queue, with which sid, and the
 //! auto-unsubscribe counters. `SubRef` gives subscriptions pointer identity inside the subject index.
+//! Two special kinds live beside client subscriptions: shadow subscriptions, placed in an exporting
+//! account for a stream import (Go's `sub.im`), and internal subscriptions whose messages go to a
+//! handler instead of an outbox (Go's `sub.icb`).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::ClientHandle;
+use crate::accounts::imports::StreamImportRt;
+use crate::accounts::MsgHandler;
+use crate::sublist::Sublist;
 
 pub struct Subscription {
     pub client: Arc<ClientHandle>,
@@ -16,6 +22,12 @@ pub struct Subscription {
     /// Auto-unsubscribe limit; 0 means none (Go's `max`).
     pub max: AtomicU64,
     closed: AtomicBool,
+    /// A shadow subscription: messages are renamed into the importing account's subjects.
+    pub import: Option<Arc<StreamImportRt>>,
+    /// An internal subscription: messages go to this handler.
+    pub handler: Option<Arc<dyn MsgHandler>>,
+    /// The shadow subscriptions this one owns in exporting accounts' subject indexes.
+    pub shadows: Mutex<Vec<(Arc<Sublist<SubRef>>, SubRef)>>,
 }
 
 impl Subscription {
@@ -33,6 +45,45 @@ impl Subscription {
             delivered: AtomicU64::new(0),
             max: AtomicU64::new(0),
             closed: AtomicBool::new(false),
+            import: None,
+            handler: None,
+            shadows: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A shadow of `parent` on `subject` in an exporting account, for `import`.
+    pub fn shadow(parent: &Subscription, subject: &[u8], import: Arc<StreamImportRt>) -> Self {
+        let mut s = Subscription::new(
+            parent.client.clone(),
+            subject,
+            parent.queue.as_deref(),
+            &parent.sid,
+        );
+        s.import = Some(import);
+        s
+    }
+
+    /// An internal subscription of an account's internal client.
+    pub fn internal(
+        client: Arc<ClientHandle>,
+        subject: &[u8],
+        sid: &[u8],
+        handler: Arc<dyn MsgHandler>,
+    ) -> Self {
+        let mut s = Subscription::new(client, subject, None, sid);
+        s.handler = Some(handler);
+        s
+    }
+
+    /// Remove the shadow subscriptions from the exporting accounts.
+    pub fn remove_shadows(&self) {
+        let shadows = match self.shadows.lock() {
+            Ok(mut s) => std::mem::take(&mut *s),
+            Err(_) => return,
+        };
+        for (sl, sh) in shadows {
+            sh.close();
+            let _ = sl.remove(&sh.subject, sh.queue.as_deref(), &sh);
         }
     }
 

@@ -123,7 +123,7 @@ pub fn accstatz(m: &Monitor, q: &Query) -> Result<Value, String> {
             "conns": conns,
             "leafnodes": 0,
             "total_conns": conns,
-            "num_subscriptions": s.sublist.count(),
+            "num_subscriptions": s.accounts.global().sublist.count(),
             "sent": traffic(s.stats.out_msgs.load(Relaxed), s.stats.out_bytes.load(Relaxed)),
             "received": traffic(s.stats.in_msgs.load(Relaxed), s.stats.in_bytes.load(Relaxed)),
             "slow_consumers": s.stats.slow_consumers.load(Relaxed),

@@ -43,8 +43,16 @@ pub fn subsz(m: &Monitor, q: &Query) -> Result<Subsz, String> {
         ));
     }
     let acc = q.get("acc");
-    let sl = &m.server.sublist;
-    let include = acc.is_empty() || acc == crate::consts::GLOBAL_ACCOUNT;
+    let account = if acc.is_empty() {
+        Some(m.server.accounts.global())
+    } else {
+        m.server.accounts.get(acc)
+    };
+    let include = account.is_some();
+    let acc_name = account.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+    let sl = account
+        .map(|a| a.sublist.clone())
+        .unwrap_or_else(|| std::sync::Arc::new(crate::sublist::Sublist::new()));
     let stats = if include {
         sl.stats()
     } else {
@@ -65,7 +73,8 @@ pub fn subsz(m: &Monitor, q: &Query) -> Result<Subsz, String> {
         let mut details: Vec<SubDetail> = all
             .iter()
             .filter(|s| test.is_empty() || match_literal(test.as_bytes(), &s.subject))
-            .map(|s| SubDetail::of(s, s.client.cid, crate::consts::GLOBAL_ACCOUNT))
+            .filter(|s| s.handler.is_none() && s.import.is_none())
+            .map(|s| SubDetail::of(s, s.client.cid, &acc_name))
             .collect();
         details.sort_by(|a, b| (a.cid, &a.sid).cmp(&(b.cid, &b.sid)));
         sz.total = details.len();

@@ -158,7 +158,7 @@ pub fn varz(m: &Monitor) -> Varz {
         slow_consumers: load(&st.slow_consumers),
         stale_connections: load(&st.stale_connections),
         stalled_clients: 0,
-        subscriptions: s.sublist.count(),
+        subscriptions: s.accounts.all().iter().map(|a| a.sublist.count()).sum(),
         http_req_stats: m.req_stats(),
         config_load_time: rfc3339_nano(s.config_time()),
         config_digest: o.config_digest.clone(),

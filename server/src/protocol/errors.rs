@@ -76,6 +76,7 @@ pub enum ServerErr {
     AuthenticationTimeout,
     StaleConnection,
     MaxConnectionsExceeded,
+    MaxAccountConnectionsExceeded,
     MaxSubscriptionsExceeded,
     InvalidSubject,
     InvalidPublishSubject,
@@ -93,6 +94,9 @@ impl ServerErr {
             ServerErr::AuthenticationTimeout => "Authentication Timeout",
             ServerErr::StaleConnection => "Stale Connection",
             ServerErr::MaxConnectionsExceeded => "maximum connections exceeded",
+            ServerErr::MaxAccountConnectionsExceeded => {
+                "maximum account active connections exceeded"
+            }
             ServerErr::MaxSubscriptionsExceeded => "maximum subscriptions exceeded",
             ServerErr::InvalidSubject => "Invalid Subject",
             ServerErr::InvalidPublishSubject => "Invalid Publish Subject",

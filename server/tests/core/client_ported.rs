@@ -29,7 +29,7 @@ async fn subs_after_the_connection_is_closed_are_not_added() {
         .await;
     r.expect_close_after(b"").await;
     wait_for("client gone", || h.num_clients() == 0).await;
-    assert_eq!(h.shared.sublist.count(), 0);
+    assert_eq!(h.shared.accounts.global().sublist.count(), 0);
     h.shutdown().await;
 }
 
@@ -66,7 +66,7 @@ async fn unsubscribe_while_messages_flow() {
         .await
         .expect("publisher done")
         .unwrap();
-    wait_for("subscription removed", || h.shared.sublist.count() == 0).await;
+    wait_for("subscription removed", || h.shared.accounts.global().sublist.count() == 0).await;
     // Both connections and the server carry on.
     assert_eq!(h.num_clients(), 2);
     let mut r = Raw::quiet(&h).await;

@@ -101,7 +101,7 @@ async fn invalid_sub_subjects_get_invalid_subject_and_stay_open() {
         r.expect(b"-ERR 'Invalid Subject'\r\n").await;
     }
     r.expect_open_and_idle().await;
-    assert_eq!(h.shared.sublist.count(), 0);
+    assert_eq!(h.shared.accounts.global().sublist.count(), 0);
     h.shutdown().await;
 }
 
@@ -260,7 +260,7 @@ async fn reserved_sys_queue_group_is_refused() {
     r.expect(b"-ERR 'Permissions Violation for Subscription to \"foo\" using queue \"_sys_\"'\r\n")
         .await;
     r.expect_open_and_idle().await;
-    assert_eq!(h.shared.sublist.count(), 0);
+    assert_eq!(h.shared.accounts.global().sublist.count(), 0);
     h.shutdown().await;
 }
 

@@ -52,7 +52,7 @@ async fn subscriptions_over_max_get_an_error_and_stay_open() {
     r.send(b"SUB foo.22 22\r\n").await;
     r.expect(b"-ERR 'maximum subscriptions exceeded'\r\n").await;
     r.expect_open_and_idle().await;
-    assert_eq!(h.shared.sublist.count(), 10);
+    assert_eq!(h.shared.accounts.global().sublist.count(), 10);
     h.shutdown().await;
 }
 
@@ -87,7 +87,7 @@ async fn subscriber_that_never_reads_becomes_a_slow_consumer() {
     // The publisher is unaffected.
     p.expect_open_and_idle().await;
     assert_eq!(
-        h.shared.sublist.count(),
+        h.shared.accounts.global().sublist.count(),
         0,
         "slow consumer's subscription removed"
     );
@@ -138,7 +138,7 @@ async fn write_deadline_makes_a_slow_consumer_even_without_connect() {
     let mut slow = Raw::connect_only(&h).await;
     slow.send(b"SUB foo 1\r\n").await;
     let mut p = Raw::quiet(&h).await;
-    wait_for("sub registered", || h.shared.sublist.count() == 1).await;
+    wait_for("sub registered", || h.shared.accounts.global().sublist.count() == 1).await;
     let msg = format!("PUB foo 10000\r\n{}\r\n", "x".repeat(10000));
     for _ in 0..10_000 {
         p.send(msg.as_bytes()).await;

@@ -52,7 +52,7 @@ async fn unsub_with_max_stops_after_max_messages() {
     r.send(b"PING\r\n").await;
     r.expect(b"MSG foo 22 2\r\nok\r\nMSG foo 22 2\r\nok\r\nPONG\r\n")
         .await;
-    assert_eq!(h.shared.sublist.count(), 0, "auto-unsubscribed");
+    assert_eq!(h.shared.accounts.global().sublist.count(), 0, "auto-unsubscribed");
     h.shutdown().await;
 }
 
@@ -76,7 +76,7 @@ async fn auto_unsubscribe_exact_and_late_unsub() {
     r.send(b"SUB foo 1\r\nUNSUB 1 1\r\nPUB foo 2\r\nok\r\nPUB foo 2\r\nok\r\nPING\r\n")
         .await;
     r.expect(b"MSG foo 1 2\r\nok\r\nPONG\r\n").await;
-    assert_eq!(h.shared.sublist.count(), 0);
+    assert_eq!(h.shared.accounts.global().sublist.count(), 0);
     // UNSUB with a max not above what was already delivered unsubscribes at once.
     r.send(b"SUB bar 2\r\nPUB bar 2\r\nok\r\nPUB bar 2\r\nok\r\nPING\r\n")
         .await;
@@ -84,7 +84,7 @@ async fn auto_unsubscribe_exact_and_late_unsub() {
         .await;
     r.send(b"UNSUB 2 1\r\nPUB bar 2\r\nok\r\nPING\r\n").await;
     r.expect(b"PONG\r\n").await;
-    assert_eq!(h.shared.sublist.count(), 0);
+    assert_eq!(h.shared.accounts.global().sublist.count(), 0);
     h.shutdown().await;
 }
 
@@ -109,7 +109,7 @@ async fn duplicate_sid_keeps_one_subscription() {
     let mut r = Raw::quiet(&h).await;
     r.send(b"SUB foo 1\r\nSUB foo 1\r\nPING\r\n").await;
     r.expect(b"PONG\r\n").await;
-    assert_eq!(h.shared.sublist.count(), 1);
+    assert_eq!(h.shared.accounts.global().sublist.count(), 1);
     r.send(b"PUB foo 2\r\nok\r\nPING\r\n").await;
     r.expect(b"MSG foo 1 2\r\nok\r\nPONG\r\n").await;
     h.shutdown().await;
@@ -122,9 +122,9 @@ async fn subscriptions_are_removed_on_disconnect() {
     let mut r = Raw::quiet(&h).await;
     r.send(b"SUB foo 1\r\nSUB bar 2\r\nPING\r\n").await;
     r.expect(b"PONG\r\n").await;
-    assert_eq!(h.shared.sublist.count(), 2);
+    assert_eq!(h.shared.accounts.global().sublist.count(), 2);
     drop(r);
-    wait_for("subs removed", || h.shared.sublist.count() == 0).await;
+    wait_for("subs removed", || h.shared.accounts.global().sublist.count() == 0).await;
     wait_for("client gone", || h.num_clients() == 0).await;
     h.shutdown().await;
 }

@@ -61,10 +61,10 @@ async fn version_is_semantic() {
 async fn starts_empty_serves_and_shuts_down() {
     let h = start_default().await;
     assert_eq!(h.num_clients(), 0);
-    assert_eq!(h.shared.sublist.count(), 0);
+    assert_eq!(h.shared.accounts.global().sublist.count(), 0);
     let r = Raw::quiet(&h).await;
     assert_eq!(h.num_clients(), 1);
-    assert_eq!(h.shared.sublist.count(), 0);
+    assert_eq!(h.shared.accounts.global().sublist.count(), 0);
     let addr = h.addr();
     drop(r);
     h.shutdown().await;

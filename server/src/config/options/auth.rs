@@ -29,12 +29,12 @@ pub fn apply(o: &mut Options, key: &str, e: &Entry, ctx: &mut Ctx) -> bool {
 }
 
 /// An error at a value's position.
-fn err(ctx: &mut Ctx, pos: &Pos, msg: impl std::fmt::Display) {
+pub(super) fn err(ctx: &mut Ctx, pos: &Pos, msg: impl std::fmt::Display) {
     ctx.errors.push(format!("{pos}: {msg}"));
 }
 
 /// Go's failed type assertion text.
-fn mismatch(ctx: &mut Ctx, v: &Spanned<Value>, want: &str) {
+pub(super) fn mismatch(ctx: &mut Ctx, v: &Spanned<Value>, want: &str) {
     err(
         ctx,
         &v.pos,
@@ -45,7 +45,7 @@ fn mismatch(ctx: &mut Ctx, v: &Spanned<Value>, want: &str) {
     );
 }
 
-fn string(ctx: &mut Ctx, v: &Spanned<Value>) -> Option<String> {
+pub(super) fn string(ctx: &mut Ctx, v: &Spanned<Value>) -> Option<String> {
     match &v.value {
         Value::String(s) => Some(s.clone()),
         _ => {
@@ -210,7 +210,10 @@ fn parse_block(m: &Map, ctx: &mut Ctx) -> Option<Block> {
 }
 
 /// Go's `parseUsers`. `Err` is an error that drops the whole list.
-fn parse_users(v: &Spanned<Value>, ctx: &mut Ctx) -> Result<(Vec<NkeyUser>, Vec<User>), String> {
+pub(super) fn parse_users(
+    v: &Spanned<Value>,
+    ctx: &mut Ctx,
+) -> Result<(Vec<NkeyUser>, Vec<User>), String> {
     let Value::Array(items) = &v.value else {
         return Err(format!(
             "{}: Expected users field to be an array, got {}",
@@ -292,7 +295,7 @@ fn parse_users(v: &Spanned<Value>, ctx: &mut Ctx) -> Result<(Vec<NkeyUser>, Vec<
 }
 
 /// A short rendering of a value for "got ..." messages.
-fn super_short(v: &Value) -> String {
+pub(super) fn super_short(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Integer(i) => i.to_string(),

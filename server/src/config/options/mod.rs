@@ -3,6 +3,7 @@
 //! "not supported yet" error at their position, never ignored. Errors and warnings are collected and
 //! reported together as `file:line:col: message`, warnings first, as Go's `processConfigErr` prints them.
 
+mod accounts;
 mod auth;
 mod ctx;
 mod server;
@@ -88,7 +89,10 @@ pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), Config
     }
     for entry in map {
         let key = entry.key.to_ascii_lowercase();
-        if server::apply(opts, &key, entry, &mut ctx) || auth::apply(opts, &key, entry, &mut ctx) {
+        if server::apply(opts, &key, entry, &mut ctx)
+            || auth::apply(opts, &key, entry, &mut ctx)
+            || accounts::apply(opts, &key, entry, &mut ctx)
+        {
             continue;
         }
         if unsupported::check(&key, entry, &mut ctx) {

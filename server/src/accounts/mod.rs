@@ -1,0 +1,255 @@
+//! Accounts: isolated subject spaces. Each account has its own subject index; stream and service
+//! imports are the only bridges between them. The registry holds the live accounts (`$G`, the system
+//! account and the configured ones); clients are bound to one at login. Matches Go's `Account`
+//! (accounts.go) and `configureAccounts` (server.go).
+
+pub mod check;
+pub mod config;
+pub mod imports;
+mod responses;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use crate::client::{ClientHandle, SubRef};
+use crate::consts::{GLOBAL_ACCOUNT, SYSTEM_ACCOUNT};
+use crate::options::Options;
+use crate::sublist::Sublist;
+
+pub use config::{AccountConfig, AccountLimits, ResponseType, NO_LIMIT};
+pub use imports::{MsgHandler, PubCtx};
+
+/// Per-account message counters (Go's account `stats`), for /accstatz.
+#[derive(Default)]
+pub struct AccountStats {
+    pub in_msgs: AtomicU64,
+    pub in_bytes: AtomicU64,
+    pub out_msgs: AtomicU64,
+    pub out_bytes: AtomicU64,
+}
+
+/// One live account.
+pub struct Account {
+    pub name: String,
+    pub sublist: Arc<Sublist<SubRef>>,
+    /// What the configuration says; replaced as a whole by a reload.
+    cfg: RwLock<Arc<AccountConfig>>,
+    /// Live imports built from `cfg` (they point at other accounts).
+    imports: RwLock<Arc<imports::Imports>>,
+    /// Client connections bound to this account.
+    num_conns: AtomicI32,
+    pub stats: AccountStats,
+    /// The account's internal client, owner of its internal subscriptions (service imports, responses).
+    internal: Arc<ClientHandle>,
+    next_isid: AtomicU64,
+    /// Pending responses of requests that came in through a service import (Go's `exports.responses`).
+    pub(crate) responses: responses::Responses,
+}
+
+impl Account {
+    pub fn new(cfg: AccountConfig) -> Arc<Account> {
+        Arc::new_cyclic(|me| {
+            let sublist = Arc::new(Sublist::new());
+            Account {
+                name: cfg.name.clone(),
+                internal: Arc::new(ClientHandle::internal(me.clone())),
+                sublist,
+                cfg: RwLock::new(Arc::new(cfg)),
+                imports: RwLock::new(Arc::new(imports::Imports::default())),
+                num_conns: AtomicI32::new(0),
+                stats: AccountStats::default(),
+                next_isid: AtomicU64::new(0),
+                responses: responses::Responses::default(),
+            }
+        })
+    }
+
+    pub fn config(&self) -> Arc<AccountConfig> {
+        self.cfg
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    pub fn limits(&self) -> AccountLimits {
+        self.config().limits
+    }
+
+    pub fn imports(&self) -> Arc<imports::Imports> {
+        self.imports
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    pub fn is_system(&self, registry: &Accounts) -> bool {
+        registry
+            .system()
+            .is_some_and(|s| std::ptr::eq(Arc::as_ptr(&s), self))
+    }
+
+    /// Local client connections bound to this account.
+    pub fn num_connections(&self) -> i32 {
+        self.num_conns.load(Ordering::Relaxed)
+    }
+
+    /// Count a new client; false (and not counted) when the account's max_connections is reached
+    /// (Go's `MaxTotalConnectionsReached` in `registerWithAccount`).
+    pub fn add_client(&self) -> bool {
+        let max = self.limits().max_connections;
+        let n = self.num_conns.fetch_add(1, Ordering::AcqRel) + 1;
+        if max != NO_LIMIT && n > max {
+            self.num_conns.fetch_sub(1, Ordering::AcqRel);
+            return false;
+        }
+        true
+    }
+
+    pub fn remove_client(&self) {
+        self.num_conns.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    fn next_sid(&self) -> Vec<u8> {
+        (self.next_isid.fetch_add(1, Ordering::Relaxed) + 1)
+            .to_string()
+            .into_bytes()
+    }
+
+    /// Subscribe the internal client with a handler (Go's `subscribeInternal`).
+    pub fn subscribe_internal(
+        &self,
+        subject: &[u8],
+        handler: Arc<dyn MsgHandler>,
+    ) -> Option<SubRef> {
+        let sid = self.next_sid();
+        let sub = SubRef(Arc::new(crate::client::Subscription::internal(
+            self.internal.clone(),
+            subject,
+            &sid,
+            handler,
+        )));
+        self.sublist.insert(subject, None, sub.clone()).ok()?;
+        Some(sub)
+    }
+
+    pub fn unsubscribe_internal(&self, sub: &SubRef) {
+        sub.close();
+        let _ = self.sublist.remove(&sub.subject, None, sub);
+    }
+}
+
+/// Every live account by name.
+#[derive(Default)]
+pub struct Accounts {
+    map: RwLock<HashMap<String, Arc<Account>>>,
+    system: RwLock<Option<Arc<Account>>>,
+    /// Serialises rebuilding imports (start and reload).
+    rebuild: Mutex<()>,
+}
+
+impl Accounts {
+    /// The live accounts for `opts`: `$G`, the configured ones and the system account (Go's
+    /// `configureAccounts` then `SetDefaultSystemAccount`). Errors are Go's start-up texts.
+    pub fn from_options(opts: &Options) -> Result<Accounts, String> {
+        let accounts = Accounts::default();
+        accounts.configure(opts)?;
+        Ok(accounts)
+    }
+
+    pub fn get(&self, name: &str) -> Option<Arc<Account>> {
+        self.map.read().ok()?.get(name).cloned()
+    }
+
+    pub fn global(&self) -> Arc<Account> {
+        match self.get(GLOBAL_ACCOUNT) {
+            Some(a) => a,
+            None => {
+                let a = Account::new(AccountConfig::new(GLOBAL_ACCOUNT));
+                if let Ok(mut m) = self.map.write() {
+                    m.insert(GLOBAL_ACCOUNT.to_string(), a.clone());
+                }
+                a
+            }
+        }
+    }
+
+    pub fn system(&self) -> Option<Arc<Account>> {
+        self.system.read().ok()?.clone()
+    }
+
+    /// Every account, sorted by name.
+    pub fn all(&self) -> Vec<Arc<Account>> {
+        let mut v: Vec<Arc<Account>> = self
+            .map
+            .read()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    }
+
+    /// Create or update accounts from `opts` (start and reload). Accounts that exist keep their subject
+    /// index and clients; their configuration and imports are replaced.
+    pub fn configure(&self, opts: &Options) -> Result<(), String> {
+        let _guard = self.rebuild.lock();
+        let errors = check::check(&opts.accounts, opts.no_system_account);
+        if let Some(e) = errors.into_iter().next() {
+            return Err(e);
+        }
+        let mut created = Vec::new();
+        {
+            let mut map = self.map.write().map_err(|_| "accounts lock poisoned")?;
+            map.entry(GLOBAL_ACCOUNT.to_string())
+                .or_insert_with(|| Account::new(AccountConfig::new(GLOBAL_ACCOUNT)));
+            for cfg in &opts.accounts {
+                match map.get(&cfg.name) {
+                    Some(a) => {
+                        if let Ok(mut c) = a.cfg.write() {
+                            *c = Arc::new(cfg.clone());
+                        }
+                    }
+                    None => {
+                        let a = Account::new(cfg.clone());
+                        created.push(a.clone());
+                        map.insert(cfg.name.clone(), a);
+                    }
+                }
+            }
+            let sys_name = if !opts.system_account.is_empty() {
+                Some(opts.system_account.clone())
+            } else if opts.accounts.iter().any(|a| a.name == SYSTEM_ACCOUNT)
+                || !opts.no_system_account
+            {
+                Some(SYSTEM_ACCOUNT.to_string())
+            } else {
+                None
+            };
+            if let Some(name) = sys_name {
+                let sys = match map.get(&name) {
+                    Some(a) => a.clone(),
+                    None if name == SYSTEM_ACCOUNT && opts.system_account.is_empty() => {
+                        let a = Account::new(AccountConfig::new(SYSTEM_ACCOUNT));
+                        map.insert(name.clone(), a.clone());
+                        a
+                    }
+                    None => {
+                        return Err("error resolving system account: account missing".into());
+                    }
+                };
+                if let Ok(mut s) = self.system.write() {
+                    *s = Some(sys);
+                }
+            }
+        }
+        for a in self.all() {
+            let new = imports::Imports::build(&a, self);
+            let old = {
+                let mut slot = a.imports.write().map_err(|_| "imports lock poisoned")?;
+                std::mem::replace(&mut *slot, Arc::new(new))
+            };
+            imports::activate(&a, &old);
+        }
+        Ok(())
+    }
+}
