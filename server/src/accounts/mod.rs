@@ -253,3 +253,56 @@ impl Accounts {
         Ok(())
     }
 }
+
+impl Account {
+    /// The account's internal client (publisher of server-originated messages in this account).
+    pub fn internal_client(&self) -> &Arc<ClientHandle> {
+        &self.internal
+    }
+
+    /// Deliver a server-originated message in this account within a delivery batch already under way
+    /// (a handler answering a request). Returns whether anyone got it.
+    pub fn deliver_internal(
+        self: &Arc<Self>,
+        fan: &mut crate::client::delivery::Fanout<'_>,
+        server: &crate::server::ServerShared,
+        subject: &[u8],
+        reply: Option<&[u8]>,
+        header: &[u8],
+        payload: &[u8],
+    ) -> bool {
+        let mut msg = Vec::with_capacity(header.len() + payload.len());
+        msg.extend_from_slice(header);
+        msg.extend_from_slice(payload);
+        let m = crate::client::delivery::Message {
+            subject,
+            reply,
+            header_len: header.len(),
+            msg: &msg,
+        };
+        let ctx = PubCtx {
+            server,
+            client: &self.internal,
+            account: self,
+            from_service: false,
+            chain: &[],
+        };
+        let result = self.sublist.match_subject(subject);
+        fan.deliver_result(&result, &m, &ctx, 0, true)
+    }
+
+    /// Publish a server-originated message in this account (events, timers): its own delivery batch.
+    pub fn publish_internal(
+        self: &Arc<Self>,
+        server: &crate::server::ServerShared,
+        subject: &[u8],
+        reply: Option<&[u8]>,
+        header: &[u8],
+        payload: &[u8],
+    ) -> bool {
+        let mut fan = crate::client::delivery::Fanout::new(&server.stats, rand::random());
+        let delivered = self.deliver_internal(&mut fan, server, subject, reply, header, payload);
+        fan.finish_batch();
+        delivered
+    }
+}

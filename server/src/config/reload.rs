@@ -77,6 +77,15 @@ fn diff(old: &Options, new: &Options) -> Result<Vec<Change>, String> {
             ));
         }
     }
+    if old.system_account != new.system_account
+        && (old.system_account != crate::consts::SYSTEM_ACCOUNT || !new.system_account.is_empty())
+    {
+        return Err(format!(
+            "config reload not supported for SystemAccount: old={}, new={}",
+            old.system_account, new.system_account
+        ));
+    }
+    fixed!(no_system_account, "NoSystemAccount");
     fixed!(server_name, "ServerName");
     fixed!(host, "Host");
     // Go ignores a new port of 0 (it means "any port" and cannot conflict with the bound one).
@@ -155,6 +164,9 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
     new.check_config = cur.check_config;
     crate::config::options::validate_auth(&new)?;
     let changes = diff(&cur, &new)?;
+    // Go's configureAccounts(reloading): accounts keep their subject index and clients; exports,
+    // imports and limits are replaced, and shadow subscriptions follow changed stream imports.
+    server.accounts.configure(&new)?;
     // Go re-runs ConfigureLogger when any logging option changed; the new file gets the lines below.
     let relog = cur.log_file != new.log_file
         || cur.logtime != new.logtime
