@@ -1,0 +1,1 @@
+//! Tests against JSON recorded from the Go server.

@@ -1,0 +1,3 @@
+//! placeholder
+pub struct FileStore;
+pub struct FileStoreConfig;
