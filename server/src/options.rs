@@ -53,6 +53,8 @@ pub struct Options {
     pub http_base_path: String,
     pub jetstream: bool,
     pub store_dir: String,
+    /// The `jetstream {}` block beyond enabling it.
+    pub js: crate::jetstream::JsOptions,
     pub username: String,
     pub password: String,
     pub authorization: String,
@@ -149,6 +151,7 @@ impl Default for Options {
             http_base_path: String::new(),
             jetstream: false,
             store_dir: String::new(),
+            js: crate::jetstream::JsOptions::default(),
             username: String::new(),
             password: String::new(),
             authorization: String::new(),

@@ -3,3 +3,6 @@
 
 pub mod api;
 pub mod store;
+pub mod options;
+
+pub use options::JsOptions;

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod auth;
+mod jetstream;
 mod ctx;
 mod server;
 mod unsupported;
@@ -92,6 +93,7 @@ pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), Config
         if server::apply(opts, &key, entry, &mut ctx)
             || auth::apply(opts, &key, entry, &mut ctx)
             || accounts::apply(opts, &key, entry, &mut ctx)
+            || jetstream::apply(opts, &key, entry, &mut ctx)
         {
             continue;
         }
