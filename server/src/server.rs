@@ -37,6 +37,8 @@ pub struct ServerShared {
     auth: RwLock<Arc<crate::auth::AuthConfig>>,
     /// The live accounts (`$G`, the system account, the configured ones).
     pub accounts: crate::accounts::Accounts,
+    /// JetStream, once enabled.
+    pub jetstream: OnceLock<Arc<crate::jetstream::engine::JetStream>>,
     pub clients: Mutex<HashMap<u64, Arc<ClientHandle>>>,
     next_cid: AtomicU64,
     pub stats: ServerStats,
@@ -129,6 +131,9 @@ impl Server {
             }
         );
         tracing::info!("  Name:     {}", name);
+        if opts.jetstream {
+            tracing::info!("  Node:     {}", crate::jetstream::engine::node_hash(&name));
+        }
         tracing::info!("  ID:       {}", id);
         if let Some(f) = &opts.config_file {
             let cd = if opts.config_digest.is_empty() {
@@ -205,6 +210,7 @@ impl Server {
             xkey,
             info: Mutex::new(info),
             accounts,
+            jetstream: OnceLock::new(),
             clients: Mutex::new(HashMap::new()),
             next_cid: AtomicU64::new(0),
             stats: ServerStats::default(),
@@ -235,6 +241,14 @@ impl Server {
         };
         if let Some(a) = monitor_addr {
             let _ = shared.monitor_addr.set(a);
+        }
+        if shared.opts().jetstream {
+            let js = crate::jetstream::engine::JetStream::start(&shared)
+                .map_err(|e| StartError::InvalidOptions(format!("Can't start JetStream: {e}")))?;
+            let _ = shared.jetstream.set(js);
+            if let Ok(mut info) = shared.info.lock() {
+                info.jetstream = true;
+            }
         }
         tracing::info!(
             "Listening for client connections on {}",
@@ -599,6 +613,11 @@ impl ServerShared {
         }
         tracing::info!("Initiating Shutdown...");
         self.stop_accepting.notify_one();
+        if let Some(js) = self.jetstream.get() {
+            tracing::info!("Initiating JetStream Shutdown...");
+            js.shutdown();
+            tracing::info!("JetStream Shutdown");
+        }
         for c in self.snapshot_clients() {
             c.close(ClosedState::ServerShutdown, true);
         }

@@ -2,6 +2,7 @@
 //! the `$JS.API` request/response protocol, `store` the message stores streams are built on.
 
 pub mod api;
+pub mod engine;
 pub mod store;
 pub mod options;
 

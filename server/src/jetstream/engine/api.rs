@@ -1,0 +1,650 @@
+//! The `$JS.API` request handlers for accounts and streams (Go's `jsAccountInfoRequest`,
+//! `jsStreamCreateRequest`, `jsStreamUpdateRequest`, `jsStreamInfoRequest`,
+//! `jsStreamNamesRequest`, `jsStreamListRequest`, `jsStreamDeleteRequest`,
+//! `jsStreamPurgeRequest`, `jsMsgGetRequest`, `jsMsgDeleteRequest` in jetstream_api.go).
+//! Requests are queued from the publisher's delivery batch to one task that answers them in
+//! order, so slow store operations never hold a client's read loop. An unknown API subject gets
+//! no answer, as in Go.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
+
+use tokio::sync::mpsc;
+
+use super::{JetStream, JsAccount, Stream};
+use crate::accounts::{MsgHandler, PubCtx};
+use crate::client::delivery::{Fanout, Message};
+use crate::info::go_json;
+use crate::jetstream::api::account::{JetStreamAccountStats, JetStreamApiStats, JetStreamTier};
+use crate::jetstream::api::enums::StorageType;
+use crate::jetstream::api::responses::{
+    self, types, AccountInfoResponse, ApiPaged, ApiResponse, MsgDeleteRequest, MsgGetRequest,
+    MsgGetResponse, StreamCreateResponse, StreamInfoRequest, StreamInfoResponse,
+    StreamListResponse, StreamNamesRequest, StreamNamesResponse, StreamPurgeRequest,
+    StreamPurgeResponse, StreamUpdateResponse, SuccessResponse,
+};
+use crate::jetstream::api::stream_check::{check_create_request, check_stream_config};
+use crate::jetstream::api::stream_config::JS_API_LEVEL;
+use crate::jetstream::api::stream_info::StoredMsg;
+use crate::jetstream::api::{ApiError, ErrorId, GoTime, StreamConfig, StreamConfigRequest};
+use crate::jetstream::store::StoreError;
+use crate::server::ServerShared;
+
+/// One request waiting for the API task.
+struct ApiRequest {
+    js: Weak<JetStream>,
+    jsa: Arc<JsAccount>,
+    subject: String,
+    reply: Option<Vec<u8>>,
+    body: Vec<u8>,
+}
+
+/// The queue to the API task.
+pub struct ApiQueue {
+    tx: mpsc::UnboundedSender<ApiRequest>,
+}
+
+impl ApiQueue {
+    pub fn start(server: Weak<ServerShared>) -> ApiQueue {
+        let (tx, mut rx) = mpsc::unbounded_channel::<ApiRequest>();
+        tokio::spawn(async move {
+            while let Some(req) = rx.recv().await {
+                let (Some(server), Some(js)) = (server.upgrade(), req.js.upgrade()) else {
+                    continue;
+                };
+                let answer = dispatch(&server, &js, &req.jsa, &req.subject, &req.body);
+                if let (Some(reply), Some(body)) = (&req.reply, answer) {
+                    req.jsa
+                        .account
+                        .publish_internal(&server, reply, None, b"", body.as_bytes());
+                }
+            }
+        });
+        ApiQueue { tx }
+    }
+}
+
+/// The internal subscription on `$JS.API.>` of one account.
+pub struct ApiHandler {
+    js: Weak<JetStream>,
+    jsa: Weak<JsAccount>,
+}
+
+impl ApiHandler {
+    pub fn new(js: &Arc<JetStream>, jsa: &Arc<JsAccount>) -> ApiHandler {
+        ApiHandler {
+            js: Arc::downgrade(js),
+            jsa: Arc::downgrade(jsa),
+        }
+    }
+}
+
+impl MsgHandler for ApiHandler {
+    fn handle(&self, _fan: &mut Fanout<'_>, _ctx: &PubCtx<'_>, m: &Message<'_>) -> bool {
+        let (Some(js), Some(jsa)) = (self.js.upgrade(), self.jsa.upgrade()) else {
+            return false;
+        };
+        let hl = m.header_len.min(m.msg.len());
+        let mut subject = String::from_utf8_lossy(m.subject).into_owned();
+        // `$JS.<domain>.API.x` is `$JS.API.x`.
+        if !js.domain.is_empty() {
+            let pre = format!("$JS.{}.API.", js.domain);
+            if let Some(rest) = subject.strip_prefix(&pre) {
+                subject = format!("$JS.API.{rest}");
+            }
+        }
+        let _ = js.api.tx.send(ApiRequest {
+            js: Arc::downgrade(&js),
+            jsa,
+            subject,
+            reply: m.reply.map(|r| r.to_vec()),
+            body: m.msg[hl..].to_vec(),
+        });
+        true
+    }
+}
+
+/// Answer one request; None for subjects Go does not answer.
+fn dispatch(
+    server: &ServerShared,
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    subject: &str,
+    body: &[u8],
+) -> Option<String> {
+    let rest = subject.strip_prefix("$JS.API.")?;
+    let toks: Vec<&str> = rest.split('.').collect();
+    let name = |i: usize| toks.get(i).copied().unwrap_or("");
+    let answer = match (toks.as_slice(), toks.len()) {
+        (["INFO"], _) => account_info(js, jsa),
+        (["STREAM", "CREATE", _], _) => stream_create(server, js, jsa, name(2), body),
+        (["STREAM", "UPDATE", _], _) => stream_update(server, js, jsa, name(2), body),
+        (["STREAM", "INFO", _], _) => stream_info(server, jsa, name(2), body),
+        (["STREAM", "DELETE", _], _) => stream_delete(jsa, name(2)),
+        (["STREAM", "PURGE", _], _) => stream_purge(jsa, name(2), body),
+        (["STREAM", "NAMES"], _) => stream_names(jsa, body),
+        (["STREAM", "LIST"], _) => stream_list(server, jsa, body),
+        (["STREAM", "MSG", "GET", _], _) => msg_get(jsa, name(3), body),
+        (["STREAM", "MSG", "DELETE", _], _) => msg_delete(jsa, name(3), body),
+        (["CONSUMER", ..], _) => not_yet("io.nats.jetstream.api.v1.consumer_create_response"),
+        _ => return None,
+    };
+    js.api_total.fetch_add(1, Ordering::Relaxed);
+    if answer.contains("\"error\":{") {
+        js.api_errors.fetch_add(1, Ordering::Relaxed);
+    }
+    Some(answer)
+}
+
+fn err_json(kind: &str, e: ApiError) -> String {
+    go_json(&ApiResponse::err(kind, e))
+}
+
+/// Consumers are the next step; say so rather than staying silent.
+fn not_yet(kind: &str) -> String {
+    err_json(
+        kind,
+        ApiError {
+            code: 501,
+            err_code: 0,
+            description: "consumers are not supported yet by rnats".into(),
+        },
+    )
+}
+
+/// Decode a request body; an empty body is the default request (Go: `len(msg) > 0` guards).
+fn decode<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| ErrorId::InvalidJSON.with_err(e))
+}
+
+fn account_info(js: &JetStream, jsa: &JsAccount) -> String {
+    let streams = jsa.streams();
+    let reserved = |st: StorageType| -> u64 {
+        streams
+            .iter()
+            .map(|s| s.config())
+            .filter(|c| c.storage == st && c.max_bytes > 0)
+            .map(|c| c.max_bytes as u64)
+            .sum()
+    };
+    let stats = JetStreamAccountStats {
+        tier: JetStreamTier {
+            memory: jsa.usage(StorageType::Memory),
+            store: jsa.usage(StorageType::File),
+            reserved_memory: reserved(StorageType::Memory),
+            reserved_store: reserved(StorageType::File),
+            streams: streams.len() as i64,
+            consumers: jsa.num_consumers() as i64,
+            limits: jsa.limits.clone(),
+        },
+        domain: js.domain.clone(),
+        api: JetStreamApiStats {
+            level: JS_API_LEVEL as i64,
+            total: js.api_total.load(Ordering::Relaxed),
+            errors: js.api_errors.load(Ordering::Relaxed),
+            inflight: 0,
+        },
+        ..Default::default()
+    };
+    go_json(&AccountInfoResponse {
+        response: ApiResponse::new(types::ACCOUNT_INFO),
+        stats: Some(stats),
+    })
+}
+
+/// What the stream config check asks of this account.
+struct CheckCtx<'a> {
+    js: &'a JetStream,
+    jsa: &'a JsAccount,
+}
+
+impl crate::jetstream::api::StreamCheckContext for CheckCtx<'_> {
+    fn max_duplicates_window(&self) -> i64 {
+        self.js.max_duplicates
+    }
+
+    fn stream_config(&self, name: &str) -> Option<StreamConfig> {
+        self.jsa.stream(name).map(|s| (*s.config()).clone())
+    }
+
+    fn max_bytes_limits(&self, cfg: &StreamConfig) -> (bool, i64) {
+        let l = &self.jsa.limits;
+        let max = match cfg.storage {
+            StorageType::Memory => l.memory_max_stream_bytes,
+            StorageType::File => l.store_max_stream_bytes,
+        };
+        (l.max_bytes_required, max.max(0))
+    }
+
+    fn validate_mapping(&self, _src: &str, _dest: &str) -> Result<(), String> {
+        Err("subject transforms are not supported yet by rnats".into())
+    }
+
+    fn subject_transform_ok(&self, _src: &str, _dest: &str) -> bool {
+        false
+    }
+}
+
+fn version() -> &'static str {
+    crate::consts::VERSION
+}
+
+fn stream_create(
+    server: &ServerShared,
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    subject_name: &str,
+    body: &[u8],
+) -> String {
+    let kind = types::STREAM_CREATE;
+    let req: StreamConfigRequest = match decode(body) {
+        Ok(r) => r,
+        Err(e) => return err_json(kind, e),
+    };
+    if let Err(e) = check_create_request(subject_name, &req.config) {
+        return err_json(kind, e);
+    }
+    let ctx = CheckCtx { js, jsa };
+    let mut cfg = match check_stream_config(&req.config, &ctx, req.pedantic) {
+        Ok(c) => c,
+        Err(e) => return err_json(kind, e),
+    };
+    cfg.set_static_metadata();
+    if let Some(existing) = jsa.stream(&cfg.name) {
+        // Go's addStream: the same config again is the existing stream.
+        let mut want = cfg.clone();
+        want.copy_metadata_from(&existing.config());
+        if *existing.config() == want {
+            return go_json(&StreamCreateResponse {
+                response: ApiResponse::new(kind),
+                info: Some(existing.info(&server.name, version())),
+                did_create: false,
+            });
+        }
+        return err_json(kind, ErrorId::StreamNameExist.err());
+    }
+    if let Err(e) = check_overlap(jsa, &cfg, None) {
+        return err_json(kind, e);
+    }
+    if let Err(e) = check_account_limits(js, jsa, &cfg) {
+        return err_json(kind, e);
+    }
+    let stream = match Stream::open(js, &jsa.account, cfg, GoTime::now()) {
+        Ok(s) => s,
+        Err(e) => return err_json(kind, e),
+    };
+    if let Err(e) = super::persist::write_meta(&stream) {
+        let _ = stream.delete();
+        return err_json(kind, ErrorId::StreamCreate.with_err(e));
+    }
+    jsa.insert_stream(stream.clone());
+    go_json(&StreamCreateResponse {
+        response: ApiResponse::new(kind),
+        info: Some(stream.info(&server.name, version())),
+        did_create: true,
+    })
+}
+
+/// Go's subject overlap check against the account's other streams.
+fn check_overlap(jsa: &JsAccount, cfg: &StreamConfig, skip: Option<&str>) -> Result<(), ApiError> {
+    for other in jsa.streams() {
+        if Some(other.name.as_str()) == skip || other.name == cfg.name {
+            continue;
+        }
+        let oc = other.config();
+        for a in &cfg.subjects {
+            for b in &oc.subjects {
+                if crate::sublist::subjects_collide(a.as_bytes(), b.as_bytes()) {
+                    return Err(ErrorId::StreamSubjectOverlap.err());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Go's `checkLimits`/`reserveStreamResources` for a new stream.
+fn check_account_limits(js: &JetStream, jsa: &JsAccount, cfg: &StreamConfig) -> Result<(), ApiError> {
+    let l = &jsa.limits;
+    if l.max_streams > 0 && jsa.streams().len() as i64 >= l.max_streams {
+        return Err(ErrorId::MaximumStreamsLimit.err());
+    }
+    if cfg.max_bytes > 0 {
+        let (max, exceeded) = match cfg.storage {
+            StorageType::Memory => (js.max_memory, ErrorId::MemoryResourcesExceeded),
+            StorageType::File => (js.max_store, ErrorId::StorageResourcesExceeded),
+        };
+        if max >= 0 && cfg.max_bytes > max {
+            return Err(exceeded.err());
+        }
+    }
+    Ok(())
+}
+
+fn stream_update(
+    server: &ServerShared,
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    subject_name: &str,
+    body: &[u8],
+) -> String {
+    let kind = types::STREAM_UPDATE;
+    let req: StreamConfigRequest = match decode(body) {
+        Ok(r) => r,
+        Err(e) => return err_json(kind, e),
+    };
+    if subject_name != req.config.name {
+        return err_json(kind, ErrorId::StreamMismatch.err());
+    }
+    let Some(stream) = jsa.stream(subject_name) else {
+        return err_json(kind, ErrorId::StreamNotFound.err());
+    };
+    let ctx = CheckCtx { js, jsa };
+    let mut cfg = match check_stream_config(&req.config, &ctx, req.pedantic) {
+        Ok(c) => c,
+        Err(e) => return err_json(kind, e),
+    };
+    let old = stream.config();
+    cfg.copy_metadata_from(&old);
+    if let Err(e) = check_update(&old, &cfg) {
+        return err_json(kind, e);
+    }
+    if let Err(e) = check_overlap(jsa, &cfg, Some(subject_name)) {
+        return err_json(kind, e);
+    }
+    if let Err(e) = stream.update(cfg) {
+        return err_json(kind, e);
+    }
+    if let Err(e) = super::persist::write_meta(&stream) {
+        return err_json(kind, ErrorId::StreamUpdate.with_err(e));
+    }
+    go_json(&StreamUpdateResponse {
+        response: ApiResponse::new(kind),
+        info: Some(stream.info(&server.name, version())),
+    })
+}
+
+/// The parts of Go's `stream.checkConfigUpdate` a single server enforces.
+fn check_update(old: &StreamConfig, new: &StreamConfig) -> Result<(), ApiError> {
+    let invalid = |m: &str| ErrorId::StreamInvalidConfig.with_err(m);
+    if new.storage != old.storage {
+        return Err(invalid("stream configuration update can not change storage type"));
+    }
+    if new.retention != old.retention {
+        return Err(invalid(
+            "stream configuration update can not change retention policy",
+        ));
+    }
+    if old.sealed && !new.sealed {
+        return Err(invalid("stream configuration update can not unseal a sealed stream"));
+    }
+    if old.deny_delete && !new.deny_delete {
+        return Err(invalid(
+            "stream configuration update can not cancel deny message deletes",
+        ));
+    }
+    if old.deny_purge && !new.deny_purge {
+        return Err(invalid(
+            "stream configuration update can not cancel deny purge",
+        ));
+    }
+    if old.mirror != new.mirror {
+        return Err(ErrorId::StreamMirrorNotUpdatable.err());
+    }
+    Ok(())
+}
+
+fn stream_info(server: &ServerShared, jsa: &JsAccount, name: &str, body: &[u8]) -> String {
+    let kind = types::STREAM_INFO;
+    let req: StreamInfoRequest = match decode(body) {
+        Ok(r) => r,
+        Err(e) => return err_json(kind, e),
+    };
+    let Some(stream) = jsa.stream(name) else {
+        return err_json(kind, ErrorId::StreamNotFound.err());
+    };
+    let mut info = stream.info(&server.name, version());
+    if req.deleted_details {
+        info.state.deleted = stream.store().state().deleted;
+    }
+    let mut paged = ApiPaged::default();
+    if !req.subjects_filter.is_empty() {
+        let totals = stream.store().subjects_totals(&req.subjects_filter);
+        let mut subjects: Vec<(String, u64)> = totals.into_iter().collect();
+        subjects.sort();
+        paged.total = subjects.len() as i64;
+        paged.offset = req.offset.max(0);
+        paged.limit = 100_000;
+        info.state.subjects = subjects
+            .into_iter()
+            .skip(paged.offset as usize)
+            .take(paged.limit as usize)
+            .collect();
+    }
+    go_json(&StreamInfoResponse {
+        response: ApiResponse::new(kind),
+        paged,
+        info: Some(info),
+    })
+}
+
+fn stream_delete(jsa: &JsAccount, name: &str) -> String {
+    let kind = types::STREAM_DELETE;
+    let Some(stream) = jsa.remove_stream(name) else {
+        return err_json(kind, ErrorId::StreamNotFound.err());
+    };
+    if let Err(e) = stream.delete() {
+        return err_json(kind, ErrorId::StreamDelete.with_err(e));
+    }
+    go_json(&SuccessResponse {
+        response: ApiResponse::new(kind),
+        success: true,
+    })
+}
+
+fn stream_purge(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
+    let kind = types::STREAM_PURGE;
+    let Some(stream) = jsa.stream(name) else {
+        return err_json(kind, ErrorId::StreamNotFound.err());
+    };
+    if stream.config().sealed {
+        return err_json(kind, ErrorId::StreamSealed.err());
+    }
+    if stream.config().deny_purge {
+        return err_json(
+            kind,
+            ErrorId::StreamPurgeFailed.with_err("stream purge not permitted"),
+        );
+    }
+    let req: StreamPurgeRequest = match decode(body) {
+        Ok(r) => r,
+        Err(e) => return err_json(kind, e),
+    };
+    if req.sequence > 0 && req.keep > 0 {
+        return err_json(
+            kind,
+            ErrorId::BadRequest.err(),
+        );
+    }
+    let res = if req.subject.is_empty() && req.sequence == 0 && req.keep == 0 {
+        stream.store().purge()
+    } else {
+        stream
+            .store()
+            .purge_ex(&req.subject, req.sequence, req.keep)
+    };
+    match res {
+        Ok(purged) => go_json(&StreamPurgeResponse {
+            response: ApiResponse::new(kind),
+            success: true,
+            purged,
+        }),
+        Err(e) => err_json(kind, ErrorId::StreamGeneralError.with_err(e)),
+    }
+}
+
+fn stream_names(jsa: &JsAccount, body: &[u8]) -> String {
+    let kind = types::STREAM_NAMES;
+    let req: StreamNamesRequest = match decode(body) {
+        Ok(r) => r,
+        Err(e) => return err_json(kind, e),
+    };
+    let mut names: Vec<String> = jsa
+        .streams()
+        .iter()
+        .filter(|s| {
+            req.subject.is_empty()
+                || s.config().subjects.iter().any(|subj| {
+                    crate::sublist::subjects_collide(req.subject.as_bytes(), subj.as_bytes())
+                })
+        })
+        .map(|s| s.name.clone())
+        .collect();
+    names.sort();
+    let total = names.len() as i64;
+    let offset = req.offset.clamp(0, total);
+    let page: Vec<String> = names
+        .into_iter()
+        .skip(offset as usize)
+        .take(responses::JS_API_NAMES_LIMIT as usize)
+        .collect();
+    go_json(&StreamNamesResponse {
+        response: ApiResponse::new(kind),
+        paged: ApiPaged {
+            total,
+            offset,
+            limit: responses::JS_API_NAMES_LIMIT,
+        },
+        streams: Some(page),
+    })
+}
+
+fn stream_list(server: &ServerShared, jsa: &JsAccount, body: &[u8]) -> String {
+    let kind = types::STREAM_LIST;
+    let req: StreamNamesRequest = match decode(body) {
+        Ok(r) => r,
+        Err(e) => return err_json(kind, e),
+    };
+    let mut streams: Vec<Arc<Stream>> = jsa
+        .streams()
+        .into_iter()
+        .filter(|s| {
+            req.subject.is_empty()
+                || s.config().subjects.iter().any(|subj| {
+                    crate::sublist::subjects_collide(req.subject.as_bytes(), subj.as_bytes())
+                })
+        })
+        .collect();
+    streams.sort_by(|a, b| a.name.cmp(&b.name));
+    let total = streams.len() as i64;
+    let offset = req.offset.clamp(0, total);
+    let page = streams
+        .iter()
+        .skip(offset as usize)
+        .take(responses::JS_API_LIST_LIMIT as usize)
+        .map(|s| s.info(&server.name, version()))
+        .collect();
+    go_json(&StreamListResponse {
+        response: ApiResponse::new(kind),
+        paged: ApiPaged {
+            total,
+            offset,
+            limit: responses::JS_API_LIST_LIMIT,
+        },
+        streams: Some(page),
+        ..Default::default()
+    })
+}
+
+/// A stored message as MSG.GET returns it (headers and data base64).
+pub fn stored_msg(m: &crate::jetstream::store::StoreMsg) -> StoredMsg {
+    StoredMsg {
+        subject: m.subject.to_string(),
+        sequence: m.seq,
+        header: m.hdr.to_vec(),
+        data: m.msg.to_vec(),
+        time: GoTime::from_unix_nanos(m.ts),
+    }
+}
+
+/// Go's `jsMsgGetRequest` lookup rules, shared with direct get.
+pub fn lookup(stream: &Stream, req: &MsgGetRequest) -> Result<crate::jetstream::store::StoreMsg, ApiError> {
+    let set = [req.seq > 0, !req.last_for.is_empty(), !req.next_for.is_empty()]
+        .iter()
+        .filter(|b| **b)
+        .count();
+    if set != 1 && !(req.seq > 0 && !req.next_for.is_empty() && set == 2) {
+        return Err(ErrorId::BadRequest.err());
+    }
+    let store = stream.store();
+    let r = if !req.last_for.is_empty() {
+        store.load_last_msg(&req.last_for)
+    } else if !req.next_for.is_empty() {
+        let wc = crate::sublist::subject_has_wildcard(req.next_for.as_bytes());
+        store.load_next_msg(&req.next_for, wc, req.seq)
+    } else {
+        store.load_msg(req.seq)
+    };
+    r.map_err(|e| match e {
+        StoreError::MsgNotFound | StoreError::Eof => ErrorId::NoMessageFound.err(),
+        other => ErrorId::BadRequest.with_err(other),
+    })
+}
+
+fn msg_get(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
+    let kind = types::MSG_GET;
+    let Some(stream) = jsa.stream(name) else {
+        return err_json(kind, ErrorId::StreamNotFound.err());
+    };
+    let req: MsgGetRequest = match decode(body) {
+        Ok(r) => r,
+        Err(e) => return err_json(kind, e),
+    };
+    match lookup(&stream, &req) {
+        Ok(m) => go_json(&MsgGetResponse {
+            response: ApiResponse::new(kind),
+            message: Some(stored_msg(&m)),
+        }),
+        Err(e) => err_json(kind, e),
+    }
+}
+
+fn msg_delete(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
+    let kind = types::MSG_DELETE;
+    let Some(stream) = jsa.stream(name) else {
+        return err_json(kind, ErrorId::StreamNotFound.err());
+    };
+    let cfg = stream.config();
+    if cfg.sealed {
+        return err_json(kind, ErrorId::StreamSealed.err());
+    }
+    if cfg.deny_delete {
+        return err_json(
+            kind,
+            ErrorId::StreamMsgDeleteFailed.with_err("message delete not permitted"),
+        );
+    }
+    let req: MsgDeleteRequest = match decode(body) {
+        Ok(r) => r,
+        Err(e) => return err_json(kind, e),
+    };
+    let res = if req.no_erase {
+        stream.store().remove_msg(req.seq)
+    } else {
+        stream.store().erase_msg(req.seq)
+    };
+    match res {
+        Ok(true) => go_json(&SuccessResponse {
+            response: ApiResponse::new(kind),
+            success: true,
+        }),
+        Ok(false) => err_json(
+            kind,
+            ErrorId::StreamMsgDeleteFailed.with_err(format!("sequence [{}] not found", req.seq)),
+        ),
+        Err(e) => err_json(kind, ErrorId::StreamMsgDeleteFailed.with_err(e)),
+    }
+}

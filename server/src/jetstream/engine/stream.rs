@@ -1,0 +1,651 @@
+//! One stream: its configuration, its store, the internal subscriptions on its subjects and the
+//! publish path that stores a message and answers with a PubAck. Checks run in the order of Go's
+//! `processJetStreamMsgWithBatch` (stream.go) with Go's errors; the publish runs inside the
+//! publisher's delivery batch, so a PubAck leaves with the publisher's other deliveries.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock, Weak};
+
+use super::JetStream;
+use crate::accounts::{Account, MsgHandler, PubCtx};
+use crate::client::delivery::{Fanout, Message};
+use crate::client::SubRef;
+use crate::jetstream::api::enums::{DiscardPolicy, RetentionPolicy, StorageType};
+use crate::jetstream::api::stream_info::{ClusterInfo, StreamInfo, StreamState as ApiState};
+use crate::jetstream::api::{ApiError, ErrorId, GoTime, StreamConfig};
+use crate::jetstream::store::header::slice_header;
+use crate::jetstream::store::{
+    self, FileStore, FileStoreConfig, MemStore, StoreConfig, StoreError, StreamStore,
+};
+
+/// Go's `JSMsgId` and friends.
+pub const MSG_ID: &str = "Nats-Msg-Id";
+pub const EXPECTED_STREAM: &str = "Nats-Expected-Stream";
+pub const EXPECTED_LAST_SEQ: &str = "Nats-Expected-Last-Sequence";
+pub const EXPECTED_LAST_SUBJ_SEQ: &str = "Nats-Expected-Last-Subject-Sequence";
+pub const EXPECTED_LAST_SUBJ_SEQ_SUBJ: &str = "Nats-Expected-Last-Subject-Sequence-Subject";
+pub const EXPECTED_LAST_MSG_ID: &str = "Nats-Expected-Last-Msg-Id";
+pub const ROLLUP: &str = "Nats-Rollup";
+pub const MSG_TTL: &str = "Nats-TTL";
+pub const MSG_INCR: &str = "Nats-Incr";
+pub const STREAM_SOURCE: &str = "Nats-Stream-Source";
+
+/// What the publish path keeps between messages (Go's `lseq`, `lmsgId`, `ddmap`).
+#[derive(Default)]
+struct PubState {
+    last_seq: u64,
+    last_msg_id: String,
+    dedupe: HashMap<String, (u64, i64)>,
+    /// Msg ids by arrival, for expiring the duplicate window.
+    dedupe_order: VecDeque<(i64, String)>,
+}
+
+pub struct Stream {
+    pub name: String,
+    pub account: Arc<Account>,
+    cfg: RwLock<Arc<StreamConfig>>,
+    pub created: GoTime,
+    store: Arc<dyn StreamStore>,
+    state: Mutex<PubState>,
+    subs: Mutex<Vec<SubRef>>,
+    /// The stream's directory for a file stream.
+    pub dir: Option<PathBuf>,
+    js: Weak<JetStream>,
+    /// `{"stream":"<name>","seq":` (with the domain when set): Go's `mset.pubAck`.
+    pub_ack: Vec<u8>,
+    stopped: std::sync::atomic::AtomicBool,
+}
+
+fn store_config(cfg: &StreamConfig) -> StoreConfig {
+    StoreConfig {
+        name: cfg.name.clone(),
+        subjects: cfg.subjects.clone(),
+        max_msgs: cfg.max_msgs,
+        max_bytes: cfg.max_bytes,
+        max_age: cfg.max_age,
+        max_msgs_per_subject: cfg.max_msgs_per,
+        max_msg_size: cfg.max_msg_size,
+        discard: match cfg.discard {
+            DiscardPolicy::New => store::DiscardPolicy::New,
+            _ => store::DiscardPolicy::Old,
+        },
+        discard_new_per_subject: cfg.discard_new_per,
+        allow_msg_ttl: cfg.allow_msg_ttl,
+        first_seq: cfg.first_seq,
+    }
+}
+
+fn now_nanos() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i64)
+        .unwrap_or(0)
+}
+
+/// The API view of a store's state.
+pub fn api_state(s: &store::StreamState) -> ApiState {
+    let t = |ns: i64| {
+        if ns == 0 {
+            GoTime::default()
+        } else {
+            GoTime::from_unix_nanos(ns)
+        }
+    };
+    ApiState {
+        msgs: s.msgs,
+        bytes: s.bytes,
+        first_seq: s.first_seq,
+        first_time: t(s.first_ts),
+        last_seq: s.last_seq,
+        last_time: t(s.last_ts),
+        num_subjects: s.num_subjects,
+        num_deleted: s.num_deleted,
+        deleted: s.deleted.clone(),
+        consumers: s.consumers,
+        ..ApiState::default()
+    }
+}
+
+impl Stream {
+    /// Open the store and subscribe the subjects (Go's `addStream` for a single server). `cfg`
+    /// is already checked and defaulted.
+    pub fn open(
+        js: &Arc<JetStream>,
+        account: &Arc<Account>,
+        cfg: StreamConfig,
+        created: GoTime,
+    ) -> Result<Arc<Stream>, ApiError> {
+        let scfg = store_config(&cfg);
+        let (store, dir): (Arc<dyn StreamStore>, Option<PathBuf>) = match cfg.storage {
+            StorageType::Memory => (
+                Arc::new(
+                    MemStore::new(scfg).map_err(|e| ErrorId::StreamCreate.with_err(e))?,
+                ),
+                None,
+            ),
+            StorageType::File => {
+                let dir = js.streams_dir(&account.name).join(&cfg.name);
+                let mut fcfg = FileStoreConfig::new(&dir);
+                fcfg.sync_always = js.sync_always;
+                fcfg.sync_interval = js.sync_interval;
+                let fs = FileStore::open(fcfg, scfg).map_err(|e| ErrorId::StreamCreate.with_err(e))?;
+                (Arc::new(fs), Some(dir))
+            }
+        };
+        js.add_usage(cfg.storage, store.fast_state().bytes as i64);
+        {
+            let jw = Arc::downgrade(js);
+            let st = cfg.storage;
+            store.register_storage_updates(Arc::new(move |u: &store::StorageUpdate| {
+                if let Some(j) = jw.upgrade() {
+                    j.add_usage(st, u.bytes);
+                }
+            }));
+        }
+        for d in store.take_diagnostics() {
+            tracing::warn!(
+                "JetStream stream '{} > {}': {:?}",
+                account.name,
+                cfg.name,
+                d
+            );
+        }
+        let pub_ack = if js.domain.is_empty() {
+            format!("{{\"stream\":{:?},\"seq\":", cfg.name)
+        } else {
+            format!(
+                "{{\"stream\":{:?},\"domain\":{:?},\"seq\":",
+                cfg.name, js.domain
+            )
+        };
+        let last_seq = store.fast_state().last_seq;
+        let s = Arc::new(Stream {
+            name: cfg.name.clone(),
+            account: account.clone(),
+            cfg: RwLock::new(Arc::new(cfg)),
+            created,
+            store,
+            state: Mutex::new(PubState {
+                last_seq,
+                ..PubState::default()
+            }),
+            subs: Mutex::new(Vec::new()),
+            dir,
+            js: Arc::downgrade(js),
+            pub_ack: pub_ack.into_bytes(),
+            stopped: std::sync::atomic::AtomicBool::new(false),
+        });
+        s.subscribe();
+        s.start_timers();
+        Ok(s)
+    }
+
+    pub fn config(&self) -> Arc<StreamConfig> {
+        self.cfg
+            .read()
+            .map(|c| c.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    pub fn store(&self) -> &Arc<dyn StreamStore> {
+        &self.store
+    }
+
+    pub fn state(&self) -> store::StreamState {
+        self.store.fast_state()
+    }
+
+    /// Subscribe the stream's subjects (and the direct get subjects) in its account.
+    fn subscribe(self: &Arc<Self>) {
+        let cfg = self.config();
+        let handler: Arc<dyn MsgHandler> = Arc::new(StreamHandler {
+            stream: Arc::downgrade(self),
+        });
+        let mut subs = Vec::new();
+        let subjects = if cfg.subjects.is_empty() && cfg.mirror.is_none() && cfg.sources.is_empty()
+        {
+            vec![cfg.name.clone()]
+        } else {
+            cfg.subjects.clone()
+        };
+        for subj in &subjects {
+            if let Some(s) = self
+                .account
+                .subscribe_internal(subj.as_bytes(), handler.clone())
+            {
+                subs.push(s);
+            }
+        }
+        if cfg.allow_direct {
+            subs.extend(super::direct::subscribe(self));
+        }
+        if let Ok(mut s) = self.subs.lock() {
+            *s = subs;
+        }
+    }
+
+    fn unsubscribe(&self) {
+        let subs = self
+            .subs
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default();
+        for s in subs {
+            self.account.unsubscribe_internal(&s);
+        }
+    }
+
+    /// Age and TTL expiry and the periodic sync, while the stream lives.
+    fn start_timers(self: &Arc<Self>) {
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let weak = Arc::downgrade(self);
+        let sync_every = self
+            .js
+            .upgrade()
+            .map(|j| j.sync_interval)
+            .unwrap_or(crate::jetstream::options::DEFAULT_SYNC_INTERVAL);
+        rt.spawn(async move {
+            let mut last_sync = std::time::Instant::now();
+            loop {
+                let wait = {
+                    let Some(s) = weak.upgrade() else { return };
+                    if s.is_stopped() {
+                        return;
+                    }
+                    match s.store.next_expiry() {
+                        Some(at) => {
+                            let d = (at - now_nanos()).max(1_000_000) as u64;
+                            std::time::Duration::from_nanos(d).min(std::time::Duration::from_secs(1))
+                        }
+                        None => std::time::Duration::from_secs(1),
+                    }
+                };
+                tokio::time::sleep(wait).await;
+                let Some(s) = weak.upgrade() else { return };
+                if s.is_stopped() {
+                    return;
+                }
+                if s.store.next_expiry().is_some_and(|at| at <= now_nanos()) {
+                    let _ = s.store.expire_msgs(now_nanos());
+                }
+                if last_sync.elapsed() >= sync_every {
+                    last_sync = std::time::Instant::now();
+                    let _ = s.store.sync();
+                }
+            }
+        });
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Stop serving and flush (shutdown).
+    pub fn stop(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.unsubscribe();
+        let _ = self.store.stop();
+    }
+
+    /// Remove the stream and its data (API delete).
+    pub fn delete(&self) -> Result<(), StoreError> {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.unsubscribe();
+        self.store.delete()?;
+        if let Some(d) = &self.dir {
+            let _ = std::fs::remove_dir_all(d);
+        }
+        Ok(())
+    }
+
+    /// Replace the configuration (update): new limits apply at once; subscriptions follow.
+    pub fn update(self: &Arc<Self>, cfg: StreamConfig) -> Result<(), ApiError> {
+        self.store
+            .update_config(&store_config(&cfg))
+            .map_err(|e| ErrorId::StreamUpdate.with_err(e))?;
+        self.unsubscribe();
+        if let Ok(mut c) = self.cfg.write() {
+            *c = Arc::new(cfg);
+        }
+        self.subscribe();
+        Ok(())
+    }
+
+    /// Go's `StreamInfo` for API answers.
+    pub fn info(&self, server_name: &str, version: &str) -> StreamInfo {
+        let cfg = self.config();
+        StreamInfo {
+            config: cfg.with_dynamic_metadata(version),
+            created: self.created.clone(),
+            state: api_state(&self.store.fast_state()),
+            cluster: Some(ClusterInfo {
+                leader: server_name.to_string(),
+                ..ClusterInfo::default()
+            }),
+            timestamp: GoTime::now(),
+            ..StreamInfo::default()
+        }
+    }
+
+    /// The PubAck error response (Go's `JSPubAckResponse` with `PubAck{Stream: name}`).
+    fn error_ack(&self, e: &ApiError) -> Vec<u8> {
+        #[derive(serde::Serialize)]
+        struct Resp<'a> {
+            error: &'a ApiError,
+            stream: &'a str,
+            seq: u64,
+            #[serde(skip_serializing_if = "str::is_empty")]
+            domain: &'a str,
+        }
+        let domain = self.js.upgrade().map(|j| j.domain.clone()).unwrap_or_default();
+        serde_json::to_vec(&Resp {
+            error: e,
+            stream: &self.name,
+            seq: 0,
+            domain: &domain,
+        })
+        .unwrap_or_default()
+    }
+
+    fn ok_ack(&self, seq: u64, duplicate: bool) -> Vec<u8> {
+        let mut b = self.pub_ack.clone();
+        b.extend_from_slice(itoa::Buffer::new().format(seq).as_bytes());
+        if duplicate {
+            b.extend_from_slice(b",\"duplicate\": true}");
+        } else {
+            b.push(b'}');
+        }
+        b
+    }
+
+    /// Go's `processJetStreamMsg` for a single server. Returns the PubAck to send (None: no ack).
+    pub fn process_msg(
+        &self,
+        subject: &str,
+        has_reply: bool,
+        hdr: &[u8],
+        msg: &[u8],
+        max_payload: i64,
+    ) -> Option<Vec<u8>> {
+        let cfg = self.config();
+        let respond = !cfg.no_ack && has_reply;
+        let fail = |e: ApiError| respond.then(|| self.error_ack(&e));
+        if cfg.sealed {
+            return fail(ErrorId::StreamSealed.err());
+        }
+        let Ok(mut st) = self.state.lock() else {
+            return None;
+        };
+        // Go drops the cross-account request info before storing.
+        let cleaned;
+        let hdr = if !hdr.is_empty() && slice_header("Nats-Request-Info", hdr).is_some() {
+            cleaned = remove_header(hdr, "Nats-Request-Info");
+            &cleaned[..]
+        } else {
+            hdr
+        };
+        let mut msg_id = String::new();
+        let (mut rollup_sub, mut rollup_all) = (false, false);
+        if !hdr.is_empty() {
+            if slice_header(MSG_INCR, hdr).is_some() && !cfg.allow_msg_counter {
+                return fail(ErrorId::MessageIncrDisabled.err());
+            }
+            if let Some(name) = slice_header(EXPECTED_STREAM, hdr) {
+                if !name.is_empty() && name != cfg.name.as_bytes() {
+                    return fail(ErrorId::StreamNotMatch.err());
+                }
+            }
+            let ttl_hdr = slice_header(MSG_TTL, hdr);
+            if ttl_hdr.is_some_and(|v| !v.is_empty()) && !cfg.allow_msg_ttl {
+                return fail(ErrorId::MessageTTLDisabled.err());
+            }
+            if let Some(seq) = parse_u64_header(hdr, EXPECTED_LAST_SUBJ_SEQ) {
+                let filter = slice_header(EXPECTED_LAST_SUBJ_SEQ_SUBJ, hdr)
+                    .filter(|s| !s.is_empty())
+                    .map(|s| String::from_utf8_lossy(s).into_owned())
+                    .unwrap_or_else(|| subject.to_string());
+                let fseq = match self.store.load_last_msg(&filter) {
+                    Ok(m) => m.seq,
+                    Err(_) => 0,
+                };
+                if fseq != seq {
+                    return fail(
+                        ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &fseq)]),
+                    );
+                }
+            } else if slice_header(EXPECTED_LAST_SUBJ_SEQ_SUBJ, hdr).is_some_and(|s| !s.is_empty())
+            {
+                return fail(ErrorId::StreamExpectedLastSeqPerSubjectInvalid.err());
+            }
+            if let Some(seq) = parse_u64_header(hdr, EXPECTED_LAST_SEQ) {
+                if seq != st.last_seq {
+                    let last = st.last_seq;
+                    return fail(ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &last)]));
+                }
+            }
+            if slice_header(STREAM_SOURCE, hdr).is_some_and(|s| !s.is_empty()) {
+                return fail(ErrorId::MessageSourceHdrNotAllowed.err());
+            }
+            if let Some(id) = slice_header(MSG_ID, hdr).filter(|v| !v.is_empty()) {
+                msg_id = String::from_utf8_lossy(id).into_owned();
+                prune_dedupe(&mut st, cfg.duplicates);
+                if let Some((seq, _)) = st.dedupe.get(&msg_id) {
+                    let seq = *seq;
+                    return respond.then(|| self.ok_ack(seq, true));
+                }
+            }
+            if let Some(want) = slice_header(EXPECTED_LAST_MSG_ID, hdr).filter(|v| !v.is_empty()) {
+                if want != st.last_msg_id.as_bytes() {
+                    let last = st.last_msg_id.clone();
+                    return fail(ErrorId::StreamWrongLastMsgID.fill(&[("{id}", &last)]));
+                }
+            }
+            if let Some(r) = slice_header(ROLLUP, hdr).filter(|v| !v.is_empty()) {
+                if !(cfg.allow_rollup && !cfg.deny_purge) {
+                    return fail(ErrorId::StreamRollupFailed.with_err("rollup not permitted"));
+                }
+                match r {
+                    b"sub" => rollup_sub = true,
+                    b"all" => rollup_all = true,
+                    other => {
+                        let v = String::from_utf8_lossy(other).into_owned();
+                        return fail(
+                            ErrorId::StreamRollupFailed
+                                .with_err(format!("rollup value invalid: {v:?}")),
+                        );
+                    }
+                }
+            }
+        }
+        if cfg.allow_msg_counter {
+            return fail(ErrorId::MessageIncrMissing.err());
+        }
+        let (hl, ml) = (hdr.len() as i64, msg.len() as i64);
+        if max_payload > 0 && (hl > max_payload || ml > max_payload - hl) {
+            return fail(ErrorId::StreamMessageExceedsMaximum.err());
+        }
+        let max_size = cfg.max_msg_size as i64;
+        if max_size >= 0 && (hl > max_size || ml > max_size - hl) {
+            return fail(ErrorId::StreamMessageExceedsMaximum.err());
+        }
+        if hdr.len() > u16::MAX as usize {
+            return fail(ErrorId::StreamHeaderExceedsMaximum.err());
+        }
+        if let Some(js) = self.js.upgrade() {
+            if js.limits_exceeded(cfg.storage) {
+                return fail(ErrorId::InsufficientResources.err());
+            }
+        }
+        // Interest retention without consumers keeps nothing (Go skips the sequence).
+        if cfg.retention == RetentionPolicy::Interest {
+            let Ok(seq) = self.store.skip_msg_no_interest(0) else {
+                return None;
+            };
+            st.last_seq = seq;
+            st.last_msg_id = msg_id.clone();
+            if !msg_id.is_empty() {
+                remember_msg_id(&mut st, msg_id, seq);
+            }
+            return respond.then(|| self.ok_ack(seq, false));
+        }
+        let ttl = match slice_header(MSG_TTL, hdr) {
+            Some(v) if !v.is_empty() => match parse_ttl(v) {
+                Some(t) => t,
+                None => return fail(ErrorId::MessageTTLInvalid.err()),
+            },
+            _ => 0,
+        };
+        let seq = match self.store.store_msg(subject, hdr, msg, ttl) {
+            Ok((seq, _)) => seq,
+            Err(
+                e @ (StoreError::MaxMsgs
+                | StoreError::MaxBytes
+                | StoreError::MaxMsgsPerSubject
+                | StoreError::MsgTooLarge),
+            ) => return fail(ErrorId::StreamStoreFailed.with_err(e)),
+            Err(StoreError::Closed) => return None,
+            Err(e) => {
+                tracing::error!(
+                    "JetStream failed to store a msg on stream '{} > {}': {}",
+                    self.account.name,
+                    self.name,
+                    e
+                );
+                return None;
+            }
+        };
+        st.last_seq = seq;
+        st.last_msg_id = msg_id.clone();
+        if !msg_id.is_empty() {
+            remember_msg_id(&mut st, msg_id, seq);
+        }
+        if rollup_sub {
+            let _ = self.store.purge_ex(subject, 0, 1);
+        } else if rollup_all {
+            let _ = self.store.purge_ex("", 0, 1);
+        }
+        drop(st);
+        respond.then(|| self.ok_ack(seq, false))
+    }
+}
+
+fn remember_msg_id(st: &mut PubState, id: String, seq: u64) {
+    let ts = now_nanos();
+    st.dedupe.insert(id.clone(), (seq, ts));
+    st.dedupe_order.push_back((ts, id));
+}
+
+/// Forget msg ids older than the duplicate window.
+fn prune_dedupe(st: &mut PubState, window: i64) {
+    let cutoff = now_nanos() - window;
+    while let Some((ts, _)) = st.dedupe_order.front() {
+        if *ts >= cutoff {
+            break;
+        }
+        if let Some((_, id)) = st.dedupe_order.pop_front() {
+            if st.dedupe.get(&id).is_some_and(|(_, t)| *t < cutoff) {
+                st.dedupe.remove(&id);
+            }
+        }
+    }
+}
+
+/// A header holding an unsigned integer (Go's `getExpectedLastSeq`: present and parseable).
+fn parse_u64_header(hdr: &[u8], key: &str) -> Option<u64> {
+    let v = slice_header(key, hdr)?;
+    if v.is_empty() {
+        return None;
+    }
+    std::str::from_utf8(v).ok()?.parse().ok()
+}
+
+/// Go's `parseMessageTTL`: `never` is -1, a Go duration or a number of seconds, at least 1s.
+fn parse_ttl(v: &[u8]) -> Option<i64> {
+    let s = std::str::from_utf8(v).ok()?;
+    if s == "never" {
+        return Some(-1);
+    }
+    let secs = match crate::gofmt::parse_go_duration(s) {
+        Ok(d) => d.as_secs() as i64,
+        Err(_) => s.parse::<i64>().ok()?,
+    };
+    (secs >= 1).then_some(secs)
+}
+
+/// A header block without `key` (Go's `removeHeaderIfPresent`); an empty block when only the
+/// status line would remain.
+fn remove_header(hdr: &[u8], key: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hdr.len());
+    let mut lines = hdr.split_inclusive(|b| *b == b'\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first);
+    }
+    let mut kept = 0;
+    for line in lines {
+        let name_end = line.iter().position(|b| *b == b':').unwrap_or(0);
+        if name_end > 0 && line[..name_end].eq_ignore_ascii_case(key.as_bytes()) {
+            continue;
+        }
+        if line != b"\r\n" {
+            kept += 1;
+        }
+        out.extend_from_slice(line);
+    }
+    if kept == 0 {
+        return Vec::new();
+    }
+    out
+}
+
+/// The internal subscription on a stream's subjects.
+struct StreamHandler {
+    stream: Weak<Stream>,
+}
+
+impl MsgHandler for StreamHandler {
+    fn handle(&self, fan: &mut Fanout<'_>, ctx: &PubCtx<'_>, m: &Message<'_>) -> bool {
+        let Some(s) = self.stream.upgrade() else {
+            return false;
+        };
+        let hl = m.header_len.min(m.msg.len());
+        let (hdr, payload) = m.msg.split_at(hl);
+        let subject = String::from_utf8_lossy(m.subject);
+        let max_payload = ctx.server.opts().max_payload as i64;
+        if let Some(ack) = s.process_msg(&subject, m.reply.is_some(), hdr, payload, max_payload) {
+            if let Some(reply) = m.reply {
+                s.account
+                    .deliver_internal(fan, ctx.server, reply, None, b"", &ack);
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_values_as_go() {
+        assert_eq!(parse_ttl(b"never"), Some(-1));
+        assert_eq!(parse_ttl(b"5s"), Some(5));
+        assert_eq!(parse_ttl(b"10"), Some(10));
+        assert_eq!(parse_ttl(b"500ms"), None);
+        assert_eq!(parse_ttl(b"x"), None);
+    }
+
+    #[test]
+    fn removing_the_only_header_leaves_nothing() {
+        assert!(remove_header(b"NATS/1.0\r\nNats-Request-Info: {}\r\n\r\n", "Nats-Request-Info")
+            .is_empty());
+        assert_eq!(
+            remove_header(b"NATS/1.0\r\nA: 1\r\nNats-Request-Info: {}\r\n\r\n", "Nats-Request-Info"),
+            b"NATS/1.0\r\nA: 1\r\n\r\n"
+        );
+    }
+}
