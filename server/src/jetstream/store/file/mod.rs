@@ -26,9 +26,6 @@ mod record;
 mod recover;
 mod state;
 
-#[cfg(test)]
-pub(crate) use record::{record_len, MSG_HDR_SIZE};
-
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
