@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::header::{slice_header, ROLLUP_HEADER};
+use super::header::{message_ttl, slice_header, ROLLUP_HEADER};
 use super::index::{span, Entry, Index};
 use super::query::Filter;
 use super::types::{
@@ -217,7 +217,16 @@ impl<B: Backend> Engine<B> {
         let r = self.be.append(seq, ts, subj, hdr, msg, sync || self.sync_always);
         let loc = self.note(r)?;
         let subject = self.idx.intern(subj);
-        self.idx.insert(seq, ts, subject.clone(), size, ttl, loc);
+        // The entry keeps the TTL that expiry uses: the given one when TTLs are on, otherwise the
+        // header's (Go reads the header when TTLs are switched on later, and for `never`).
+        let kept_ttl = if self.cfg.allow_msg_ttl && ttl != 0 {
+            ttl
+        } else if hdr.is_empty() {
+            0
+        } else {
+            message_ttl(hdr)
+        };
+        self.idx.insert(seq, ts, subject.clone(), size, kept_ttl, loc);
 
         if maxp > 0 && ss.is_some_and(|s| s.msgs + 1 > maxp as u64) {
             self.enforce_per_subject(subj)?;

@@ -195,7 +195,8 @@ impl<L> Index<L> {
         if self.last_seq < self.first_seq {
             return out;
         }
-        let mut next = self.first_seq;
+        // Sequence 0 is never a message (a reset store has first = last = 0).
+        let mut next = self.first_seq.max(1);
         for &s in self.msgs.keys() {
             out.extend(next..s);
             next = s + 1;

@@ -16,7 +16,10 @@ use bytes::Bytes;
 
 use super::block::Block;
 use super::recover::{scan, Item};
-use super::record::{encode_marker, encode_msg, erase_in_place, parse, record_len, Kind, MAX_RECORD_LEN};
+use super::record::{
+    encode_marker, encode_msg, erase_in_place, parse, record_len, Kind, EMPTY_RECORD_LEN,
+    MAX_RECORD_LEN,
+};
 use super::Loc;
 use crate::jetstream::store::engine::Backend;
 use crate::jetstream::store::index::{Entry, Index};
@@ -36,6 +39,8 @@ pub(crate) struct FileBackend {
     /// The non-last block whose file is open for reads (at most one, to bound descriptors).
     reading: Option<u32>,
     buf: Vec<u8>,
+    /// A new block was started: the previous last block may now be retired.
+    rolled: bool,
 }
 
 impl FileBackend {
@@ -49,6 +54,7 @@ impl FileBackend {
             diags: Vec::new(),
             reading: None,
             buf: Vec::new(),
+            rolled: false,
         }
     }
 
@@ -64,6 +70,7 @@ impl FileBackend {
         }
         let b = Block::create(&self.dir, id)?;
         self.blocks.insert(id, b);
+        self.rolled = true;
         Ok(id)
     }
 
@@ -95,9 +102,6 @@ impl FileBackend {
                 b.note_seq(seq.saturating_sub(1), ts);
             }
         }
-        if full && lid != 0 && self.blocks.get(&lid).is_some_and(|b| b.live == 0) {
-            self.retire(lid)?;
-        }
         Ok((id, off))
     }
 
@@ -110,41 +114,55 @@ impl FileBackend {
         r.map(|_| ())
     }
 
-    /// Deletes non-last block `id` (which has no live messages), keeping what recovery needs.
-    fn retire(&mut self, id: u32) -> io::Result<()> {
+    /// Deletes non-last block `id` (which has no live messages), first writing again what
+    /// recovery still needs from it. A block whose needed records would fill half a block is
+    /// kept (it is mostly tombstones still in use) and tried again after later retirements.
+    fn retire(&mut self, id: u32) -> io::Result<bool> {
         if id == self.last_id() {
-            return Ok(());
+            return Ok(false);
+        }
+        let Some(b) = self.blocks.get(&id) else {
+            return Ok(false);
+        };
+        let holds = |s: u64| {
+            self.blocks.iter().any(|(&oid, o)| {
+                oid != id && o.first_msg != 0 && o.first_msg <= s && s <= o.last_msg
+            })
+        };
+        let mut keep: Vec<(Kind, u64, i64)> = b
+            .tombs
+            .iter()
+            .filter(|&&(s, _)| holds(s))
+            .map(|&(s, t)| (Kind::Tomb, s, t))
+            .collect();
+        if (keep.len() * EMPTY_RECORD_LEN) as u64 > self.block_size / 2 {
+            return Ok(false);
+        }
+        if b.floor > 0
+            && self
+                .blocks
+                .iter()
+                .any(|(&oid, o)| oid != id && o.first_msg != 0 && o.first_msg < b.floor)
+        {
+            keep.push((Kind::Floor, b.floor, b.max_ts));
+        }
+        let top = self
+            .blocks
+            .iter()
+            .filter(|(&oid, _)| oid != id)
+            .map(|(_, o)| o.max_seq)
+            .max()
+            .unwrap_or(0);
+        if b.max_seq > top {
+            keep.push((Kind::Tomb, b.max_seq, b.max_ts));
         }
         let Some(mut b) = self.blocks.remove(&id) else {
-            return Ok(());
+            return Ok(false);
         };
         if self.reading == Some(id) {
             self.reading = None;
         }
         b.close();
-        let holds = |blocks: &BTreeMap<u32, Block>, s: u64| {
-            blocks
-                .values()
-                .any(|o| o.first_msg != 0 && o.first_msg <= s && s <= o.last_msg)
-        };
-        let mut keep: Vec<(Kind, u64, i64)> = b
-            .tombs
-            .iter()
-            .filter(|&&(s, _)| holds(&self.blocks, s))
-            .map(|&(s, t)| (Kind::Tomb, s, t))
-            .collect();
-        if b.floor > 0
-            && self
-                .blocks
-                .values()
-                .any(|o| o.first_msg != 0 && o.first_msg < b.floor)
-        {
-            keep.push((Kind::Floor, b.floor, b.max_ts));
-        }
-        let top = self.blocks.values().map(|o| o.max_seq).max().unwrap_or(0);
-        if b.max_seq > top {
-            keep.push((Kind::Tomb, b.max_seq, b.max_ts));
-        }
         let wrote = !keep.is_empty();
         for (k, s, t) in keep {
             self.marker(k, s, t)?;
@@ -152,7 +170,16 @@ impl FileBackend {
         if wrote {
             self.sync_last()?;
         }
-        std::fs::remove_file(&b.path)
+        std::fs::remove_file(&b.path)?;
+        Ok(true)
+    }
+
+    /// After a roll, retires the blocks that were left without live messages.
+    fn after_roll(&mut self) -> io::Result<()> {
+        if std::mem::take(&mut self.rolled) {
+            self.retire_empty()?;
+        }
+        Ok(())
     }
 
     fn sync_last(&mut self) -> io::Result<()> {
@@ -162,19 +189,24 @@ impl FileBackend {
         }
     }
 
-    /// Retires every non-last block left without live messages.
+    /// Retires non-last blocks left without live messages, until none more can go.
     fn retire_empty(&mut self) -> io::Result<()> {
-        let last = self.last_id();
-        let empty: Vec<u32> = self
-            .blocks
-            .iter()
-            .filter(|(&id, b)| id != last && b.live == 0)
-            .map(|(&id, _)| id)
-            .collect();
-        for id in empty {
-            self.retire(id)?;
+        loop {
+            let last = self.last_id();
+            let empty: Vec<u32> = self
+                .blocks
+                .iter()
+                .filter(|(&id, b)| id != last && b.live == 0)
+                .map(|(&id, _)| id)
+                .collect();
+            let mut progress = false;
+            for id in empty {
+                progress |= self.retire(id)?;
+            }
+            if !progress {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
     /// Rewrites non-last block `id` when most of it is dead.
@@ -395,6 +427,7 @@ impl Backend for FileBackend {
                 b.sync().map_err(io_err)?;
             }
         }
+        self.after_roll().map_err(io_err)?;
         Ok(Loc {
             blk,
             off: off as u32,
@@ -441,9 +474,10 @@ impl Backend for FileBackend {
             self.sync_last().map_err(io_err)?;
         }
         if id != self.last_id() && self.blocks.get(&id).is_some_and(|b| b.live == 0) {
-            self.retire(id).map_err(io_err)?;
+            self.retire_empty().map_err(io_err)?;
         } else {
             self.maybe_compact(idx, id).map_err(io_err)?;
+            self.after_roll().map_err(io_err)?;
         }
         Ok(())
     }
@@ -453,7 +487,7 @@ impl Backend for FileBackend {
         if self.sync_always {
             self.sync_last().map_err(io_err)?;
         }
-        Ok(())
+        self.after_roll().map_err(io_err)
     }
 
     fn floor(&mut self, idx: &mut Index<Loc>, floor: u64, removed: Vec<(u64, Entry<Loc>)>) -> StoreResult<()> {

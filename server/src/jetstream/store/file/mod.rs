@@ -26,9 +26,6 @@ mod record;
 mod recover;
 mod state;
 
-#[cfg(test)]
-pub(crate) use record::{record_len, MSG_HDR_SIZE};
-
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -141,9 +138,20 @@ impl FileStore {
             Some(s) => from_saved(&dir, s, &mut idx),
             None => {
                 let rec = recover_blocks(&dir, &ids, &mut diags).map_err(io_err)?;
-                if !rec.lost.is_empty() {
+                // Damage to a record already removed loses nothing.
+                diags.retain(|d| {
+                    !matches!(d, StoreDiagnostic::CorruptRecord { seq: Some(s), .. }
+                        if rec.tombs.contains(s) || *s < rec.floor)
+                });
+                let gone: Vec<u64> = rec
+                    .lost
+                    .iter()
+                    .copied()
+                    .filter(|s| !rec.tombs.contains(s) && *s >= rec.floor)
+                    .collect();
+                if !gone.is_empty() {
                     lost = Some(LostStreamData {
-                        msgs: rec.lost.clone(),
+                        msgs: gone,
                         bytes: 0,
                     });
                 }
@@ -189,6 +197,21 @@ impl FileStore {
         &self.fcfg
     }
 
+    /// Go `checkMsgs`: reads and verifies every stored message, dropping damaged ones; returns
+    /// what has been lost so far, if anything.
+    pub fn check_msgs(&self) -> StoreResult<Option<LostStreamData>> {
+        self.inner.with(|e| {
+            let seqs: Vec<u64> = e.idx.msgs.keys().copied().collect();
+            for seq in seqs {
+                match e.load(seq) {
+                    Ok(_) | Err(StoreError::MsgNotFound) => {}
+                    Err(err) => return Err(err),
+                }
+            }
+            Ok(e.lost.clone())
+        })
+    }
+
     /// How often the stream layer should call `sync`.
     pub fn sync_interval(&self) -> Duration {
         self.fcfg.sync_interval
@@ -218,9 +241,9 @@ fn check_saved(dir: &Path, ids: &[u32], s: &SavedState) -> Result<(), String> {
         return Err("state file names other blocks".into());
     }
     for bi in &s.blocks {
-        let mut b = Block::existing(bi.id, block::block_path(dir, bi.id), 0);
-        let size = std::fs::metadata(&b.path).map(|m| m.len()).unwrap_or(u64::MAX);
-        b.size = size;
+        let path = block::block_path(dir, bi.id);
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(u64::MAX);
+        let mut b = Block::existing(bi.id, path, size);
         if size != bi.size || b.tail_mark().ok() != Some(bi.tail_mark) {
             return Err(format!("block {} changed since the state file", bi.id));
         }
