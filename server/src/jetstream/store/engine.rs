@@ -214,7 +214,9 @@ impl<B: Backend> Engine<B> {
         } else {
             seq
         };
-        let r = self.be.append(seq, ts, subj, hdr, msg, sync || self.sync_always);
+        let r = self
+            .be
+            .append(seq, ts, subj, hdr, msg, sync || self.sync_always);
         let loc = self.note(r)?;
         let subject = self.idx.intern(subj);
         // The entry keeps the TTL that expiry uses: the given one when TTLs are on, otherwise the
@@ -226,7 +228,8 @@ impl<B: Backend> Engine<B> {
         } else {
             message_ttl(hdr)
         };
-        self.idx.insert(seq, ts, subject.clone(), size, kept_ttl, loc);
+        self.idx
+            .insert(seq, ts, subject.clone(), size, kept_ttl, loc);
 
         if maxp > 0 && ss.is_some_and(|s| s.msgs + 1 > maxp as u64) {
             self.enforce_per_subject(subj)?;
@@ -678,7 +681,11 @@ impl<B: Backend> Engine<B> {
     /// Go `State` (`with_deleted`) or `FastState`.
     pub fn state(&self, with_deleted: bool) -> StreamState {
         let i = &self.idx;
-        let deleted = if with_deleted { i.deleted() } else { Vec::new() };
+        let deleted = if with_deleted {
+            i.deleted()
+        } else {
+            Vec::new()
+        };
         StreamState {
             msgs: i.len(),
             bytes: i.bytes,

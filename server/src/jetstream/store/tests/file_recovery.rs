@@ -31,7 +31,12 @@ fn blocks(dir: &Path) -> Vec<PathBuf> {
         .expect("msgs dir")
         .filter_map(|e| {
             let p = e.ok()?.path();
-            let id = p.file_name()?.to_str()?.strip_suffix(".blk")?.parse().ok()?;
+            let id = p
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".blk")?
+                .parse()
+                .ok()?;
             Some((id, p))
         })
         .collect();
@@ -65,10 +70,16 @@ fn write_and_restore() {
     let size = s.msg_size("foo", b"", &msg(22));
     assert_eq!(s.state().bytes, 100 * size);
     s.stop().expect("stop");
-    assert_eq!(s.store_msg("foo", b"", b"no work", 0).err(), Some(StoreError::Closed));
+    assert_eq!(
+        s.store_msg("foo", b"", b"no work", 0).err(),
+        Some(StoreError::Closed)
+    );
 
     let s = open(d.path(), &c);
-    assert!(s.take_diagnostics().is_empty(), "clean restart needs no rebuild");
+    assert!(
+        s.take_diagnostics().is_empty(),
+        "clean restart needs no rebuild"
+    );
     assert_eq!((s.state().msgs, s.state().bytes), (100, 100 * size));
     for i in 101..=200 {
         assert_eq!(s.store_msg("foo", b"", &msg(i), 0).map(|r| r.0), Ok(i));
@@ -156,7 +167,10 @@ fn erase_survives_crash_and_leaves_no_plaintext() {
         .iter()
         .flat_map(|p| std::fs::read(p).expect("read"))
         .collect();
-    assert!(memchr::memmem::find(&all, &msg(2)).is_none(), "erased payload still on disk");
+    assert!(
+        memchr::memmem::find(&all, &msg(2)).is_none(),
+        "erased payload still on disk"
+    );
     assert!(memchr::memmem::find(&all, &msg(3)).is_some());
     let s = open(d.path(), &c);
     assert_eq!(s.state().msgs, 50);
@@ -205,21 +219,30 @@ fn torn_tail_is_cut_and_sequences_continue() {
     crash(s);
     let last = blocks(d.path()).pop().expect("a block");
     let len = std::fs::metadata(&last).expect("meta").len();
-    let f = std::fs::OpenOptions::new().write(true).open(&last).expect("open");
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&last)
+        .expect("open");
     f.set_len(len - 5).expect("tear");
     drop(f);
 
     let s = open(d.path(), &c);
     let diags = s.take_diagnostics();
     assert!(
-        diags.iter().any(|d| matches!(d, StoreDiagnostic::TornTail { .. })),
+        diags
+            .iter()
+            .any(|d| matches!(d, StoreDiagnostic::TornTail { .. })),
         "{diags:?}"
     );
     let st = s.state();
     assert_eq!((st.msgs, st.first_seq, st.last_seq), (9, 1, 9));
     assert_eq!(s.load_msg(10).err(), Some(StoreError::Eof));
     let rec = s.msg_size("foo", b"", &msg(10));
-    assert_eq!(std::fs::metadata(&last).expect("meta").len() % rec, 0, "tail not cut");
+    assert_eq!(
+        std::fs::metadata(&last).expect("meta").len() % rec,
+        0,
+        "tail not cut"
+    );
     assert_eq!(s.store_msg("foo", b"", &msg(10), 0).map(|r| r.0), Ok(10));
     s.stop().expect("stop");
     let s = open(d.path(), &c);
@@ -255,7 +278,8 @@ fn flipped_bit_found_on_read_and_on_recovery() {
         s.take_diagnostics(),
         vec![StoreDiagnostic::CorruptRecord {
             block: 1 + 19 / (2048 / s.msg_size("foo", b"", &msg(1)) as u32),
-            offset: (19 % (2048 / s.msg_size("foo", b"", &msg(1)))) * s.msg_size("foo", b"", &msg(1)),
+            offset: (19 % (2048 / s.msg_size("foo", b"", &msg(1))))
+                * s.msg_size("foo", b"", &msg(1)),
             seq: Some(20),
         }]
     );
@@ -280,7 +304,12 @@ fn flipped_bit_found_on_read_and_on_recovery() {
     crash(s);
     let s = open(d.path(), &c);
     let diags = s.take_diagnostics();
-    assert!(diags.iter().any(|d| matches!(d, StoreDiagnostic::CorruptRecord { seq: Some(70), .. })), "{diags:?}");
+    assert!(
+        diags
+            .iter()
+            .any(|d| matches!(d, StoreDiagnostic::CorruptRecord { seq: Some(70), .. })),
+        "{diags:?}"
+    );
     let st = s.state();
     assert_eq!(st.msgs, 97);
     assert_eq!(st.lost.map(|l| l.msgs), Some(vec![70]));
