@@ -31,6 +31,7 @@ pub mod header;
 mod index;
 mod memory;
 mod query;
+mod reads;
 mod shared;
 mod types;
 
