@@ -319,6 +319,35 @@ fn flipped_bit_found_on_read_and_on_recovery() {
 // go: server/TestFileStoreReloadAndLoseLastSequence
 // go: server/TestFileStoreReloadAndLoseLastSequenceWithSkipMsgs
 #[test]
+fn skips_only_survive_restarts() {
+    for many in [false, true] {
+        let d = tempfile::tempdir().expect("dir");
+        let c = cfg(&["foo.*"]);
+        let s = open(d.path(), &c);
+        if many {
+            s.skip_msgs(0, 22).expect("skip");
+        } else {
+            for _ in 0..22 {
+                s.skip_msg(0).expect("skip");
+            }
+        }
+        for _ in 0..5 {
+            s.stop().expect("stop");
+            let r = open(d.path(), &c);
+            let st = r.fast_state();
+            assert_eq!((st.first_seq, st.last_seq), (23, 22));
+            crash(r);
+            let r = open(d.path(), &c);
+            assert_eq!(
+                (r.fast_state().first_seq, r.fast_state().last_seq),
+                (23, 22)
+            );
+            r.stop().expect("stop");
+        }
+    }
+}
+
+#[test]
 fn sequences_never_go_back() {
     let d = tempfile::tempdir().expect("dir");
     let c = cfg(&["foo"]);
@@ -362,6 +391,33 @@ fn sequences_never_go_back() {
 }
 
 // go: server/TestFileStorePurgeExNoTombsOnBlockRemoval
+#[test]
+fn purge_ex_with_stale_state_file() {
+    let d = tempfile::tempdir().expect("dir");
+    let c = cfg(&["foo.>"]);
+    let mut f = fcfg(d.path());
+    f.block_size = 1024;
+    let s = FileStore::open(f.clone(), c.clone()).expect("open");
+    for _ in 0..100 {
+        s.store_msg("foo.1", b"", &[0u8; 20], 0).expect("store");
+    }
+    s.store_msg("foo.2", b"", &[0u8; 20], 0).expect("store");
+    let many = blocks(d.path()).len();
+    assert!(many >= 5, "{many} blocks");
+    s.stop().expect("stop");
+    let old = std::fs::read(state_file(d.path())).expect("state file");
+    let s = FileStore::open(f.clone(), c.clone()).expect("open");
+    assert_eq!(s.purge_ex("foo.1", 0, 0), Ok(100));
+    let st = s.state();
+    assert_eq!((st.msgs, st.first_seq), (1, 101));
+    assert!(blocks(d.path()).len() < many, "emptied blocks kept");
+    s.stop().expect("stop");
+    std::fs::write(state_file(d.path()), &old).expect("put old state back");
+    let s = FileStore::open(f, c).expect("open");
+    let st = s.state();
+    assert_eq!((st.msgs, st.first_seq, st.last_seq), (1, 101, 101));
+}
+
 #[test]
 fn purge_ex_compact_and_truncate_survive_crash() {
     let d = tempfile::tempdir().expect("dir");
