@@ -51,7 +51,11 @@ fn parse_ttl(v: &str) -> i64 {
         return -1;
     }
     if let Some(ns) = parse_go_duration(v) {
-        return if ns < 1_000_000_000 { 0 } else { ns / 1_000_000_000 };
+        return if ns < 1_000_000_000 {
+            0
+        } else {
+            ns / 1_000_000_000
+        };
     }
     v.parse::<i64>().ok().filter(|t| *t >= 0).unwrap_or(0)
 }

@@ -218,9 +218,7 @@ impl<L> Index<L> {
 /// Go `recalculateForSubj`: walks from the stale end towards the other to find the subject.
 fn recalc<L>(msgs: &BTreeMap<u64, Entry<L>>, subj: &str, ss: &mut SubjState) {
     if ss.first_stale {
-        if let Some((&s, _)) = span(msgs, ss.first + 1, ss.last)
-            .find(|(_, e)| &*e.subj == subj)
-        {
+        if let Some((&s, _)) = span(msgs, ss.first + 1, ss.last).find(|(_, e)| &*e.subj == subj) {
             ss.first = s;
             ss.first_stale = false;
             if ss.msgs == 1 {

@@ -46,7 +46,13 @@ impl Backend for MemBackend {
     }
 
     /// Dropping the entry frees the bytes; readers holding clones keep their copy, as in Go.
-    fn remove(&mut self, _: &mut Index<MemMsg>, _: u64, _: Entry<MemMsg>, _: bool) -> StoreResult<()> {
+    fn remove(
+        &mut self,
+        _: &mut Index<MemMsg>,
+        _: u64,
+        _: Entry<MemMsg>,
+        _: bool,
+    ) -> StoreResult<()> {
         Ok(())
     }
 
@@ -54,7 +60,12 @@ impl Backend for MemBackend {
         Ok(())
     }
 
-    fn floor(&mut self, _: &mut Index<MemMsg>, _: u64, _: Vec<(u64, Entry<MemMsg>)>) -> StoreResult<()> {
+    fn floor(
+        &mut self,
+        _: &mut Index<MemMsg>,
+        _: u64,
+        _: Vec<(u64, Entry<MemMsg>)>,
+    ) -> StoreResult<()> {
         Ok(())
     }
 

@@ -31,6 +31,7 @@ pub mod header;
 mod index;
 mod memory;
 mod query;
+mod reads;
 mod shared;
 mod types;
 
@@ -65,7 +66,8 @@ pub trait StreamStore: Send + Sync {
     /// checks and then the limits (which may drop older messages). `ttl` is seconds from the
     /// `Nats-TTL` header (0 none, -1 never). Returns `(seq, ts)`. With `sync_always` the file
     /// store makes the write durable before returning.
-    fn store_msg(&self, subject: &str, hdr: &[u8], msg: &[u8], ttl: i64) -> StoreResult<(u64, i64)>;
+    fn store_msg(&self, subject: &str, hdr: &[u8], msg: &[u8], ttl: i64)
+        -> StoreResult<(u64, i64)>;
 
     /// Like [`store_msg`](Self::store_msg) but never syncs, even with `sync_always`: for group
     /// commit, the caller stores a batch this way and calls [`sync`](Self::sync) once before

@@ -57,7 +57,11 @@ impl<L> Index<L> {
     /// Subjects of the subject index matching `f`, first/last brought up to date.
     fn matching_subjects(&mut self, f: &Filter<'_>) -> Vec<Arc<str>> {
         let keys: Vec<Arc<str>> = if !f.all && !f.wild {
-            self.fss.get_key_value(f.text).map(|(k, _)| k.clone()).into_iter().collect()
+            self.fss
+                .get_key_value(f.text)
+                .map(|(k, _)| k.clone())
+                .into_iter()
+                .collect()
         } else {
             self.fss.keys().filter(|k| f.matches(k)).cloned().collect()
         };
@@ -67,7 +71,12 @@ impl<L> Index<L> {
 
     /// Go `filteredStateLocked`: messages matching `filter` at or after `sseq`. With
     /// `last_per_subject` each matching subject counts once (its last message).
-    pub fn filtered_state(&mut self, sseq: u64, filter: &str, last_per_subject: bool) -> SimpleState {
+    pub fn filtered_state(
+        &mut self,
+        sseq: u64,
+        filter: &str,
+        last_per_subject: bool,
+    ) -> SimpleState {
         let sseq = sseq.max(self.first_seq);
         if sseq > self.last_seq {
             return SimpleState::default();
@@ -89,7 +98,9 @@ impl<L> Index<L> {
         let mut ss = SimpleState::default();
         let mut partial = false;
         for s in &subjects {
-            let Some(st) = self.fss.get(&**s) else { continue };
+            let Some(st) = self.fss.get(&**s) else {
+                continue;
+            };
             if st.last < sseq {
                 continue;
             }
@@ -186,7 +197,9 @@ impl<L> Index<L> {
         for filter in filters {
             let f = Filter::new(filter);
             for s in self.matching_subjects(&f) {
-                let Some(st) = self.fss.get(&*s) else { continue };
+                let Some(st) = self.fss.get(&*s) else {
+                    continue;
+                };
                 let found = if st.last <= max_seq {
                     Some(st.last)
                 } else if st.msgs > 1 {
@@ -226,7 +239,9 @@ impl<L> Index<L> {
         if !f.wild || self.fss.len() <= 256 {
             let (mut first, mut last, mut any) = (u64::MAX, 0, false);
             for s in self.matching_subjects(&f) {
-                let Some(st) = self.fss.get(&*s) else { continue };
+                let Some(st) = self.fss.get(&*s) else {
+                    continue;
+                };
                 if st.last >= start {
                     any = true;
                     first = first.min(st.first);

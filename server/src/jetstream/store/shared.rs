@@ -65,7 +65,13 @@ impl<T: HasShared> StreamStore for T {
         T::B::msg_size(subject.len(), hdr.len(), msg.len())
     }
 
-    fn store_msg(&self, subject: &str, hdr: &[u8], msg: &[u8], ttl: i64) -> StoreResult<(u64, i64)> {
+    fn store_msg(
+        &self,
+        subject: &str,
+        hdr: &[u8],
+        msg: &[u8],
+        ttl: i64,
+    ) -> StoreResult<(u64, i64)> {
         self.shared().with(|e| {
             let ts = now_nanos();
             let seq = e.store_raw(subject, hdr, msg, 0, ts, ttl, true, false)?;
@@ -118,11 +124,13 @@ impl<T: HasShared> StreamStore for T {
     }
 
     fn flush_all_pending(&self) -> StoreResult<()> {
-        self.shared().with(|e| if e.closed { Ok(()) } else { e.be.flush() })
+        self.shared()
+            .with(|e| if e.closed { Ok(()) } else { e.be.flush() })
     }
 
     fn sync(&self) -> StoreResult<()> {
-        self.shared().with(|e| if e.closed { Ok(()) } else { e.be.sync() })
+        self.shared()
+            .with(|e| if e.closed { Ok(()) } else { e.be.sync() })
     }
 
     fn load_msg(&self, seq: u64) -> StoreResult<StoreMsg> {
@@ -174,7 +182,8 @@ impl<T: HasShared> StreamStore for T {
     }
 
     fn filtered_state(&self, seq: u64, subject: &str) -> StoreResult<SimpleState> {
-        self.shared().with(|e| Ok(e.idx.filtered_state(seq, subject, false)))
+        self.shared()
+            .with(|e| Ok(e.idx.filtered_state(seq, subject, false)))
     }
 
     fn subjects_state(&self, filter: &str) -> HashMap<String, SimpleState> {

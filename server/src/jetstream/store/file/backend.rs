@@ -15,18 +15,18 @@ use std::path::PathBuf;
 use bytes::Bytes;
 
 use super::block::Block;
-use super::recover::{scan, Item};
 use super::record::{
     encode_marker, encode_msg, erase_in_place, parse, record_len, Kind, EMPTY_RECORD_LEN,
     MAX_RECORD_LEN,
 };
+use super::recover::{scan, Item};
 use super::Loc;
 use crate::jetstream::store::engine::Backend;
 use crate::jetstream::store::index::{Entry, Index};
 use crate::jetstream::store::types::{StorageType, StoreDiagnostic, StoreError, StoreResult};
 
-/// Blocks smaller than this are never worth compacting.
-const COMPACT_MIN: u64 = 256 * 1024;
+/// Dead bytes worth a rewrite, at most (a quarter block below that).
+const COMPACT_MIN: u64 = 64 * 1024;
 
 /// Message bytes in block files.
 pub(crate) struct FileBackend {
@@ -75,7 +75,13 @@ impl FileBackend {
     }
 
     /// Appends one encoded record to the last block, rolling first when it would overflow.
-    fn write_record(&mut self, rec: &[u8], seq: u64, ts: i64, kind: Kind) -> io::Result<(u32, u64)> {
+    fn write_record(
+        &mut self,
+        rec: &[u8],
+        seq: u64,
+        ts: i64,
+        kind: Kind,
+    ) -> io::Result<(u32, u64)> {
         let lid = self.last_id();
         let full = match self.blocks.get(&lid) {
             Some(b) => b.size > 0 && b.size + rec.len() as u64 > self.block_size,
@@ -211,10 +217,13 @@ impl FileBackend {
 
     /// Rewrites non-last block `id` when most of it is dead.
     fn maybe_compact(&mut self, idx: &mut Index<Loc>, id: u32) -> io::Result<()> {
-        let min = (self.block_size / 2).min(COMPACT_MIN);
-        let worth = self.blocks.get(&id).is_some_and(|b| {
-            id != self.last_id() && b.size >= min && b.live_bytes * 2 < b.size
-        });
+        // Only removed messages count as reclaimable: tombstones a block must keep do not, so a
+        // block full of needed tombstones is not rewritten over and over.
+        let min = (self.block_size / 4).min(COMPACT_MIN);
+        let worth = self
+            .blocks
+            .get(&id)
+            .is_some_and(|b| id != self.last_id() && b.dead >= min && b.dead * 2 > b.size);
         if worth {
             self.compact_block(idx, id)?;
         }
@@ -283,7 +292,9 @@ impl FileBackend {
         self.new_block()?;
         let mut rec = Vec::new();
         for &id in ids {
-            let Some(b) = self.blocks.get_mut(&id) else { continue };
+            let Some(b) = self.blocks.get_mut(&id) else {
+                continue;
+            };
             let data = b.read_all()?;
             for item in scan(&data) {
                 let Item::Rec(off, r) = item else { continue };
@@ -343,6 +354,7 @@ impl FileBackend {
             if let Some(b) = self.blocks.get_mut(&e.loc.blk) {
                 b.live = b.live.saturating_sub(1);
                 b.live_bytes = b.live_bytes.saturating_sub(e.size);
+                b.dead += e.size;
             }
         }
     }
@@ -462,7 +474,13 @@ impl Backend for FileBackend {
         }
     }
 
-    fn remove(&mut self, idx: &mut Index<Loc>, seq: u64, e: Entry<Loc>, secure: bool) -> StoreResult<()> {
+    fn remove(
+        &mut self,
+        idx: &mut Index<Loc>,
+        seq: u64,
+        e: Entry<Loc>,
+        secure: bool,
+    ) -> StoreResult<()> {
         let (loc, ts) = (e.loc, e.ts);
         let id = loc.blk;
         self.forget(&[(seq, e)]);
@@ -490,18 +508,28 @@ impl Backend for FileBackend {
         self.after_roll().map_err(io_err)
     }
 
-    fn floor(&mut self, idx: &mut Index<Loc>, floor: u64, removed: Vec<(u64, Entry<Loc>)>) -> StoreResult<()> {
+    fn floor(
+        &mut self,
+        idx: &mut Index<Loc>,
+        floor: u64,
+        removed: Vec<(u64, Entry<Loc>)>,
+    ) -> StoreResult<()> {
         self.forget(&removed);
         if idx.msgs.is_empty() {
             self.replace_all(Some((floor, idx.last_ts))).map_err(io_err)
         } else {
-            self.marker(Kind::Floor, floor, idx.last_ts).map_err(io_err)?;
+            self.marker(Kind::Floor, floor, idx.last_ts)
+                .map_err(io_err)?;
             self.sync_last().map_err(io_err)?;
             self.retire_empty().map_err(io_err)
         }
     }
 
-    fn truncate(&mut self, idx: &mut Index<Loc>, removed: Vec<(u64, Entry<Loc>)>) -> StoreResult<()> {
+    fn truncate(
+        &mut self,
+        idx: &mut Index<Loc>,
+        removed: Vec<(u64, Entry<Loc>)>,
+    ) -> StoreResult<()> {
         self.forget(&removed);
         if idx.last_seq == 0 {
             return self.replace_all(None).map_err(io_err);

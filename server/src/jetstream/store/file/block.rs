@@ -28,6 +28,8 @@ pub struct Block {
     /// Live messages stored here and their accounted bytes.
     pub live: u64,
     pub live_bytes: u64,
+    /// Bytes of removed message records still in the file (what a compaction would reclaim).
+    pub dead: u64,
     /// Lowest and highest message sequence ever written here (0: none).
     pub first_msg: u64,
     pub last_msg: u64,
@@ -71,6 +73,7 @@ impl Block {
             dirty: false,
             live: 0,
             live_bytes: 0,
+            dead: 0,
             first_msg: 0,
             last_msg: 0,
             max_seq: 0,
@@ -152,7 +155,10 @@ impl Block {
     pub fn read_at(&mut self, off: u64, len: usize) -> io::Result<Vec<u8>> {
         let end = off + len as u64;
         if end > self.size {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "read past block end"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "read past block end",
+            ));
         }
         if off >= self.flushed {
             let s = (off - self.flushed) as usize;

@@ -155,7 +155,9 @@ impl FileStore {
                         bytes: 0,
                     });
                 }
-                build_index(&mut idx, rec.msgs, |s| rec.tombs.contains(&s) || s < rec.floor);
+                build_index(&mut idx, rec.msgs, |s| {
+                    rec.tombs.contains(&s) || s < rec.floor
+                });
                 if rec.last_seq >= idx.last_seq {
                     idx.last_seq = rec.last_seq;
                     idx.last_ts = rec.last_ts;
@@ -176,6 +178,11 @@ impl FileStore {
                 b.live += 1;
                 b.live_bytes += e.size;
             }
+        }
+        for b in be.blocks.values_mut() {
+            // Roughly what removed messages occupy: everything but live records and tombstones.
+            let marks = (b.tombs.len() * record::EMPTY_RECORD_LEN) as u64;
+            b.dead = b.size.saturating_sub(b.live_bytes + marks);
         }
         let first_seq = cfg.first_seq;
         let mut engine = Engine::new(cfg, be, idx);
@@ -226,7 +233,10 @@ fn list_blocks(dir: &Path) -> io::Result<Vec<u32>> {
         let name = name.to_string_lossy();
         if name.ends_with(".tmp") {
             let _ = std::fs::remove_file(dir.join(&*name));
-        } else if let Some(id) = name.strip_suffix(".blk").and_then(|n| n.parse::<u32>().ok()) {
+        } else if let Some(id) = name
+            .strip_suffix(".blk")
+            .and_then(|n| n.parse::<u32>().ok())
+        {
             ids.push(id);
         }
     }
@@ -242,7 +252,9 @@ fn check_saved(dir: &Path, ids: &[u32], s: &SavedState) -> Result<(), String> {
     }
     for bi in &s.blocks {
         let path = block::block_path(dir, bi.id);
-        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(u64::MAX);
+        let size = std::fs::metadata(&path)
+            .map(|m| m.len())
+            .unwrap_or(u64::MAX);
         let mut b = Block::existing(bi.id, path, size);
         if size != bi.size || b.tail_mark().ok() != Some(bi.tail_mark) {
             return Err(format!("block {} changed since the state file", bi.id));

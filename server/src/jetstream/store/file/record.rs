@@ -215,7 +215,10 @@ mod tests {
         assert_eq!(b.len(), record_len(7, 12, 5));
         let r = parse(&b).expect("valid record");
         assert_eq!((r.kind, r.seq, r.ts), (Kind::Msg, 7, 99));
-        assert_eq!((r.subj, r.hdr, r.msg), (&b"foo.bar"[..], &b"NATS/1.0\r\n\r\n"[..], &b"hello"[..]));
+        assert_eq!(
+            (r.subj, r.hdr, r.msg),
+            (&b"foo.bar"[..], &b"NATS/1.0\r\n\r\n"[..], &b"hello"[..])
+        );
         let mut m = Vec::new();
         encode_marker(&mut m, Kind::Skip(5), 10, 1);
         assert_eq!(parse(&m).map(|r| r.kind), Ok(Kind::Skip(5)));

@@ -19,9 +19,14 @@ use crate::jetstream::store::types::StoreDiagnostic;
 pub enum Item<'a> {
     Rec(usize, Record<'a>),
     /// Bytes at `off` that are not a valid record; `seq` when the header still read sensibly.
-    Damaged { off: usize, seq: Option<u64> },
+    Damaged {
+        off: usize,
+        seq: Option<u64>,
+    },
     /// From `off` on, nothing parses: a torn tail.
-    Torn { off: usize },
+    Torn {
+        off: usize,
+    },
 }
 
 fn next_ok(data: &[u8], at: usize) -> bool {
@@ -45,7 +50,10 @@ pub fn scan(data: &[u8]) -> Vec<Item<'_>> {
                 off += n;
             }
             Err(Bad::Damaged { len: Some(l), seq }) if next_ok(data, off + l) => {
-                out.push(Item::Damaged { off, seq: Some(seq) });
+                out.push(Item::Damaged {
+                    off,
+                    seq: Some(seq),
+                });
                 off += l;
             }
             Err(_) => match resync(data, off + 1) {

@@ -120,12 +120,14 @@ pub fn decode(data: &[u8]) -> Option<SavedState> {
         return None;
     }
     let mut c = Cursor { b: body, at: 8 };
-    let (first_seq, first_ts, last_seq, last_ts) = (c.u64()?, c.u64()? as i64, c.u64()?, c.u64()? as i64);
+    let (first_seq, first_ts, last_seq, last_ts) =
+        (c.u64()?, c.u64()? as i64, c.u64()?, c.u64()? as i64);
     let nb = c.u32()? as usize;
     let mut blocks = Vec::with_capacity(nb.min(1 << 16));
     for _ in 0..nb {
         let id = c.u32()?;
-        let (size, tail_mark, first_msg, last_msg, max_seq) = (c.u64()?, c.u64()?, c.u64()?, c.u64()?, c.u64()?);
+        let (size, tail_mark, first_msg, last_msg, max_seq) =
+            (c.u64()?, c.u64()?, c.u64()?, c.u64()?, c.u64()?);
         let (max_ts, floor) = (c.u64()? as i64, c.u64()?);
         let nt = c.u32()? as usize;
         let mut tombs = Vec::with_capacity(nt.min(1 << 16));

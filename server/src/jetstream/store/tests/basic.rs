@@ -149,7 +149,10 @@ fn purge_and_compact(mk: Mk) {
     store_n(&*s, "foo", b"Hello World", 10);
     assert_eq!(s.purge(), Ok(10));
     let st = s.state();
-    assert_eq!((st.msgs, st.bytes, st.first_seq, st.last_seq), (0, 0, 11, 10));
+    assert_eq!(
+        (st.msgs, st.bytes, st.first_seq, st.last_seq),
+        (0, 0, 11, 10)
+    );
 
     let s = mk(cfg(&[]));
     store_n(&*s, "foo", b"Hello World", 10);
@@ -190,7 +193,10 @@ fn erase_and_headers(mk: Mk) {
 #[test]
 fn erase_and_headers_mem() {
     let s = mem(cfg(&[]));
-    assert_eq!(s.msg_size("foo", b"name:derek", b"Hello World"), 3 + 10 + 11 + 16);
+    assert_eq!(
+        s.msg_size("foo", b"name:derek", b"Hello World"),
+        3 + 10 + 11 + 16
+    );
     erase_and_headers(mem)
 }
 
@@ -198,7 +204,10 @@ fn erase_and_headers_mem() {
 fn erase_and_headers_file() {
     let s = file(cfg(&[]));
     // Go's file record: 22 fixed, subject, 4 + headers, payload, 8 checksum.
-    assert_eq!(s.msg_size("foo", b"name:derek", b"Hello World"), 22 + 3 + 4 + 10 + 11 + 8);
+    assert_eq!(
+        s.msg_size("foo", b"name:derek", b"Hello World"),
+        22 + 3 + 4 + 10 + 11 + 8
+    );
     erase_and_headers(file)
 }
 
@@ -269,14 +278,28 @@ fn truncate_reset(mk: Mk) {
     s.truncate(0).expect("reset");
     let st = s.state();
     assert_eq!(
-        (st.msgs, st.bytes, st.first_seq, st.last_seq, st.num_subjects, st.num_deleted),
+        (
+            st.msgs,
+            st.bytes,
+            st.first_seq,
+            st.last_seq,
+            st.num_subjects,
+            st.num_deleted
+        ),
         (0, 0, 0, 0, 0, 0)
     );
     store_n(&*s, "foo", b"Hello World", 1000);
     let st = s.state();
     let size = s.msg_size("foo", b"", b"Hello World");
     assert_eq!(
-        (st.msgs, st.bytes, st.first_seq, st.last_seq, st.num_subjects, st.num_deleted),
+        (
+            st.msgs,
+            st.bytes,
+            st.first_seq,
+            st.last_seq,
+            st.num_subjects,
+            st.num_deleted
+        ),
         (1000, 1000 * size, 1, 1000, 1, 0)
     );
 }
@@ -356,10 +379,16 @@ fn skip_msgs(mk: Mk) {
     s.store_msg("foo", b"", b"", 0).expect("store");
     s.skip_msgs(2, 10).expect("skip");
     let st = s.state();
-    assert_eq!((st.first_seq, st.last_seq, st.msgs, st.num_deleted), (1, 11, 1, 10));
+    assert_eq!(
+        (st.first_seq, st.last_seq, st.msgs, st.num_deleted),
+        (1, 11, 1, 10)
+    );
     assert_eq!(st.deleted.len(), 10);
     let st = s.fast_state();
-    assert_eq!((st.first_seq, st.last_seq, st.msgs, st.num_deleted), (1, 11, 1, 10));
+    assert_eq!(
+        (st.first_seq, st.last_seq, st.msgs, st.num_deleted),
+        (1, 11, 1, 10)
+    );
 }
 
 // go: server/TestMemStoreSkipMsgs

@@ -31,7 +31,12 @@ fn blocks(dir: &Path) -> Vec<PathBuf> {
         .expect("msgs dir")
         .filter_map(|e| {
             let p = e.ok()?.path();
-            let id = p.file_name()?.to_str()?.strip_suffix(".blk")?.parse().ok()?;
+            let id = p
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".blk")?
+                .parse()
+                .ok()?;
             Some((id, p))
         })
         .collect();
@@ -65,10 +70,16 @@ fn write_and_restore() {
     let size = s.msg_size("foo", b"", &msg(22));
     assert_eq!(s.state().bytes, 100 * size);
     s.stop().expect("stop");
-    assert_eq!(s.store_msg("foo", b"", b"no work", 0).err(), Some(StoreError::Closed));
+    assert_eq!(
+        s.store_msg("foo", b"", b"no work", 0).err(),
+        Some(StoreError::Closed)
+    );
 
     let s = open(d.path(), &c);
-    assert!(s.take_diagnostics().is_empty(), "clean restart needs no rebuild");
+    assert!(
+        s.take_diagnostics().is_empty(),
+        "clean restart needs no rebuild"
+    );
     assert_eq!((s.state().msgs, s.state().bytes), (100, 100 * size));
     for i in 101..=200 {
         assert_eq!(s.store_msg("foo", b"", &msg(i), 0).map(|r| r.0), Ok(i));
@@ -156,7 +167,10 @@ fn erase_survives_crash_and_leaves_no_plaintext() {
         .iter()
         .flat_map(|p| std::fs::read(p).expect("read"))
         .collect();
-    assert!(memchr::memmem::find(&all, &msg(2)).is_none(), "erased payload still on disk");
+    assert!(
+        memchr::memmem::find(&all, &msg(2)).is_none(),
+        "erased payload still on disk"
+    );
     assert!(memchr::memmem::find(&all, &msg(3)).is_some());
     let s = open(d.path(), &c);
     assert_eq!(s.state().msgs, 50);
@@ -205,21 +219,30 @@ fn torn_tail_is_cut_and_sequences_continue() {
     crash(s);
     let last = blocks(d.path()).pop().expect("a block");
     let len = std::fs::metadata(&last).expect("meta").len();
-    let f = std::fs::OpenOptions::new().write(true).open(&last).expect("open");
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&last)
+        .expect("open");
     f.set_len(len - 5).expect("tear");
     drop(f);
 
     let s = open(d.path(), &c);
     let diags = s.take_diagnostics();
     assert!(
-        diags.iter().any(|d| matches!(d, StoreDiagnostic::TornTail { .. })),
+        diags
+            .iter()
+            .any(|d| matches!(d, StoreDiagnostic::TornTail { .. })),
         "{diags:?}"
     );
     let st = s.state();
     assert_eq!((st.msgs, st.first_seq, st.last_seq), (9, 1, 9));
     assert_eq!(s.load_msg(10).err(), Some(StoreError::Eof));
     let rec = s.msg_size("foo", b"", &msg(10));
-    assert_eq!(std::fs::metadata(&last).expect("meta").len() % rec, 0, "tail not cut");
+    assert_eq!(
+        std::fs::metadata(&last).expect("meta").len() % rec,
+        0,
+        "tail not cut"
+    );
     assert_eq!(s.store_msg("foo", b"", &msg(10), 0).map(|r| r.0), Ok(10));
     s.stop().expect("stop");
     let s = open(d.path(), &c);
@@ -255,7 +278,8 @@ fn flipped_bit_found_on_read_and_on_recovery() {
         s.take_diagnostics(),
         vec![StoreDiagnostic::CorruptRecord {
             block: 1 + 19 / (2048 / s.msg_size("foo", b"", &msg(1)) as u32),
-            offset: (19 % (2048 / s.msg_size("foo", b"", &msg(1)))) * s.msg_size("foo", b"", &msg(1)),
+            offset: (19 % (2048 / s.msg_size("foo", b"", &msg(1))))
+                * s.msg_size("foo", b"", &msg(1)),
             seq: Some(20),
         }]
     );
@@ -280,7 +304,12 @@ fn flipped_bit_found_on_read_and_on_recovery() {
     crash(s);
     let s = open(d.path(), &c);
     let diags = s.take_diagnostics();
-    assert!(diags.iter().any(|d| matches!(d, StoreDiagnostic::CorruptRecord { seq: Some(70), .. })), "{diags:?}");
+    assert!(
+        diags
+            .iter()
+            .any(|d| matches!(d, StoreDiagnostic::CorruptRecord { seq: Some(70), .. })),
+        "{diags:?}"
+    );
     let st = s.state();
     assert_eq!(st.msgs, 97);
     assert_eq!(st.lost.map(|l| l.msgs), Some(vec![70]));
@@ -289,6 +318,35 @@ fn flipped_bit_found_on_read_and_on_recovery() {
 
 // go: server/TestFileStoreReloadAndLoseLastSequence
 // go: server/TestFileStoreReloadAndLoseLastSequenceWithSkipMsgs
+#[test]
+fn skips_only_survive_restarts() {
+    for many in [false, true] {
+        let d = tempfile::tempdir().expect("dir");
+        let c = cfg(&["foo.*"]);
+        let s = open(d.path(), &c);
+        if many {
+            s.skip_msgs(0, 22).expect("skip");
+        } else {
+            for _ in 0..22 {
+                s.skip_msg(0).expect("skip");
+            }
+        }
+        for _ in 0..5 {
+            s.stop().expect("stop");
+            let r = open(d.path(), &c);
+            let st = r.fast_state();
+            assert_eq!((st.first_seq, st.last_seq), (23, 22));
+            crash(r);
+            let r = open(d.path(), &c);
+            assert_eq!(
+                (r.fast_state().first_seq, r.fast_state().last_seq),
+                (23, 22)
+            );
+            r.stop().expect("stop");
+        }
+    }
+}
+
 #[test]
 fn sequences_never_go_back() {
     let d = tempfile::tempdir().expect("dir");
@@ -333,6 +391,33 @@ fn sequences_never_go_back() {
 }
 
 // go: server/TestFileStorePurgeExNoTombsOnBlockRemoval
+#[test]
+fn purge_ex_with_stale_state_file() {
+    let d = tempfile::tempdir().expect("dir");
+    let c = cfg(&["foo.>"]);
+    let mut f = fcfg(d.path());
+    f.block_size = 1024;
+    let s = FileStore::open(f.clone(), c.clone()).expect("open");
+    for _ in 0..100 {
+        s.store_msg("foo.1", b"", &[0u8; 20], 0).expect("store");
+    }
+    s.store_msg("foo.2", b"", &[0u8; 20], 0).expect("store");
+    let many = blocks(d.path()).len();
+    assert!(many >= 5, "{many} blocks");
+    s.stop().expect("stop");
+    let old = std::fs::read(state_file(d.path())).expect("state file");
+    let s = FileStore::open(f.clone(), c.clone()).expect("open");
+    assert_eq!(s.purge_ex("foo.1", 0, 0), Ok(100));
+    let st = s.state();
+    assert_eq!((st.msgs, st.first_seq), (1, 101));
+    assert!(blocks(d.path()).len() < many, "emptied blocks kept");
+    s.stop().expect("stop");
+    std::fs::write(state_file(d.path()), &old).expect("put old state back");
+    let s = FileStore::open(f, c).expect("open");
+    let st = s.state();
+    assert_eq!((st.msgs, st.first_seq, st.last_seq), (1, 101, 101));
+}
+
 #[test]
 fn purge_ex_compact_and_truncate_survive_crash() {
     let d = tempfile::tempdir().expect("dir");

@@ -74,7 +74,8 @@ fn max_per_update_to_one_keeps_newest(mk: Mk) -> u64 {
     let big = vec![0u8; 64 * 1024];
     let fill = || {
         for i in 1..=9 {
-            s.store_msg(&format!("foo.{i}"), b"", &big, 0).expect("store");
+            s.store_msg(&format!("foo.{i}"), b"", &big, 0)
+                .expect("store");
         }
     };
     fill();
@@ -107,7 +108,8 @@ fn max_per_update_to_one_keeps_newest_file() {
 }
 
 fn discard_new(mk: Mk) {
-    let cases: [(fn(&mut StoreConfig), Option<StoreError>); 8] = [
+    type Case = (fn(&mut StoreConfig), Option<StoreError>);
+    let cases: [Case; 8] = [
         (|c| c.max_msgs = 1, Some(StoreError::MaxMsgs)),
         (|c| c.max_bytes = 33, Some(StoreError::MaxBytes)),
         (|c| c.max_msgs_per_subject = 1, None),
@@ -160,7 +162,11 @@ fn discard_new(mk: Mk) {
         let mut expected = 1;
         let require = |expected: u64| {
             let st = s.state();
-            assert_eq!((st.msgs, st.first_seq, st.last_seq), (1, expected, expected), "case {i}");
+            assert_eq!(
+                (st.msgs, st.first_seq, st.last_seq),
+                (1, expected, expected),
+                "case {i}"
+            );
         };
         s.store_msg("foo", b"", b"", 0).expect("store");
         let r = s.store_raw_msg("foo", b"", b"", 0, ts, 0, true);
@@ -174,13 +180,18 @@ fn discard_new(mk: Mk) {
         require(expected);
         // Without the check (a replica) the message is always taken, and only the per-subject
         // limit removes anything.
-        s.store_raw_msg("foo", b"", b"", 0, ts, 0, false).expect("store");
+        s.store_raw_msg("foo", b"", b"", 0, ts, 0, false)
+            .expect("store");
         expected += 1;
         if c.max_msgs_per_subject > 0 {
             require(expected);
         } else {
             let st = s.state();
-            assert_eq!((st.msgs, st.first_seq, st.last_seq), (2, expected - 1, expected), "case {i}");
+            assert_eq!(
+                (st.msgs, st.first_seq, st.last_seq),
+                (2, expected - 1, expected),
+                "case {i}"
+            );
         }
     }
 }
@@ -206,8 +217,16 @@ fn compact_truncate_purge_edges(mk: Mk) {
         s.remove_msg(2).expect("remove");
         s.compact(cseq).expect("compact");
         let st = s.state();
-        assert_eq!((st.first_seq, st.last_seq), (cseq.max(3), 3), "compact({cseq})");
-        assert!(st.deleted.is_empty(), "compact({cseq}) left {:?}", st.deleted);
+        assert_eq!(
+            (st.first_seq, st.last_seq),
+            (cseq.max(3), 3),
+            "compact({cseq})"
+        );
+        assert!(
+            st.deleted.is_empty(),
+            "compact({cseq}) left {:?}",
+            st.deleted
+        );
     }
     let s = mk(cfg(&["foo"]));
     store_n(&*s, "foo", b"", 3);
@@ -217,7 +236,10 @@ fn compact_truncate_purge_edges(mk: Mk) {
     assert_eq!((st.first_seq, st.last_seq), (1, 3));
     s.compact(2).expect("compact");
     let st = s.state();
-    assert_eq!((st.msgs, st.first_seq, st.last_seq, st.first_ts), (0, 4, 3, 0));
+    assert_eq!(
+        (st.msgs, st.first_seq, st.last_seq, st.first_ts),
+        (0, 4, 3, 0)
+    );
 
     for tseq in 0..=1 {
         let s = mk(cfg(&["foo"]));
@@ -225,7 +247,11 @@ fn compact_truncate_purge_edges(mk: Mk) {
         s.remove_msg(2).expect("remove");
         s.truncate(tseq).expect("truncate");
         let st = s.state();
-        assert_eq!((st.first_seq, st.last_seq), (tseq.min(1), tseq), "truncate({tseq})");
+        assert_eq!(
+            (st.first_seq, st.last_seq),
+            (tseq.min(1), tseq),
+            "truncate({tseq})"
+        );
         assert!(st.deleted.is_empty());
     }
 
@@ -244,7 +270,11 @@ fn compact_truncate_purge_edges(mk: Mk) {
     }
     let before = s.state();
     for (subj, keep) in [("", 0), (">", 0), ("foo", 0), ("", 3), ("foo", 3)] {
-        assert_eq!(s.purge_ex(subj, 1, keep), Ok(0), "purge_ex({subj:?}, 1, {keep})");
+        assert_eq!(
+            s.purge_ex(subj, 1, keep),
+            Ok(0),
+            "purge_ex({subj:?}, 1, {keep})"
+        );
         assert_eq!(s.state(), before);
     }
 
@@ -285,7 +315,8 @@ fn compact_truncate_purge_edges_file() {
 fn skips_and_last_time(mk: Mk) {
     let s = mk(cfg(&["foo"]));
     let old = now() - 30 * 24 * 3600 * SEC;
-    s.store_raw_msg("foo", b"", b"", 1, old, 0, false).expect("store");
+    s.store_raw_msg("foo", b"", b"", 1, old, 0, false)
+        .expect("store");
     assert_eq!((s.fast_state().last_seq, s.fast_state().last_ts), (1, old));
     s.skip_msgs(2, 10).expect("skip");
     assert_eq!((s.fast_state().last_seq, s.fast_state().last_ts), (11, old));
@@ -294,7 +325,8 @@ fn skips_and_last_time(mk: Mk) {
     s.skip_msgs(13, 5).expect("skip");
     assert_eq!((s.fast_state().last_seq, s.fast_state().last_ts), (17, old));
     let newer = old + 15 * 24 * 3600 * SEC;
-    s.store_raw_msg("foo", b"", b"", 18, newer, 0, false).expect("store");
+    s.store_raw_msg("foo", b"", b"", 18, newer, 0, false)
+        .expect("store");
     assert_eq!(s.get_seq_from_time(old), 1);
     assert_eq!(s.get_seq_from_time(old + 5 * 24 * 3600 * SEC), 18);
     assert_eq!(s.get_seq_from_time(newer), 18);
@@ -367,7 +399,10 @@ fn age_limit(mk: Mk) {
     s.store_msg("foo", hdr, b"keep", -1).expect("store");
     store_n(&*s, "foo", b"go", 1);
     assert_eq!(s.expire_msgs(now() + max_age + 1), Ok(1));
-    assert_eq!(s.load_last_msg("foo").map(|m| m.msg.to_vec()), Ok(b"keep".to_vec()));
+    assert_eq!(
+        s.load_last_msg("foo").map(|m| m.msg.to_vec()),
+        Ok(b"keep".to_vec())
+    );
 }
 
 // go: server/TestMemStoreAgeLimit

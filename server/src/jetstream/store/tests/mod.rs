@@ -16,7 +16,8 @@ use super::{FileStore, FileStoreConfig, MemStore, StoreConfig, StreamStore};
 /// A store under test, with the directory that keeps a file store's files alive.
 pub(super) struct TestStore {
     pub store: Box<dyn StreamStore>,
-    pub dir: Option<tempfile::TempDir>,
+    /// Kept only so the directory outlives the store.
+    pub _dir: Option<tempfile::TempDir>,
 }
 
 impl Deref for TestStore {
@@ -32,7 +33,7 @@ pub(super) type Mk = fn(StoreConfig) -> TestStore;
 pub(super) fn mem(cfg: StoreConfig) -> TestStore {
     TestStore {
         store: Box::new(MemStore::new(cfg).expect("memory store")),
-        dir: None,
+        _dir: None,
     }
 }
 
@@ -43,7 +44,7 @@ pub(super) fn file(cfg: StoreConfig) -> TestStore {
     fcfg.block_size = 4096;
     TestStore {
         store: Box::new(FileStore::open(fcfg, cfg).expect("file store")),
-        dir: Some(dir),
+        _dir: Some(dir),
     }
 }
 

@@ -15,12 +15,16 @@ fn strs(v: &[&str]) -> Vec<String> {
 fn next_wildcard_start_before_first_match(mk: Mk) {
     let s = mk(cfg(&["bar.*", "foo.*"]));
     for i in 0..100 {
-        s.store_msg(&format!("bar.{i}"), b"", b"", 0).expect("store");
+        s.store_msg(&format!("bar.{i}"), b"", b"", 0)
+            .expect("store");
     }
     assert_eq!(s.store_msg("foo.1", b"", b"", 0).map(|r| r.0), Ok(101));
     let sm = s.load_next_msg("foo.*", true, 1).expect("next");
     assert_eq!((&*sm.subject, sm.seq), ("foo.1", 101));
-    assert_eq!(s.load_next_msg("foo.*", true, 102).err(), Some(StoreError::Eof));
+    assert_eq!(
+        s.load_next_msg("foo.*", true, 102).err(),
+        Some(StoreError::Eof)
+    );
     // Go reports the last sequence as the skip value on EOF.
     assert_eq!(s.fast_state().last_seq, 101);
 }
@@ -88,7 +92,10 @@ fn load_prev(mk: Mk) {
     assert_eq!((&*m.subject, m.seq), ("foo.2", 3));
     let m = s.load_prev_msg("foo.*", true, 5).expect("prev");
     assert_eq!((&*m.subject, m.seq), ("foo.3", 5));
-    assert_eq!(s.load_prev_msg("baz.*", true, 5).err(), Some(StoreError::Eof));
+    assert_eq!(
+        s.load_prev_msg("baz.*", true, 5).err(),
+        Some(StoreError::Eof)
+    );
     // Go's skip value on EOF is the first sequence.
     assert_eq!(s.fast_state().first_seq, 1);
 }
@@ -134,7 +141,8 @@ fn seq_from_time(mk: Mk) {
     let s = mk(cfg(&["*"]));
     for i in 1..=1000i64 {
         let ts = if i <= 500 { i } else { 1_000_000 + i };
-        s.store_raw_msg("A", b"", b"OK", 0, ts, 0, true).expect("store");
+        s.store_raw_msg("A", b"", b"OK", 0, ts, 0, true)
+            .expect("store");
     }
     for seq in 900..=1000 {
         s.remove_msg(seq).expect("remove");
@@ -180,7 +188,11 @@ fn subjects_totals(mk: Mk) {
     for (prefix, m) in [("foo.*", &fmap), ("bar.*", &bmap)] {
         let st = s.subjects_totals(prefix);
         assert_eq!(st.len(), m.len(), "{prefix}");
-        assert_eq!(st.values().sum::<u64>(), m.values().sum::<u64>(), "{prefix}");
+        assert_eq!(
+            st.values().sum::<u64>(),
+            m.values().sum::<u64>(),
+            "{prefix}"
+        );
     }
     assert_eq!(s.subjects_totals("*.*").len(), fmap.len() + bmap.len());
 }
@@ -226,16 +238,30 @@ fn num_pending(mk: Mk) {
     }
     let last = s.fast_state().last_seq;
     let starts = [0, 1, 2, 200, 444, 555, 2222, 3888, 4321, 4999];
-    let filters = ["foo.>", "*.bar.>", "foo.bar.*.baz", "*.foo.bar.*", "foo.foo.bar.baz"];
+    let filters = [
+        "foo.>",
+        "*.bar.>",
+        "foo.bar.*.baz",
+        "*.foo.bar.*",
+        "foo.foo.bar.baz",
+    ];
     for filter in filters {
         for start in starts {
             let (np, through) = s.num_pending(start, filter, false).expect("pending");
             let ss = s.filtered_state(start, filter).expect("filtered");
             assert_eq!(through, last);
             assert_eq!(ss.msgs, np, "{filter} from {start}");
-            assert_eq!(ss, brute_state(&*s, start, filter, false), "{filter} from {start}");
+            assert_eq!(
+                ss,
+                brute_state(&*s, start, filter, false),
+                "{filter} from {start}"
+            );
             let (np, _) = s.num_pending(start, filter, true).expect("pending");
-            assert_eq!(np, brute_state(&*s, start, filter, true).msgs, "last-per-subject {filter} from {start}");
+            assert_eq!(
+                np,
+                brute_state(&*s, start, filter, true).msgs,
+                "last-per-subject {filter} from {start}"
+            );
         }
     }
 }
@@ -270,7 +296,10 @@ fn multi_last_seqs(mk: Mk) {
     assert_eq!(q(&["bar.*"], 99), Vec::<u64>::new());
     assert_eq!(q(&["foo.foo", "foo.bar", "foo.baz"], 3), vec![1, 2, 3]);
     assert_eq!(q(&["foo.foo", "foo.bar", "foo.baz"], 0), vec![97, 98, 99]);
-    assert_eq!(q(&["bar.foo", "bar.bar", "bar.baz"], 0), vec![196, 197, 198]);
+    assert_eq!(
+        q(&["bar.foo", "bar.bar", "bar.baz"], 0),
+        vec![196, 197, 198]
+    );
     assert_eq!(q(&["bar.foo", "bar.bar", "bar.baz"], 99), Vec::<u64>::new());
     assert_eq!(q(&["foo.foo"], 3), vec![1]);
     assert_eq!(q(&["foo.*", "foo.bar"], 3), vec![1, 2, 3]);
@@ -280,7 +309,8 @@ fn multi_last_seqs(mk: Mk) {
 
     let s = mk(cfg(&["foo.*"]));
     for i in 1..=100 {
-        s.store_msg(&format!("foo.{i}"), b"", b"abc", 0).expect("store");
+        s.store_msg(&format!("foo.{i}"), b"", b"abc", 0)
+            .expect("store");
     }
     assert_eq!(
         s.multi_last_seqs(&strs(&["foo.*"]), 0, 10),
@@ -305,7 +335,9 @@ fn all_last_seqs_and_subject_for_seq(mk: Mk) {
         max_msgs_per_subject: 50,
         ..cfg(&["*.*"])
     });
-    let subjs = ["foo.foo", "foo.bar", "foo.baz", "bar.foo", "bar.bar", "bar.baz"];
+    let subjs = [
+        "foo.foo", "foo.bar", "foo.baz", "bar.foo", "bar.bar", "bar.baz",
+    ];
     for _ in 0..5000 {
         s.store_msg(subjs[rand::random::<usize>() % 6], b"", b"abc", 0)
             .expect("store");
