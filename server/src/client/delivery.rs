@@ -35,6 +35,14 @@ pub struct Fanout<'a> {
     pub out_bytes: u64,
     /// Cheap random state for choosing queue members.
     pub rng: u64,
+    /// Work to finish before the batch's deliveries are released (streams hand their writes to
+    /// the OS, so an acknowledged message survives a crash of the process).
+    pub finishers: Vec<Arc<dyn BatchFinisher>>,
+}
+
+/// Something a delivery batch must complete before its writers are woken.
+pub trait BatchFinisher: Send + Sync {
+    fn finish(&self);
 }
 
 impl<'a> Fanout<'a> {
@@ -46,6 +54,7 @@ impl<'a> Fanout<'a> {
             out_msgs: 0,
             out_bytes: 0,
             rng: seed | 1,
+            finishers: Vec::new(),
         }
     }
 
@@ -62,6 +71,9 @@ impl<'a> Fanout<'a> {
     /// Wake every touched writer once and flush counters to the server totals. A delivery is activity
     /// for the subscriber's connection (Go's flushClients sets its `last`).
     pub fn finish_batch(&mut self) {
+        for f in self.finishers.drain(..) {
+            f.finish();
+        }
         if !self.touched.is_empty() {
             let now = std::time::SystemTime::now();
             for c in self.touched.drain(..) {
@@ -71,6 +83,18 @@ impl<'a> Fanout<'a> {
         }
         ServerStats::add(&self.stats.out_msgs, std::mem::take(&mut self.out_msgs));
         ServerStats::add(&self.stats.out_bytes, std::mem::take(&mut self.out_bytes));
+    }
+
+    /// Ask for `f` to run at the end of the batch (once, however often it is asked).
+    pub fn finish_with(&mut self, f: Arc<dyn BatchFinisher>) {
+        let p = Arc::as_ptr(&f) as *const () as usize;
+        if !self
+            .finishers
+            .iter()
+            .any(|g| Arc::as_ptr(g) as *const () as usize == p)
+        {
+            self.finishers.push(f);
+        }
     }
 
     /// Deliver to every plain subscriber and one member of each queue group.

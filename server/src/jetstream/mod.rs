@@ -3,7 +3,7 @@
 
 pub mod api;
 pub mod engine;
-pub mod store;
 pub mod options;
+pub mod store;
 
 pub use options::JsOptions;

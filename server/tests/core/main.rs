@@ -19,6 +19,7 @@ mod config_opts_auth;
 mod config_vars;
 mod errors;
 mod handshake;
+mod js_client;
 mod keepalive;
 mod limits;
 mod monitor;

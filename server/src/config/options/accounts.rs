@@ -131,7 +131,8 @@ fn accounts_map(o: &mut Options, m: &Map, ctx: &mut Ctx) {
                     Err(e) => ctx.errors.push(e),
                 },
                 "limits" => limits(&mut acc.limits, fv, ctx),
-                "mappings" | "maps" | "jetstream" | "msg_trace" | "trace_dest" => err(
+                "jetstream" => account_jetstream(&mut acc, fv, ctx),
+                "mappings" | "maps" | "msg_trace" | "trace_dest" => err(
                     ctx,
                     &fv.pos,
                     format_args!("{:?} is not supported yet by rnats", f.key),
@@ -607,4 +608,121 @@ fn account_ref(m: &Map, ctx: &mut Ctx) -> (String, String) {
         }
     }
     (account, subject)
+}
+
+/// Go's `parseJetStreamForAccount`.
+fn account_jetstream(acc: &mut AccountConfig, v: &Spanned<Value>, ctx: &mut Ctx) {
+    use crate::jetstream::api::account::JetStreamAccountLimits;
+    match &v.value {
+        Value::Bool(b) => {
+            acc.jetstream = b.then_some(JetStreamAccountLimits::UNLIMITED);
+        }
+        Value::String(s) => match s.to_ascii_lowercase().as_str() {
+            "enabled" | "enable" => acc.jetstream = Some(JetStreamAccountLimits::UNLIMITED),
+            "disabled" | "disable" => acc.jetstream = None,
+            _ => err(
+                ctx,
+                &v.pos,
+                format_args!("Expected 'enabled' or 'disabled' for string value, got '{s}'"),
+            ),
+        },
+        Value::Map(m) => {
+            let mut l = JetStreamAccountLimits::UNLIMITED;
+            for f in m {
+                let fv = &f.value;
+                let key = f.key.to_ascii_lowercase();
+                let size = |ctx: &mut Ctx| -> Option<i64> {
+                    match fv.value {
+                        Value::Integer(i) => Some(i),
+                        _ => {
+                            err(
+                                ctx,
+                                &fv.pos,
+                                format_args!(
+                                    "Expected a parseable size for {:?}, got {}",
+                                    f.key,
+                                    super::auth::super_short(&fv.value)
+                                ),
+                            );
+                            None
+                        }
+                    }
+                };
+                match key.as_str() {
+                    "max_memory" | "max_mem" | "mem" | "memory" => match size(ctx) {
+                        Some(n) => l.max_memory = n,
+                        None => return,
+                    },
+                    "max_store" | "max_file" | "max_disk" | "store" | "disk" => match size(ctx) {
+                        Some(n) => l.max_store = n,
+                        None => return,
+                    },
+                    "max_streams" | "streams" => match size(ctx) {
+                        Some(n) => l.max_streams = n,
+                        None => return,
+                    },
+                    "max_consumers" | "consumers" => match size(ctx) {
+                        Some(n) => l.max_consumers = n,
+                        None => return,
+                    },
+                    "max_bytes_required" | "max_stream_bytes" | "max_bytes" => match fv.value {
+                        Value::Bool(b) => l.max_bytes_required = b,
+                        _ => {
+                            err(
+                                ctx,
+                                &fv.pos,
+                                format_args!(
+                                    "Expected a parseable bool for {:?}, got {}",
+                                    f.key,
+                                    super::auth::super_short(&fv.value)
+                                ),
+                            );
+                            return;
+                        }
+                    },
+                    "mem_max_stream_bytes" | "memory_max_stream_bytes" => match size(ctx) {
+                        Some(n) => l.memory_max_stream_bytes = n,
+                        None => return,
+                    },
+                    "disk_max_stream_bytes" | "store_max_stream_bytes" => match size(ctx) {
+                        Some(n) => l.store_max_stream_bytes = n,
+                        None => return,
+                    },
+                    "max_ack_pending" => match size(ctx) {
+                        Some(n) => l.max_ack_pending = n,
+                        None => return,
+                    },
+                    "cluster_traffic" => match &fv.value {
+                        Value::String(s) if matches!(s.as_str(), "system" | "" | "owner") => {}
+                        _ => {
+                            err(
+                                ctx,
+                                &fv.pos,
+                                format_args!(
+                                    "Expected either 'system' or 'owner' string value for {:?}, got {}",
+                                    f.key,
+                                    super::auth::super_short(&fv.value)
+                                ),
+                            );
+                            return;
+                        }
+                    },
+                    _ => {
+                        if !f.used_as_variable {
+                            err(ctx, &fv.pos, format_args!("unknown field {:?}", f.key));
+                        }
+                    }
+                }
+            }
+            acc.jetstream = Some(l);
+        }
+        other => err(
+            ctx,
+            &v.pos,
+            format_args!(
+                "Expected map, bool or string to define JetStream, got {}",
+                other.go_type_name()
+            ),
+        ),
+    }
 }

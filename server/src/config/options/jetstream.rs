@@ -108,9 +108,9 @@ fn storage_size(v: &Value) -> Result<i64, String> {
         Value::String(s) if s.is_empty() => Ok(0),
         Value::String(s) => {
             let (num, suffix) = s.split_at(s.len() - s.chars().last().map_or(0, char::len_utf8));
-            let n: i64 = num.parse().map_err(|_| {
-                format!("strconv.ParseInt: parsing {num:?}: invalid syntax")
-            })?;
+            let n: i64 = num
+                .parse()
+                .map_err(|_| format!("strconv.ParseInt: parsing {num:?}: invalid syntax"))?;
             let shift = match suffix {
                 "K" => 10,
                 "M" => 20,
@@ -192,8 +192,14 @@ fn field(o: &mut Options, key: &str, v: &Spanned<Value>, ctx: &mut Ctx, enable: 
             Value::Bool(b) => *enable = b,
             _ => mismatch(ctx, v, "bool"),
         },
-        "key" | "ek" | "encryption_key" | "prev_key" | "prev_ek" | "prev_encryption_key"
-        | "cipher" | "tpm" => {
+        "key"
+        | "ek"
+        | "encryption_key"
+        | "prev_key"
+        | "prev_ek"
+        | "prev_encryption_key"
+        | "cipher"
+        | "tpm" => {
             err(
                 ctx,
                 &v.pos,

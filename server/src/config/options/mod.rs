@@ -5,8 +5,8 @@
 
 mod accounts;
 mod auth;
-mod jetstream;
 mod ctx;
+mod jetstream;
 mod server;
 mod unsupported;
 

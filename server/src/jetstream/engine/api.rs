@@ -157,7 +157,33 @@ fn decode<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, Ap
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(T::default());
     }
-    serde_json::from_slice(body).map_err(|e| ErrorId::InvalidJSON.with_err(e))
+    let mut v: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| ErrorId::InvalidJSON.with_err(e))?;
+    if v.is_null() {
+        return Ok(T::default());
+    }
+    strip_nulls(&mut v);
+    serde_json::from_value(v).map_err(|e| ErrorId::InvalidJSON.with_err(e))
+}
+
+/// A direct get request body, decoded as Go does.
+pub fn decode_direct(body: &[u8]) -> Result<MsgGetRequest, ()> {
+    let mut v: serde_json::Value = serde_json::from_slice(body).map_err(|_| ())?;
+    strip_nulls(&mut v);
+    serde_json::from_value(v).map_err(|_| ())
+}
+
+/// Go's decoder leaves a field alone when the JSON says `null`; dropping null members gives serde
+/// the same result.
+pub fn strip_nulls(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(strip_nulls);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
 }
 
 fn account_info(js: &JetStream, jsa: &JsAccount) -> String {
@@ -307,7 +333,11 @@ fn check_overlap(jsa: &JsAccount, cfg: &StreamConfig, skip: Option<&str>) -> Res
 }
 
 /// Go's `checkLimits`/`reserveStreamResources` for a new stream.
-fn check_account_limits(js: &JetStream, jsa: &JsAccount, cfg: &StreamConfig) -> Result<(), ApiError> {
+fn check_account_limits(
+    js: &JetStream,
+    jsa: &JsAccount,
+    cfg: &StreamConfig,
+) -> Result<(), ApiError> {
     let l = &jsa.limits;
     if l.max_streams > 0 && jsa.streams().len() as i64 >= l.max_streams {
         return Err(ErrorId::MaximumStreamsLimit.err());
@@ -371,7 +401,9 @@ fn stream_update(
 fn check_update(old: &StreamConfig, new: &StreamConfig) -> Result<(), ApiError> {
     let invalid = |m: &str| ErrorId::StreamInvalidConfig.with_err(m);
     if new.storage != old.storage {
-        return Err(invalid("stream configuration update can not change storage type"));
+        return Err(invalid(
+            "stream configuration update can not change storage type",
+        ));
     }
     if new.retention != old.retention {
         return Err(invalid(
@@ -379,7 +411,9 @@ fn check_update(old: &StreamConfig, new: &StreamConfig) -> Result<(), ApiError> 
         ));
     }
     if old.sealed && !new.sealed {
-        return Err(invalid("stream configuration update can not unseal a sealed stream"));
+        return Err(invalid(
+            "stream configuration update can not unseal a sealed stream",
+        ));
     }
     if old.deny_delete && !new.deny_delete {
         return Err(invalid(
@@ -464,10 +498,7 @@ fn stream_purge(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
         Err(e) => return err_json(kind, e),
     };
     if req.sequence > 0 && req.keep > 0 {
-        return err_json(
-            kind,
-            ErrorId::BadRequest.err(),
-        );
+        return err_json(kind, ErrorId::BadRequest.err());
     }
     let res = if req.subject.is_empty() && req.sequence == 0 && req.keep == 0 {
         stream.store().purge()
@@ -571,11 +602,18 @@ pub fn stored_msg(m: &crate::jetstream::store::StoreMsg) -> StoredMsg {
 }
 
 /// Go's `jsMsgGetRequest` lookup rules, shared with direct get.
-pub fn lookup(stream: &Stream, req: &MsgGetRequest) -> Result<crate::jetstream::store::StoreMsg, ApiError> {
-    let set = [req.seq > 0, !req.last_for.is_empty(), !req.next_for.is_empty()]
-        .iter()
-        .filter(|b| **b)
-        .count();
+pub fn lookup(
+    stream: &Stream,
+    req: &MsgGetRequest,
+) -> Result<crate::jetstream::store::StoreMsg, ApiError> {
+    let set = [
+        req.seq > 0,
+        !req.last_for.is_empty(),
+        !req.next_for.is_empty(),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
     if set != 1 && !(req.seq > 0 && !req.next_for.is_empty() && set == 2) {
         return Err(ErrorId::BadRequest.err());
     }

@@ -76,7 +76,7 @@ impl DirectGet {
         let mut req = MsgGetRequest::default();
         if self.last_by_subject {
             if !body.is_empty() {
-                match serde_json::from_slice::<MsgGetRequest>(body) {
+                match super::api::decode_direct(body) {
                     Ok(r) => req = r,
                     Err(_) => return vec![(status("408 Malformed Request"), Vec::new())],
                 }
@@ -101,7 +101,7 @@ impl DirectGet {
             if body.is_empty() {
                 return vec![(status("408 Empty Request"), Vec::new())];
             }
-            match serde_json::from_slice::<MsgGetRequest>(body) {
+            match super::api::decode_direct(body) {
                 Ok(r) => req = r,
                 Err(_) => return vec![(status("408 Malformed Request"), Vec::new())],
             }
@@ -197,7 +197,8 @@ fn get(stream: &Stream, req: &MsgGetRequest) -> Vec<(Vec<u8>, Vec<u8>)> {
         lseq = m.seq;
         sent += m.subject.len() + m.hdr.len() + m.msg.len();
         out.push((hdr, m.msg.to_vec()));
-        if sent >= max_bytes || (req.last_for.len() > 0 && req.next_for.is_empty() && req.seq == 0) {
+        if sent >= max_bytes || (req.last_for.len() > 0 && req.next_for.is_empty() && req.seq == 0)
+        {
             break;
         }
     }
@@ -207,8 +208,10 @@ fn get(stream: &Stream, req: &MsgGetRequest) -> Vec<(Vec<u8>, Vec<u8>)> {
             .map(|(n, _)| n)
             .unwrap_or(np);
         out.push((
-            format!("NATS/1.0 204 EOB\r\nNats-Num-Pending: {np}\r\nNats-Last-Sequence: {lseq}\r\n\r\n")
-                .into_bytes(),
+            format!(
+                "NATS/1.0 204 EOB\r\nNats-Num-Pending: {np}\r\nNats-Last-Sequence: {lseq}\r\n\r\n"
+            )
+            .into_bytes(),
             Vec::new(),
         ));
     }

@@ -51,8 +51,12 @@ pub fn write_meta(stream: &Stream) -> std::io::Result<()> {
 
 fn read_meta(dir: &Path) -> Result<Meta, String> {
     let file = dir.join(META_FILE);
-    let data = std::fs::read(&file)
-        .map_err(|e| format!("Error reading metafile {:?}: {e}", file.display().to_string()))?;
+    let data = std::fs::read(&file).map_err(|e| {
+        format!(
+            "Error reading metafile {:?}: {e}",
+            file.display().to_string()
+        )
+    })?;
     let sum_file = dir.join(META_SUM);
     let sum = std::fs::read_to_string(&sum_file).map_err(|e| {
         format!(

@@ -119,9 +119,7 @@ impl Stream {
         let scfg = store_config(&cfg);
         let (store, dir): (Arc<dyn StreamStore>, Option<PathBuf>) = match cfg.storage {
             StorageType::Memory => (
-                Arc::new(
-                    MemStore::new(scfg).map_err(|e| ErrorId::StreamCreate.with_err(e))?,
-                ),
+                Arc::new(MemStore::new(scfg).map_err(|e| ErrorId::StreamCreate.with_err(e))?),
                 None,
             ),
             StorageType::File => {
@@ -129,7 +127,8 @@ impl Stream {
                 let mut fcfg = FileStoreConfig::new(&dir);
                 fcfg.sync_always = js.sync_always;
                 fcfg.sync_interval = js.sync_interval;
-                let fs = FileStore::open(fcfg, scfg).map_err(|e| ErrorId::StreamCreate.with_err(e))?;
+                let fs =
+                    FileStore::open(fcfg, scfg).map_err(|e| ErrorId::StreamCreate.with_err(e))?;
                 (Arc::new(fs), Some(dir))
             }
         };
@@ -258,7 +257,8 @@ impl Stream {
                     match s.store.next_expiry() {
                         Some(at) => {
                             let d = (at - now_nanos()).max(1_000_000) as u64;
-                            std::time::Duration::from_nanos(d).min(std::time::Duration::from_secs(1))
+                            std::time::Duration::from_nanos(d)
+                                .min(std::time::Duration::from_secs(1))
                         }
                         None => std::time::Duration::from_secs(1),
                     }
@@ -342,7 +342,11 @@ impl Stream {
             #[serde(skip_serializing_if = "str::is_empty")]
             domain: &'a str,
         }
-        let domain = self.js.upgrade().map(|j| j.domain.clone()).unwrap_or_default();
+        let domain = self
+            .js
+            .upgrade()
+            .map(|j| j.domain.clone())
+            .unwrap_or_default();
         serde_json::to_vec(&Resp {
             error: e,
             stream: &self.name,
@@ -414,9 +418,7 @@ impl Stream {
                     Err(_) => 0,
                 };
                 if fseq != seq {
-                    return fail(
-                        ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &fseq)]),
-                    );
+                    return fail(ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &fseq)]));
                 }
             } else if slice_header(EXPECTED_LAST_SUBJ_SEQ_SUBJ, hdr).is_some_and(|s| !s.is_empty())
             {
@@ -602,6 +604,20 @@ fn remove_header(hdr: &[u8], key: &str) -> Vec<u8> {
     out
 }
 
+/// A file stream hands its buffered writes to the OS before the batch's PubAcks are released.
+impl crate::client::delivery::BatchFinisher for Stream {
+    fn finish(&self) {
+        if let Err(e) = self.store.flush_all_pending() {
+            tracing::error!(
+                "JetStream failed to write stream '{} > {}': {}",
+                self.account.name,
+                self.name,
+                e
+            );
+        }
+    }
+}
+
 /// The internal subscription on a stream's subjects.
 struct StreamHandler {
     stream: Weak<Stream>,
@@ -616,7 +632,11 @@ impl MsgHandler for StreamHandler {
         let (hdr, payload) = m.msg.split_at(hl);
         let subject = String::from_utf8_lossy(m.subject);
         let max_payload = ctx.server.opts().max_payload as i64;
-        if let Some(ack) = s.process_msg(&subject, m.reply.is_some(), hdr, payload, max_payload) {
+        let ack = s.process_msg(&subject, m.reply.is_some(), hdr, payload, max_payload);
+        if s.dir.is_some() {
+            fan.finish_with(s.clone());
+        }
+        if let Some(ack) = ack {
             if let Some(reply) = m.reply {
                 s.account
                     .deliver_internal(fan, ctx.server, reply, None, b"", &ack);
@@ -641,10 +661,16 @@ mod tests {
 
     #[test]
     fn removing_the_only_header_leaves_nothing() {
-        assert!(remove_header(b"NATS/1.0\r\nNats-Request-Info: {}\r\n\r\n", "Nats-Request-Info")
-            .is_empty());
+        assert!(remove_header(
+            b"NATS/1.0\r\nNats-Request-Info: {}\r\n\r\n",
+            "Nats-Request-Info"
+        )
+        .is_empty());
         assert_eq!(
-            remove_header(b"NATS/1.0\r\nA: 1\r\nNats-Request-Info: {}\r\n\r\n", "Nats-Request-Info"),
+            remove_header(
+                b"NATS/1.0\r\nA: 1\r\nNats-Request-Info: {}\r\n\r\n",
+                "Nats-Request-Info"
+            ),
             b"NATS/1.0\r\nA: 1\r\n\r\n"
         );
     }

@@ -1,0 +1,188 @@
+//! async-nats's JetStream context and key-value store against rnats: stream management, publish
+//! with acks, duplicates, expected sequences, and KV put/get/update/delete/purge over direct get.
+//! Restart and kill-free durability of file streams through a second server on the same store.
+
+use std::time::Duration;
+
+use async_nats::jetstream::{self, context::Publish, kv, stream};
+
+use crate::support::*;
+use server::Options;
+
+fn js_opts(dir: &TempDir) -> Options {
+    let mut o = Options::for_test();
+    o.jetstream = true;
+    o.store_dir = dir.0.display().to_string();
+    o
+}
+
+#[tokio::test]
+async fn streams_publish_and_acks() {
+    let dir = TempDir::new("js-streams");
+    let h = start(js_opts(&dir)).await;
+    let nc = async_nats::connect(h.client_url()).await.unwrap();
+    let js = jetstream::new(nc);
+
+    let info = js.query_account().await.unwrap();
+    assert_eq!(info.streams, 0);
+
+    let mut s = js
+        .create_stream(stream::Config {
+            name: "ORDERS".into(),
+            subjects: vec!["orders.>".into()],
+            storage: stream::StorageType::Memory,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(s.cached_info().config.name, "ORDERS");
+
+    let ack = js
+        .publish("orders.new", "one".into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(
+        (ack.stream.as_str(), ack.sequence, ack.duplicate),
+        ("ORDERS", 1, false)
+    );
+
+    // The same message id twice is a duplicate with the first sequence.
+    for dup in [false, true] {
+        let ack = js
+            .send_publish(
+                "orders.new",
+                Publish::build().payload("two".into()).message_id("m-2"),
+            )
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        assert_eq!((ack.sequence, ack.duplicate), (2, dup));
+    }
+
+    // Expected last sequence: right passes, wrong is Go's error.
+    let ok = js
+        .send_publish(
+            "orders.new",
+            Publish::build()
+                .payload("three".into())
+                .expected_last_sequence(2),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(ok.sequence, 3);
+    let err = js
+        .send_publish(
+            "orders.new",
+            Publish::build()
+                .payload("x".into())
+                .expected_last_sequence(1),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("wrong last sequence: 3"), "{err}");
+
+    let info = s.info().await.unwrap();
+    assert_eq!(info.state.messages, 3);
+    assert_eq!(info.state.last_sequence, 3);
+    let m = s.get_raw_message(2).await.unwrap();
+    assert_eq!(&m.payload[..], b"two");
+
+    let names: Vec<String> = futures::TryStreamExt::try_collect(js.stream_names())
+        .await
+        .unwrap();
+    assert_eq!(names, vec!["ORDERS".to_string()]);
+
+    s.purge().await.unwrap();
+    assert_eq!(s.info().await.unwrap().state.messages, 0);
+    js.delete_stream("ORDERS").await.unwrap();
+    assert!(js.get_stream("ORDERS").await.is_err());
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn key_value_over_direct_get() {
+    let dir = TempDir::new("js-kv");
+    let h = start(js_opts(&dir)).await;
+    let nc = async_nats::connect(h.client_url()).await.unwrap();
+    let js = jetstream::new(nc);
+    let kv = js
+        .create_key_value(kv::Config {
+            bucket: "profiles".into(),
+            history: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    let r1 = kv.put("alice", "v1".into()).await.unwrap();
+    let r2 = kv.put("alice", "v2".into()).await.unwrap();
+    assert!(r2 > r1);
+    assert_eq!(&kv.get("alice").await.unwrap().unwrap()[..], b"v2");
+    assert!(kv.get("bob").await.unwrap().is_none());
+
+    // Update is a compare-and-set on the key's last revision.
+    let r3 = kv.update("alice", "v3".into(), r2).await.unwrap();
+    assert!(kv.update("alice", "v4".into(), r2).await.is_err());
+    let e = kv.entry("alice").await.unwrap().unwrap();
+    assert_eq!((e.revision, &e.value[..]), (r3, &b"v3"[..]));
+
+    // Create refuses an existing key.
+    assert!(kv.create("alice", "x".into()).await.is_err());
+    kv.create("bob", "b1".into()).await.unwrap();
+
+    kv.delete("alice").await.unwrap();
+    assert!(kv.get("alice").await.unwrap().is_none());
+    kv.purge("bob").await.unwrap();
+    assert!(kv.get("bob").await.unwrap().is_none());
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn file_streams_survive_a_restart() {
+    let dir = TempDir::new("js-restart");
+    {
+        let h = start(js_opts(&dir)).await;
+        let nc = async_nats::connect(h.client_url()).await.unwrap();
+        let js = jetstream::new(nc);
+        js.create_stream(stream::Config {
+            name: "EVENTS".into(),
+            subjects: vec!["ev.*".into()],
+            storage: stream::StorageType::File,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        for i in 0..10 {
+            js.publish(format!("ev.{}", i % 3), format!("m{i}").into())
+                .await
+                .unwrap()
+                .await
+                .unwrap();
+        }
+        h.shutdown().await;
+    }
+    let h = start(js_opts(&dir)).await;
+    let nc = async_nats::connect(h.client_url()).await.unwrap();
+    let js = jetstream::new(nc);
+    let mut s = js.get_stream("EVENTS").await.unwrap();
+    let info = s.info().await.unwrap();
+    assert_eq!((info.state.messages, info.state.last_sequence), (10, 10));
+    assert_eq!(&s.get_raw_message(7).await.unwrap().payload[..], b"m6");
+    // Sequences carry on after the restart.
+    let ack = js
+        .publish("ev.1", "after".into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(ack.sequence, 11);
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    h.shutdown().await;
+}
