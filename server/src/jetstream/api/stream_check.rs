@@ -50,8 +50,8 @@ pub trait StreamCheckContext {
     /// Go's `ValidateMapping(src, dest)`: `Err` holds Go's error text.
     fn validate_mapping(&self, src: &str, dest: &str) -> Result<(), String>;
 
-    /// Go's `NewSubjectTransform(src, dest)`: whether the transform can be built.
-    fn subject_transform_ok(&self, src: &str, dest: &str) -> bool;
+    /// Go's `NewSubjectTransform(src, dest)`: `Err` holds Go's error text.
+    fn subject_transform(&self, src: &str, dest: &str) -> Result<(), String>;
 }
 
 /// Go's `isValidName`: non-empty, no whitespace, `.`, `*` or `>`.
@@ -708,7 +708,7 @@ fn check_republish(
             "stream configuration for republish destination forms a cycle",
         ));
     }
-    if !ctx.subject_transform_ok(&rp.source, &rp.destination) {
+    if ctx.subject_transform(&rp.source, &rp.destination).is_err() {
         return Err(invalid(format!(
             "stream configuration for republish with transform from '{}' to '{}' not valid",
             rp.source, rp.destination
@@ -733,4 +733,81 @@ pub fn check_create_request(subject_stream: &str, cfg: &StreamConfig) -> Result<
         return Err(invalid("stream has no mirror but does have mirror direct"));
     }
     Ok(())
+}
+
+/// The filter and transform checks Go's `addStreamWithAssignmentAndMode` makes after the
+/// config check; a failure is Go's `NewJSStreamCreateError` (500, 10049) with its text.
+pub fn check_source_filters(
+    cfg: &StreamConfig,
+    ctx: &dyn StreamCheckContext,
+) -> Result<(), ApiError> {
+    let fail = |msg: String| Err(ErrorId::StreamCreate.with_err(msg));
+    if let Some(m) = &cfg.mirror {
+        if m.subject_transforms.is_empty() {
+            if !m.filter_subject.is_empty() && !valid_subject(&m.filter_subject) {
+                return fail(format!(
+                    "subject filter '{}' for the mirror invalid subject",
+                    m.filter_subject
+                ));
+            }
+        } else {
+            for st in &m.subject_transforms {
+                if !st.source.is_empty() && !valid_subject(&st.source) {
+                    return fail(format!(
+                        "invalid subject transform source '{}' for the mirror: invalid subject",
+                        st.source
+                    ));
+                }
+                if !st.destination.is_empty() {
+                    if let Err(e) = ctx.subject_transform(&st.source, &st.destination) {
+                        return fail(format!(
+                            "subject transform from '{}' to '{}' for the mirror: {e}",
+                            st.source, st.destination
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for s in &cfg.sources {
+        if s.subject_transforms.is_empty() {
+            if !s.filter_subject.is_empty() && !valid_subject(&s.filter_subject) {
+                return fail(format!(
+                    "subject filter '{}' for the source: invalid subject",
+                    s.filter_subject
+                ));
+            }
+        } else {
+            for st in &s.subject_transforms {
+                if !st.source.is_empty() && !valid_subject(&st.source) {
+                    return fail(format!(
+                        "subject filter '{}' for the source: invalid subject",
+                        st.source
+                    ));
+                }
+                if !st.destination.is_empty() {
+                    if let Err(e) = ctx.subject_transform(&st.source, &st.destination) {
+                        return fail(format!(
+                            "subject transform from '{}' to '{}' for the source: {e}",
+                            st.source, st.destination
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Go's `jsAccount.subjectsOverlap`: does any of `subjects` collide with a subject of one of
+/// the `others` streams (the new stream itself excluded by the caller)?
+pub fn subjects_overlap<'a>(
+    subjects: &[String],
+    others: impl IntoIterator<Item = &'a StreamConfig>,
+) -> bool {
+    others.into_iter().any(|o| {
+        o.subjects
+            .iter()
+            .any(|s| subjects.iter().any(|t| collide(t, s)))
+    })
 }

@@ -6,10 +6,9 @@
 pub(super) fn field_type(rust_struct: &str, field: &str) -> Option<&'static str> {
     Some(match (rust_struct, field) {
         ("StreamConfig", "max_consumers" | "num_replicas") => "int",
-        (
-            "StreamConfig",
-            "max_age" | "duplicate_window" | "subject_delete_marker_ttl",
-        ) => "time.Duration",
+        ("StreamConfig", "max_age" | "duplicate_window" | "subject_delete_marker_ttl") => {
+            "time.Duration"
+        }
         ("StreamConfig", "subjects") => "[]string",
         ("StreamConfig", "sources") => "[]*server.StreamSource",
         ("StreamConfig", "metadata") => "map[string]string",

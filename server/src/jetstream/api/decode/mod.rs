@@ -15,7 +15,9 @@ pub mod parse;
 use std::fmt;
 
 use serde::de::value::{Error, StrDeserializer};
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde::Deserializer;
 use serde_json::Value;
 
@@ -102,9 +104,9 @@ pub fn decode_stream_config_request(msg: &[u8]) -> Result<StreamConfigRequest, D
                 Node::Null => false,
                 other => {
                     return Err(DecodeError(format!(
-                        "json: cannot unmarshal {} into Go struct field {NAME}.pedantic of type bool",
-                        other.kind()
-                    )))
+                    "json: cannot unmarshal {} into Go struct field {NAME}.pedantic of type bool",
+                    other.kind()
+                )))
                 }
             };
         } else {
@@ -127,7 +129,13 @@ struct De<'a> {
 }
 
 impl<'a> De<'a> {
-    fn child(&self, node: &'a Node, name: String, is_index: bool, go_type: Option<&'static str>) -> De<'a> {
+    fn child(
+        &self,
+        node: &'a Node,
+        name: String,
+        is_index: bool,
+        go_type: Option<&'static str>,
+    ) -> De<'a> {
         let mut path = self.path.clone();
         path.push(name);
         De {
@@ -142,7 +150,10 @@ impl<'a> De<'a> {
     fn type_error(&self, value: &str, rust_default: &str) -> Error {
         let ty = self.go_type.unwrap_or(rust_default);
         let msg = if self.path.is_empty() {
-            format!("json: cannot unmarshal {value} into Go value of type server.{}", self.top)
+            format!(
+                "json: cannot unmarshal {value} into Go value of type server.{}",
+                self.top
+            )
         } else if self.last_is_index {
             format!(
                 "json: cannot unmarshal {value} into {}.{} of type {ty}",
@@ -282,11 +293,19 @@ impl<'de> Deserializer<'de> for De<'de> {
         v.visit_unit()
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, v: V) -> Result<V::Value, Error> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        v: V,
+    ) -> Result<V::Value, Error> {
         v.visit_unit()
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, v: V) -> Result<V::Value, Error> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        v: V,
+    ) -> Result<V::Value, Error> {
         v.visit_newtype_struct(self)
     }
 
@@ -406,7 +425,10 @@ struct Seq<'a, 'b> {
 impl<'de> SeqAccess<'de> for Seq<'de, '_> {
     type Error = Error;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
         let Some(item) = self.items.get(self.next) else {
             return Ok(None);
         };
@@ -430,7 +452,10 @@ struct Map<'a, 'b> {
 impl<'de> MapAccess<'de> for Map<'de, '_> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         while let Some((key, node)) = self.fields.get(self.next) {
             let i = self.next;
             self.next += 1;

@@ -59,7 +59,11 @@ impl Parser<'_> {
 
     fn bad(&self, what: &str) -> String {
         let c = self.b[self.i];
-        format!("invalid character {} {what} at offset {}", quote_char(c), self.i + 1)
+        format!(
+            "invalid character {} {what} at offset {}",
+            quote_char(c),
+            self.i + 1
+        )
     }
 
     fn skip_ws(&mut self) {
@@ -300,7 +304,8 @@ mod tests {
 
     #[test]
     fn keeps_key_order_and_values() {
-        let v = parse_stream(br#" {"b":1,"a":[true,null,"x\u00e9\n"],"b":-2.5e3} "#).expect("valid");
+        let v =
+            parse_stream(br#" {"b":1,"a":[true,null,"x\u00e9\n"],"b":-2.5e3} "#).expect("valid");
         assert_eq!(
             v,
             vec![Node::Obj(vec![
@@ -322,18 +327,49 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             (r#"{"name":"j2""#, "unexpected EOF"),
             ("nul", "unexpected EOF"),
-            (r#"{"name":"j3"} x"#, "invalid character 'x' looking for beginning of value at offset 15"),
-            (r#"{"name":"j18",}"#, "invalid character '}' looking for beginning of object key string at offset 15"),
-            (r#"{"name" "j30"}"#, "invalid character '\"' after object key at offset 9"),
-            (r#"{"name":"j31"]"#, "invalid character ']' after object key:value pair at offset 14"),
-            (r#"{"name":"j32","max_msgs":-}"#, "invalid character '}' in numeric literal at offset 27"),
-            (r#"{"name":"j33","max_msgs":1e}"#, "invalid character '}' in numeric literal at offset 28"),
-            (r#"{"name":"j34","sealed":tru}"#, "invalid character '}' in literal true (expecting 'e') at offset 27"),
-            ("{\"name\":\"j35\n\"}", "invalid character '\\n' in string at offset 13"),
-            (r#"{"name":"j36\q"}"#, "invalid escape sequence `\\q` in string at offset 14"),
+            (
+                r#"{"name":"j3"} x"#,
+                "invalid character 'x' looking for beginning of value at offset 15",
+            ),
+            (
+                r#"{"name":"j18",}"#,
+                "invalid character '}' looking for beginning of object key string at offset 15",
+            ),
+            (
+                r#"{"name" "j30"}"#,
+                "invalid character '\"' after object key at offset 9",
+            ),
+            (
+                r#"{"name":"j31"]"#,
+                "invalid character ']' after object key:value pair at offset 14",
+            ),
+            (
+                r#"{"name":"j32","max_msgs":-}"#,
+                "invalid character '}' in numeric literal at offset 27",
+            ),
+            (
+                r#"{"name":"j33","max_msgs":1e}"#,
+                "invalid character '}' in numeric literal at offset 28",
+            ),
+            (
+                r#"{"name":"j34","sealed":tru}"#,
+                "invalid character '}' in literal true (expecting 'e') at offset 27",
+            ),
+            (
+                "{\"name\":\"j35\n\"}",
+                "invalid character '\\n' in string at offset 13",
+            ),
+            (
+                r#"{"name":"j36\q"}"#,
+                "invalid escape sequence `\\q` in string at offset 14",
+            ),
         ];
         for (input, want) in cases {
-            assert_eq!(parse_stream(input.as_bytes()).err().as_deref(), Some(*want), "{input}");
+            assert_eq!(
+                parse_stream(input.as_bytes()).err().as_deref(),
+                Some(*want),
+                "{input}"
+            );
         }
     }
 }

@@ -55,35 +55,65 @@ fn type_errors_name_the_field_like_go() {
 
 #[test]
 fn accepts_what_go_accepts() {
-    let r = decode_stream_config_request(br#"{"NAME":"caseins","Subjects":["ci.a"],"Max_Msgs":7}"#).expect("case");
-    assert_eq!((r.config.name.as_str(), r.config.subjects.clone(), r.config.max_msgs), ("caseins", vec!["ci.a".to_string()], 7));
+    let r = decode_stream_config_request(br#"{"NAME":"caseins","Subjects":["ci.a"],"Max_Msgs":7}"#)
+        .expect("case");
+    assert_eq!(
+        (
+            r.config.name.as_str(),
+            r.config.subjects.clone(),
+            r.config.max_msgs
+        ),
+        ("caseins", vec!["ci.a".to_string()], 7)
+    );
     // Values one after another all land in the same config.
-    let r = decode_stream_config_request(br#"{"name":"multi"}{"subjects":["mu.1"]}"#).expect("multi");
-    assert_eq!((r.config.name.as_str(), r.config.subjects.clone()), ("multi", vec!["mu.1".to_string()]));
+    let r =
+        decode_stream_config_request(br#"{"name":"multi"}{"subjects":["mu.1"]}"#).expect("multi");
+    assert_eq!(
+        (r.config.name.as_str(), r.config.subjects.clone()),
+        ("multi", vec!["mu.1".to_string()])
+    );
     // A later key for the same field wins, whatever its case.
-    let r = decode_stream_config_request(br#"{"name":"dupkey","subjects":["dk.a"],"Subjects":["dk.b"]}"#).expect("dup");
+    let r = decode_stream_config_request(
+        br#"{"name":"dupkey","subjects":["dk.a"],"Subjects":["dk.b"]}"#,
+    )
+    .expect("dup");
     assert_eq!(r.config.subjects, vec!["dk.b".to_string()]);
     // null leaves the zero value.
     let r = decode_stream_config_request(
         br#"{"name":"nulls","max_msgs":null,"subjects":null,"placement":null,"mirror":null,"metadata":null,"consumer_limits":null,"description":null,"sealed":null}"#,
     )
     .expect("nulls");
-    assert_eq!(r.config, StreamConfig { name: "nulls".into(), ..Default::default() });
-    let r = decode_stream_config_request(br#"{"name":"p","pedantic":true,"discard":"NEW","persist_mode":""}"#).expect("pedantic");
+    assert_eq!(
+        r.config,
+        StreamConfig {
+            name: "nulls".into(),
+            ..Default::default()
+        }
+    );
+    let r = decode_stream_config_request(
+        br#"{"name":"p","pedantic":true,"discard":"NEW","persist_mode":""}"#,
+    )
+    .expect("pedantic");
     assert!(r.pedantic);
-    assert_eq!(r.config.discard, crate::jetstream::api::enums::DiscardPolicy::New);
+    assert_eq!(
+        r.config.discard,
+        crate::jetstream::api::enums::DiscardPolicy::New
+    );
     let r = decode_stream_config_request(b"").expect("empty");
     assert_eq!(r, StreamConfigRequest::default());
-    let r = decode_stream_config_request(br#"{"name":"j46","subjects":[null,"a"]}"#).expect("null element");
+    let r = decode_stream_config_request(br#"{"name":"j46","subjects":[null,"a"]}"#)
+        .expect("null element");
     assert_eq!(r.config.subjects, vec![String::new(), "a".to_string()]);
 }
 
 #[test]
 fn other_requests_decode_with_their_go_name() {
     use crate::jetstream::api::responses::StreamPurgeRequest;
-    let r: StreamPurgeRequest = decode_request(br#"{"filter":"a.>","keep":3}"#, "JSApiStreamPurgeRequest").expect("purge");
+    let r: StreamPurgeRequest =
+        decode_request(br#"{"filter":"a.>","keep":3}"#, "JSApiStreamPurgeRequest").expect("purge");
     assert_eq!((r.subject.as_str(), r.keep, r.sequence), ("a.>", 3, 0));
-    let e = decode_request::<StreamPurgeRequest>(br#"{"seq":"x"}"#, "JSApiStreamPurgeRequest").expect_err("bad seq");
+    let e = decode_request::<StreamPurgeRequest>(br#"{"seq":"x"}"#, "JSApiStreamPurgeRequest")
+        .expect_err("bad seq");
     assert_eq!(
         e.0,
         "json: cannot unmarshal string into Go struct field JSApiStreamPurgeRequest.seq of type uint64"
