@@ -12,6 +12,7 @@ pub mod enums;
 mod error_table;
 pub mod errors;
 pub mod gotime;
+pub mod limits;
 pub mod responses;
 pub mod stream_check;
 pub mod stream_config;

@@ -74,7 +74,7 @@ impl Account {
             return Err(ErrorId::StreamReplicasNotSupported.err());
         }
         if let Some(existing) = self.streams.get(&cfg.name) {
-            cfg.copy_metadata_from(existing);
+            cfg.copy_metadata_from(Some(existing));
             if cfg != *existing {
                 return Err(ErrorId::StreamNameExist.err());
             }
@@ -179,4 +179,42 @@ fn oversized_names_descriptions_and_metadata() {
         go_json(&err(&cfg)),
         r#"{"code":500,"err_code":10052,"description":"stream metadata exceeds maximum size of 131072 bytes"}"#
     );
+}
+
+// go: server/TestJetStreamAddStreamCanonicalNames
+#[test]
+fn stream_names_with_subject_tokens_are_refused() {
+    let acc = Account::default();
+    for name in ["foo.bar", "foo.bar.", "foo.*", "foo.>", "*", ">", "*>"] {
+        let cfg = StreamConfig {
+            name: name.into(),
+            ..Default::default()
+        };
+        let err = check_stream_config(&cfg, &acc, false).expect_err(name);
+        assert!(err.is(ErrorId::StreamInvalidConfig), "{name}: {err}");
+    }
+}
+
+// go: server/TestJetStreamAddStreamBadSubjects
+#[test]
+fn bad_stream_subjects_are_refused_through_the_api() {
+    use crate::jetstream::api::enums::StorageType;
+    let mut acc = Account::default();
+    for subject in ["foo.bar.", "..", ".*", ".>", " x", "y "] {
+        // The client marshals a whole StreamConfig, as Go's test does.
+        let cfg = StreamConfig {
+            name: "MyStream".into(),
+            storage: StorageType::Memory,
+            subjects: vec![subject.into()],
+            ..Default::default()
+        };
+        let err = acc
+            .create("$JS.API.STREAM.CREATE.MyStream", &go_json(&cfg))
+            .expect_err(subject);
+        assert_eq!(
+            err,
+            ErrorId::StreamInvalidConfig.with_err("invalid subject"),
+            "{subject:?}"
+        );
+    }
 }
