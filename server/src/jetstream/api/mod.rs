@@ -7,6 +7,7 @@
 //! with [`decode`], which reads JSON the way Go's `encoding/json` does.
 
 pub mod account;
+pub mod consumer_config;
 pub mod decode;
 pub mod enums;
 mod error_table;

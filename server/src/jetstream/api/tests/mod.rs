@@ -3,5 +3,7 @@
 //! check and response code must give Go's answers.
 
 mod create_replay;
+mod go_consumer_fixtures;
 mod go_fixtures;
+mod go_message_fixtures;
 mod roundtrip;
