@@ -15,6 +15,7 @@ pub mod errors;
 pub mod gotime;
 pub mod limits;
 pub mod responses;
+mod source_check;
 pub mod stream_check;
 pub mod stream_config;
 pub mod stream_info;
@@ -24,6 +25,7 @@ mod tests;
 
 pub use errors::{ApiError, ErrorId};
 pub use gotime::GoTime;
+pub use source_check::check_source_filters;
 pub use stream_check::{check_stream_config, StreamCheckContext};
 pub use stream_config::{StreamConfig, StreamConfigRequest};
 pub use stream_info::{StreamInfo, StreamState};

@@ -10,11 +10,10 @@ use crate::jetstream::api::responses::{
     stream_name_from_subject, types, ApiResponse, StreamCreateResponse,
 };
 use crate::jetstream::api::stream_check::{
-    check_create_request, check_source_filters, check_stream_config, subjects_overlap,
-    StreamCheckContext,
+    check_create_request, check_stream_config, subjects_overlap, StreamCheckContext,
 };
 use crate::jetstream::api::stream_info::{StreamInfo, StreamSourceInfo, StreamState};
-use crate::jetstream::api::{ApiError, ErrorId, GoTime, StreamConfig};
+use crate::jetstream::api::{check_source_filters, ApiError, ErrorId, GoTime, StreamConfig};
 
 /// An account's streams on a single server with default (unlimited) limits.
 #[derive(Default)]
@@ -217,4 +216,29 @@ fn bad_stream_subjects_are_refused_through_the_api() {
             "{subject:?}"
         );
     }
+}
+
+#[test]
+fn transform_errors_carry_the_transform_text() {
+    // The transform parser is the server's; its error text becomes the description.
+    let acc = Account::default();
+    let cfg = StreamConfig {
+        name: "T".into(),
+        subjects: vec!["a.*".into()],
+        subject_transform: Some(
+            crate::jetstream::api::stream_config::SubjectTransformConfig {
+                source: "a.*".into(),
+                destination: "b.{{wildcard(2)}}".into(),
+            },
+        ),
+        ..Default::default()
+    };
+    let err = check_stream_config(&cfg, &acc, false).expect_err("bad transform");
+    assert_eq!(
+        err,
+        ErrorId::StreamTransformInvalidDestination.with_err(
+            "invalid mapping destination: wildcard index out of range in b.{{wildcard(2)}}"
+        )
+    );
+    assert_eq!((err.code, err.err_code), (400, 10156));
 }
