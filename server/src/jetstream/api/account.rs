@@ -81,15 +81,15 @@ pub struct JetStreamApiStats {
 }
 
 /// Go's `JetStreamAccountStats`: the embedded tier's fields first, then domain, API and tiers.
+/// `api` is always written, so reading requires it (an error response reads as no stats).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct JetStreamAccountStats {
     #[serde(flatten)]
     pub tier: JetStreamTier,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub domain: String,
     pub api: JetStreamApiStats,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tiers: BTreeMap<String, JetStreamTier>,
 }
 

@@ -118,6 +118,29 @@ impl ApiError {
     pub fn is(&self, id: ErrorId) -> bool {
         self.err_code == id.err_code()
     }
+
+    /// Go's `IsNatsErr(err, ids...)` with several ids: any of them.
+    pub fn is_any(&self, ids: &[ErrorId]) -> bool {
+        ids.iter().any(|id| self.is(*id))
+    }
+}
+
+/// Go's `IsNatsErr` over any error: only an [`ApiError`] can match.
+pub fn is_nats_err(err: Option<&(dyn std::error::Error + 'static)>, ids: &[ErrorId]) -> bool {
+    err.and_then(|e| e.downcast_ref::<ApiError>())
+        .is_some_and(|e| e.is_any(ids))
+}
+
+/// Go's `Unless(err)` option of the error constructors: when `err` already is an
+/// [`ApiError`] it is passed on unchanged, otherwise `make` builds the new error.
+pub fn unless(
+    err: Option<&(dyn std::error::Error + 'static)>,
+    make: impl FnOnce() -> ApiError,
+) -> ApiError {
+    match err.and_then(|e| e.downcast_ref::<ApiError>()) {
+        Some(e) => e.clone(),
+        None => make(),
+    }
 }
 
 /// Go's `ApiError.Error()`: `description (err_code)`.
@@ -192,6 +215,89 @@ mod tests {
         .expect("valid error JSON");
         assert!(back.is(ErrorId::StreamNotFound));
         assert_eq!(back, ErrorId::StreamNotFound.err());
+    }
+
+    #[derive(Debug)]
+    struct Other;
+    impl fmt::Display for Other {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("x")
+        }
+    }
+    impl std::error::Error for Other {}
+
+    // go: server/TestIsNatsErr
+    #[test]
+    fn is_nats_err_matches_by_err_code() {
+        let not_enabled = ErrorId::NotEnabledForAccount.err();
+        fn some(e: &ApiError) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(e)
+        }
+        assert!(is_nats_err(
+            some(&not_enabled),
+            &[ErrorId::NotEnabledForAccount]
+        ));
+        assert!(!is_nats_err(
+            some(&not_enabled),
+            &[ErrorId::ClusterNotActive]
+        ));
+        assert!(!is_nats_err(
+            some(&not_enabled),
+            &[ErrorId::ClusterNotActive, ErrorId::ClusterNotAvail]
+        ));
+        assert!(is_nats_err(
+            some(&not_enabled),
+            &[ErrorId::ClusterNotActive, ErrorId::NotEnabledForAccount]
+        ));
+        // Only the err_code counts.
+        let bare = ApiError {
+            code: 0,
+            err_code: 10039,
+            description: String::new(),
+        };
+        assert!(is_nats_err(
+            some(&bare),
+            &[ErrorId::ClusterNotActive, ErrorId::NotEnabledForAccount]
+        ));
+        assert!(!is_nats_err(some(&bare), &[ErrorId::ClusterNotActive]));
+        assert!(!is_nats_err(None, &[ErrorId::ClusterNotActive]));
+        assert!(!is_nats_err(Some(&Other), &[ErrorId::ClusterNotActive]));
+    }
+
+    // go: server/TestApiError_Error
+    #[test]
+    fn error_text_is_description_and_code() {
+        assert_eq!(
+            ErrorId::ClusterNotActive.err().to_string(),
+            "JetStream not in clustered mode (10006)"
+        );
+    }
+
+    // go: server/TestApiError_NewWithTags
+    #[test]
+    fn new_with_tags_fills_every_placeholder() {
+        let e = ErrorId::RestoreSubscribeFailed
+            .fill(&[("{err}", &"failed error"), ("{subject}", &"the.subject")]);
+        assert_eq!(
+            e.description,
+            "JetStream unable to subscribe to restore snapshot the.subject: failed error"
+        );
+        assert_ne!(e, ErrorId::RestoreSubscribeFailed.err());
+    }
+
+    // go: server/TestApiError_NewWithUnless
+    #[test]
+    fn unless_passes_api_errors_through() {
+        let not_enabled = ErrorId::NotEnabledForAccount.err();
+        let restore = || ErrorId::StreamRestore.with_err("failed error");
+        let ne = unless(Some(&not_enabled), restore);
+        assert!(ne.is(ErrorId::NotEnabledForAccount));
+        assert!(restore().is(ErrorId::StreamRestore));
+        assert!(unless(Some(&Other), restore).is(ErrorId::StreamRestore));
+        let remap = || ErrorId::PeerRemap.err();
+        assert!(unless(Some(&not_enabled), remap).is(ErrorId::NotEnabledForAccount));
+        assert!(unless(None, remap).is(ErrorId::PeerRemap));
+        assert!(unless(Some(&Other), remap).is(ErrorId::PeerRemap));
     }
 
     #[test]

@@ -11,6 +11,8 @@ use std::time::{Duration, SystemTime};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
+use crate::gofmt::go_quote;
+
 /// A point in time with the UTC offset it was given in, as Go's `time.Time` in JSON.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct GoTime(OffsetDateTime);
@@ -68,9 +70,10 @@ impl GoTime {
         self.0
     }
 
-    /// Parses Go's RFC 3339 form (`2006-01-02T15:04:05.999999999Z07:00`).
-    pub fn parse_rfc3339(s: &str) -> Option<GoTime> {
-        parse_rfc3339(s.as_bytes()).map(GoTime)
+    /// Parses Go's RFC 3339 form (`2006-01-02T15:04:05.999999999Z07:00`); the error is Go's
+    /// `time.Parse` text.
+    pub fn parse_rfc3339(s: &str) -> Result<GoTime, String> {
+        parse_rfc3339(s).map(GoTime)
     }
 }
 
@@ -133,68 +136,125 @@ impl<'de> Deserialize<'de> for GoTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match Option::<String>::deserialize(d)? {
             None => Ok(GoTime::ZERO),
-            Some(s) => GoTime::parse_rfc3339(&s).ok_or_else(|| {
-                de::Error::custom(format!(
-                    "parsing time {} as \"2006-01-02T15:04:05Z07:00\": cannot parse",
-                    crate::gofmt::go_quote(format!("\"{s}\"").as_bytes())
-                ))
-            }),
+            Some(s) => GoTime::parse_rfc3339(&s).map_err(de::Error::custom),
         }
     }
 }
 
-fn digits(b: &[u8]) -> Option<u32> {
-    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    b.iter().try_fold(0u32, |acc, &c| {
-        acc.checked_mul(10)?.checked_add(u32::from(c - b'0'))
-    })
-}
+const LAYOUT: &str = "2006-01-02T15:04:05Z07:00";
 
-fn parse_rfc3339(b: &[u8]) -> Option<OffsetDateTime> {
-    // 2006-01-02T15:04:05 is 19 bytes, then an optional fraction and the zone.
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let year = i32::try_from(digits(&b[0..4])?).ok()?;
-    let month = Month::try_from(u8::try_from(digits(&b[5..7])?).ok()?).ok()?;
-    let day = u8::try_from(digits(&b[8..10])?).ok()?;
-    let hour = u8::try_from(digits(&b[11..13])?).ok()?;
-    let minute = u8::try_from(digits(&b[14..16])?).ok()?;
-    let second = u8::try_from(digits(&b[17..19])?).ok()?;
-    let mut rest = &b[19..];
-    let mut nanos = 0u32;
-    if rest.first() == Some(&b'.') {
-        let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 || n > 9 {
+/// Go's `time.Parse(time.RFC3339, s)`, walking the layout element by element so a failure
+/// names the element as Go does: `cannot parse "x" as "2006"`, `month out of range`.
+fn parse_rfc3339(s: &str) -> Result<OffsetDateTime, String> {
+    let b = s.as_bytes();
+    let mut pos = 0usize;
+    let cannot = |pos: usize, elem: &str| {
+        format!(
+            "parsing time {} as \"{LAYOUT}\": cannot parse {} as \"{elem}\"",
+            go_quote(s.as_bytes()),
+            go_quote(&b[pos..])
+        )
+    };
+    let range = |what: &str| {
+        format!(
+            "parsing time {}: {what} out of range",
+            go_quote(s.as_bytes())
+        )
+    };
+    // A fixed-width number of `n` digits at `pos`.
+    let num = |pos: usize, n: usize| -> Option<u32> {
+        let d = b.get(pos..pos + n)?;
+        if !d.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        nanos = digits(&rest[1..=n])? * 10u32.pow(9 - n as u32);
-        rest = &rest[1 + n..];
-    }
-    let offset = match rest {
-        b"Z" => UtcOffset::UTC,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let h = i8::try_from(digits(&[*h1, *h2])?).ok()?;
-            let m = i8::try_from(digits(&[*m1, *m2])?).ok()?;
-            if h > 23 || m > 59 {
-                return None;
-            }
-            let (h, m) = if *sign == b'-' { (-h, -m) } else { (h, m) };
-            UtcOffset::from_hms(h, m, 0).ok()?
-        }
-        _ => return None,
+        Some(
+            d.iter()
+                .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0')),
+        )
     };
-    let date = Date::from_calendar_date(year, month, day).ok()?;
-    let time = Time::from_hms_nano(hour, minute, second, nanos).ok()?;
-    Some(PrimitiveDateTime::new(date, time).assume_offset(offset))
+    let lit = |pos: &mut usize, l: &str| -> Result<(), String> {
+        if b[*pos..].starts_with(l.as_bytes()) {
+            *pos += l.len();
+            Ok(())
+        } else {
+            Err(cannot(*pos, l))
+        }
+    };
+    let year = num(pos, 4).ok_or_else(|| cannot(pos, "2006"))?;
+    pos += 4;
+    lit(&mut pos, "-")?;
+    let month = num(pos, 2).ok_or_else(|| cannot(pos, "01"))?;
+    if !(1..=12).contains(&month) {
+        return Err(range("month"));
+    }
+    pos += 2;
+    lit(&mut pos, "-")?;
+    let day = num(pos, 2).ok_or_else(|| cannot(pos, "02"))?;
+    pos += 2;
+    lit(&mut pos, "T")?;
+    let hour = num(pos, 2).ok_or_else(|| cannot(pos, "15"))?;
+    if hour > 23 {
+        return Err(range("hour"));
+    }
+    pos += 2;
+    lit(&mut pos, ":")?;
+    let minute = num(pos, 2).ok_or_else(|| cannot(pos, "04"))?;
+    if minute > 59 {
+        return Err(range("minute"));
+    }
+    pos += 2;
+    lit(&mut pos, ":")?;
+    let second = num(pos, 2).ok_or_else(|| cannot(pos, "05"))?;
+    if second > 59 {
+        return Err(range("second"));
+    }
+    pos += 2;
+    // Go reads a fraction after the seconds even though the layout shows none.
+    let mut nanos = 0u32;
+    if matches!(b.get(pos), Some(b'.' | b',')) && b.get(pos + 1).is_some_and(u8::is_ascii_digit) {
+        let n = b[pos + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let mut scale = 100_000_000u32;
+        for &c in b[pos + 1..pos + 1 + n].iter().take(9) {
+            nanos += u32::from(c - b'0') * scale;
+            scale /= 10;
+        }
+        pos += 1 + n;
+    }
+    let offset = if b.get(pos) == Some(&b'Z') {
+        pos += 1;
+        UtcOffset::UTC
+    } else {
+        let tz = b.get(pos..pos + 6).ok_or_else(|| cannot(pos, "Z07:00"))?;
+        let sign = match tz[0] {
+            b'+' => 1i8,
+            b'-' => -1i8,
+            _ => return Err(cannot(pos, "Z07:00")),
+        };
+        let (Some(h), Some(m), b':') = (num(pos + 1, 2), num(pos + 4, 2), tz[3]) else {
+            return Err(cannot(pos, "Z07:00"));
+        };
+        if h > 24 || m > 60 {
+            return Err(range("time zone offset"));
+        }
+        pos += 6;
+        UtcOffset::from_hms(sign * h as i8, sign * m as i8, 0)
+            .map_err(|_| range("time zone offset"))?
+    };
+    if pos < b.len() {
+        return Err(format!(
+            "parsing time {}: extra text: {}",
+            go_quote(s.as_bytes()),
+            go_quote(&b[pos..])
+        ));
+    }
+    let month = Month::try_from(month as u8).map_err(|_| range("month"))?;
+    let date = Date::from_calendar_date(year as i32, month, day as u8).map_err(|_| range("day"))?;
+    let time = Time::from_hms_nano(hour as u8, minute as u8, second as u8, nanos)
+        .map_err(|_| range("second"))?;
+    Ok(PrimitiveDateTime::new(date, time).assume_offset(offset))
 }
 
 #[cfg(test)]
@@ -244,10 +304,31 @@ mod tests {
             "2021-01-01T24:00:00Z",
             "2021-01-01T00:00:00",
             "2021-01-01T00:00:00.Z",
+            "2021-01-01T00:00:00Zjunk",
             "2021-01-01T00:00:00+0200",
         ] {
-            assert!(GoTime::parse_rfc3339(s).is_none(), "{s}");
+            assert!(GoTime::parse_rfc3339(s).is_err(), "{s}");
         }
-        assert!(serde_json::from_str::<GoTime>("\"yesterday\"").is_err());
+        // Observed from Go 2.15.1 for `"opt_start_time":"bad"`.
+        assert_eq!(
+            GoTime::parse_rfc3339("bad").err().as_deref(),
+            Some(
+                r#"parsing time "bad" as "2006-01-02T15:04:05Z07:00": cannot parse "bad" as "2006""#
+            )
+        );
+        assert_eq!(
+            GoTime::parse_rfc3339("2021-13-01T00:00:00Z")
+                .err()
+                .as_deref(),
+            Some(r#"parsing time "2021-13-01T00:00:00Z": month out of range"#)
+        );
+        assert_eq!(
+            GoTime::parse_rfc3339("2021-01-01 00:00:00Z")
+                .err()
+                .as_deref(),
+            Some(
+                r#"parsing time "2021-01-01 00:00:00Z" as "2006-01-02T15:04:05Z07:00": cannot parse " 00:00:00Z" as "T""#
+            )
+        );
     }
 }

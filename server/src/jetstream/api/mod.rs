@@ -7,12 +7,15 @@
 //! with [`decode`], which reads JSON the way Go's `encoding/json` does.
 
 pub mod account;
+pub mod consumer_config;
 pub mod decode;
 pub mod enums;
 mod error_table;
 pub mod errors;
 pub mod gotime;
+pub mod limits;
 pub mod responses;
+mod source_check;
 pub mod stream_check;
 pub mod stream_config;
 pub mod stream_info;
@@ -22,6 +25,7 @@ mod tests;
 
 pub use errors::{ApiError, ErrorId};
 pub use gotime::GoTime;
+pub use source_check::check_source_filters;
 pub use stream_check::{check_stream_config, StreamCheckContext};
 pub use stream_config::{StreamConfig, StreamConfigRequest};
 pub use stream_info::{StreamInfo, StreamState};

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::account::JetStreamAccountStats;
+use super::consumer_config::ConsumerInfo;
 use super::errors::ApiError;
 use super::gotime::GoTime;
 use super::stream_config::{is_false, is_zero_u64, StreamConfig};
@@ -35,6 +36,8 @@ pub mod types {
     pub const MSG_DELETE: &str = "io.nats.jetstream.api.v1.stream_msg_delete_response";
     pub const MSG_GET: &str = "io.nats.jetstream.api.v1.stream_msg_get_response";
     pub const ACCOUNT_PURGE: &str = "io.nats.jetstream.api.v1.account_purge_response";
+    pub const CONSUMER_CREATE: &str = "io.nats.jetstream.api.v1.consumer_create_response";
+    pub const CONSUMER_INFO: &str = "io.nats.jetstream.api.v1.consumer_info_response";
 }
 
 /// Request subjects. A trailing `*` is the stream name token.
@@ -67,7 +70,7 @@ pub const JS_API_LIST_LIMIT: i64 = 256;
 pub const JS_MAX_SUBJECT_DETAILS: usize = 100_000;
 
 /// The stream name of a `$JS.API.STREAM.<op>.<name>` subject (Go `streamNameFromSubject`:
-/// the fifth token).
+/// the fifth token; the `STREAM.MSG.*` handlers take the sixth).
 pub fn stream_name_from_subject(subject: &str) -> &str {
     subject.split('.').nth(4).unwrap_or("")
 }
@@ -290,4 +293,72 @@ pub struct StreamSnapshotResponse {
     pub config: Option<StreamConfig>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StreamState>,
+}
+
+/// Go's `JSApiConsumerCreateResponse` and `JSApiConsumerInfoResponse` (the same shape).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConsumerInfoResponse {
+    #[serde(flatten)]
+    pub response: ApiResponse,
+    #[serde(flatten)]
+    pub info: Option<ConsumerInfo>,
+}
+
+/// Go's `PubAck`: the reply to a message stored in a stream. `stream` and `seq` are always
+/// written and required when reading, so an error reply reads back without an ack.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PubAck {
+    pub stream: String,
+    #[serde(rename = "seq")]
+    pub sequence: u64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub domain: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub duplicate: bool,
+    #[serde(rename = "val", default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    #[serde(rename = "batch", default, skip_serializing_if = "String::is_empty")]
+    pub batch_id: String,
+    #[serde(rename = "count", default, skip_serializing_if = "is_zero_u64")]
+    pub batch_size: u64,
+}
+
+/// Go's `JSPubAckResponse`: an error or a [`PubAck`], the error first.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PubAckResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ApiError>,
+    #[serde(flatten)]
+    pub ack: Option<PubAck>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::info::go_json;
+
+    #[test]
+    fn pub_ack_error_reply_has_no_ack_fields() {
+        let r = PubAckResponse {
+            error: Some(super::super::ErrorId::StreamNotFound.err()),
+            ack: None,
+        };
+        let text = go_json(&r);
+        assert_eq!(
+            text,
+            r#"{"error":{"code":404,"err_code":10059,"description":"stream not found"}}"#
+        );
+        let back: PubAckResponse = serde_json::from_str(&text).expect("read back");
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn stream_name_is_the_fifth_token() {
+        assert_eq!(stream_name_from_subject("$JS.API.STREAM.CREATE.foo"), "foo");
+        assert_eq!(
+            stream_name_from_subject("$JS.API.STREAM.MSG.GET.foo"),
+            "GET"
+        );
+        assert_eq!(stream_name_from_subject("$JS.API.INFO"), "");
+    }
 }

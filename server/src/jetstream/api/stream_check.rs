@@ -4,16 +4,17 @@
 //! The checks run in Go's order and each failure is Go's error, so a config with several
 //! faults reports the same one Go does. What the check needs from the running server (limits,
 //! the account's other streams, subject-transform parsing) comes in through
-//! [`StreamCheckContext`]. Also here: the request-level checks of Go's `jsStreamCreateRequest`.
+//! [`StreamCheckContext`]. Mirrors and sources are checked in `source_check`. Also here: the
+//! request-level checks of Go's `jsStreamCreateRequest`.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 
 use super::errors::{ApiError, ErrorId};
-use super::stream_config::{StreamConfig, StreamSource};
+use super::source_check::{check_cycles, check_mirror, check_sources};
+use super::stream_config::StreamConfig;
 use crate::gofmt::{go_duration, go_quote};
 use crate::sublist::{
-    is_subset_match, is_valid_publish_subject, is_valid_subject, subject_is_literal,
-    subjects_collide,
+    is_subset_match, is_valid_publish_subject, is_valid_subject, subjects_collide,
 };
 
 /// Longest stream or consumer name (Go `JSMaxNameLen`).
@@ -31,8 +32,6 @@ pub const JS_API_PREFIX: &str = "$JS.API";
 
 const MS_100: i64 = 100_000_000;
 const SECOND: i64 = 1_000_000_000;
-/// Bound on the source-graph walk; Go's walk has none, but it ends long before this.
-const MAX_CYCLE_VISITS: usize = 100_000;
 
 /// What the stream config check needs from the server and the account.
 pub trait StreamCheckContext {
@@ -50,8 +49,8 @@ pub trait StreamCheckContext {
     /// Go's `ValidateMapping(src, dest)`: `Err` holds Go's error text.
     fn validate_mapping(&self, src: &str, dest: &str) -> Result<(), String>;
 
-    /// Go's `NewSubjectTransform(src, dest)`: whether the transform can be built.
-    fn subject_transform_ok(&self, src: &str, dest: &str) -> bool;
+    /// Go's `NewSubjectTransform(src, dest)`: `Err` holds Go's error text.
+    fn subject_transform(&self, src: &str, dest: &str) -> Result<(), String>;
 }
 
 /// Go's `isValidName`: non-empty, no whitespace, `.`, `*` or `>`.
@@ -64,23 +63,23 @@ pub fn is_valid_asset_name(name: &str) -> bool {
     is_valid_name(name) && !name.contains(['\\', '/'])
 }
 
-fn invalid(msg: impl Into<String>) -> ApiError {
+pub(super) fn invalid(msg: impl Into<String>) -> ApiError {
     ErrorId::StreamInvalidConfig.with_err(msg.into())
 }
 
-fn pedantic(msg: &str) -> ApiError {
+pub(super) fn pedantic(msg: &str) -> ApiError {
     ErrorId::Pedantic.with_err(msg)
 }
 
-fn collide(a: &str, b: &str) -> bool {
+pub(super) fn collide(a: &str, b: &str) -> bool {
     subjects_collide(a.as_bytes(), b.as_bytes())
 }
 
-fn subset(subject: &str, test: &str) -> bool {
+pub(super) fn subset(subject: &str, test: &str) -> bool {
     is_subset_match(subject.as_bytes(), test.as_bytes())
 }
 
-fn valid_subject(s: &str) -> bool {
+pub(super) fn valid_subject(s: &str) -> bool {
     is_valid_subject(s.as_bytes())
 }
 
@@ -391,225 +390,6 @@ fn check_features(cfg: &mut StreamConfig, pedantic_mode: bool) -> Result<(), Api
     Ok(())
 }
 
-/// A durable consumer for sourcing must have a plain name and a literal deliver subject, and
-/// cannot be combined with a start position or a filter.
-fn durable_source_ok(src: &StreamSource) -> Result<(), ()> {
-    let Some(c) = &src.consumer else {
-        return Ok(());
-    };
-    if !is_valid_asset_name(&c.name)
-        || !subject_is_literal(c.deliver_subject.as_bytes())
-        || !valid_subject(&c.deliver_subject)
-        || src.opt_start_seq != 0
-        || src.opt_start_time.is_some()
-        || !src.filter_subject.is_empty()
-    {
-        return Err(());
-    }
-    Ok(())
-}
-
-fn check_mirror(
-    cfg: &mut StreamConfig,
-    ctx: &dyn StreamCheckContext,
-    pedantic_mode: bool,
-    stream_subs: &mut Vec<String>,
-    delivery_prefixes: &mut Vec<String>,
-    api_prefixes: &mut Vec<String>,
-) -> Result<(), ApiError> {
-    let Some(mirror) = cfg.mirror.clone() else {
-        return Ok(());
-    };
-    if cfg.first_seq > 0 {
-        return Err(ErrorId::MirrorWithFirstSeq.err());
-    }
-    if !cfg.subjects.is_empty() {
-        return Err(ErrorId::MirrorWithSubjects.err());
-    }
-    if !cfg.sources.is_empty() {
-        return Err(ErrorId::MirrorWithSources.err());
-    }
-    if cfg.allow_msg_counter {
-        return Err(ErrorId::MirrorWithCounters.err());
-    }
-    if cfg.allow_atomic_publish {
-        return Err(ErrorId::MirrorWithAtomicPublish.err());
-    }
-    if cfg.allow_batch_publish {
-        return Err(ErrorId::MirrorWithBatchPublish.err());
-    }
-    if cfg.allow_msg_schedules {
-        return Err(ErrorId::MirrorWithMsgSchedules.err());
-    }
-    if durable_source_ok(&mirror).is_err() {
-        return Err(ErrorId::MirrorDurableConsumerCfgInvalid.err());
-    }
-    if !mirror.filter_subject.is_empty() && !mirror.subject_transforms.is_empty() {
-        return Err(ErrorId::MirrorMultipleFiltersNotAllowed.err());
-    }
-    if cfg.subject_delete_marker_ttl > 0 {
-        return Err(invalid("subject delete markers forbidden on mirrors"));
-    }
-    for (outer, tr) in mirror.subject_transforms.iter().enumerate() {
-        if !tr.source.is_empty() && !valid_subject(&tr.source) {
-            return Err(ErrorId::MirrorInvalidSubjectFilter
-                .with_err(format!("invalid subject {}", tr.source)));
-        }
-        if let Err(e) = ctx.validate_mapping(&tr.source, &tr.destination) {
-            return Err(ErrorId::MirrorInvalidTransformDestination.with_err(e));
-        }
-        for (inner, other) in mirror.subject_transforms.iter().enumerate() {
-            if inner != outer && collide(&tr.source, &other.source) {
-                return Err(ErrorId::MirrorOverlappingSubjectFilters.err());
-            }
-        }
-    }
-    match &mirror.external {
-        None => {
-            if !is_valid_asset_name(&mirror.name) {
-                return Err(ErrorId::MirrorInvalidStreamName.err());
-            }
-            // The origin need not exist; when it does, its limits and direct get apply.
-            if let Some(origin) = ctx.stream_config(&mirror.name) {
-                stream_subs.extend(origin.subjects.iter().cloned());
-                if cfg.max_msg_size > 0
-                    && origin.max_msg_size > 0
-                    && cfg.max_msg_size < origin.max_msg_size
-                {
-                    return Err(ErrorId::MirrorMaxMessageSizeTooBig.err());
-                }
-                if pedantic_mode && cfg.mirror_direct != origin.allow_direct {
-                    return Err(pedantic(
-                        "origin stream has direct get set, mirror has it disabled",
-                    ));
-                }
-                cfg.mirror_direct = origin.allow_direct;
-            }
-        }
-        Some(ext) => {
-            if !ext.deliver_prefix.is_empty() {
-                delivery_prefixes.push(ext.deliver_prefix.clone());
-            }
-            if !ext.api_prefix.is_empty() {
-                api_prefixes.push(ext.api_prefix.clone());
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_sources(
-    cfg: &StreamConfig,
-    ctx: &dyn StreamCheckContext,
-    stream_subs: &mut Vec<String>,
-    delivery_prefixes: &mut Vec<String>,
-    api_prefixes: &mut Vec<String>,
-) -> Result<(), ApiError> {
-    if !cfg.sources.is_empty() && cfg.allow_msg_schedules {
-        return Err(ErrorId::SourceWithMsgSchedules.err());
-    }
-    let mut index_names = HashSet::new();
-    let mut consumer_names = HashSet::new();
-    for src in &cfg.sources {
-        if !is_valid_asset_name(&src.name) {
-            return Err(ErrorId::SourceInvalidStreamName.err());
-        }
-        if !index_names.insert(src.index_name()) {
-            return Err(ErrorId::SourceDuplicateDetected.err());
-        }
-        if !src.filter_subject.is_empty() && !src.subject_transforms.is_empty() {
-            return Err(ErrorId::SourceMultipleFiltersNotAllowed.err());
-        }
-        for tr in &src.subject_transforms {
-            if !tr.source.is_empty() && !valid_subject(&tr.source) {
-                return Err(ErrorId::SourceInvalidSubjectFilter
-                    .with_err(format!("invalid subject {}", tr.source)));
-            }
-            if let Err(e) = ctx.validate_mapping(&tr.source, &tr.destination) {
-                return Err(ErrorId::SourceInvalidTransformDestination.with_err(e));
-            }
-        }
-        for (outer, tr) in src.subject_transforms.iter().enumerate() {
-            for (inner, other) in src.subject_transforms.iter().enumerate() {
-                if inner != outer && subset(&tr.source, &other.source) {
-                    return Err(ErrorId::SourceOverlappingSubjectFilters.err());
-                }
-            }
-        }
-        if src.consumer.is_some() {
-            if durable_source_ok(src).is_err() {
-                return Err(ErrorId::SourceDurableConsumerCfgInvalid.err());
-            }
-            if !consumer_names.insert(src.consumer_name()) {
-                return Err(ErrorId::SourceDurableConsumerDuplicateDetected.err());
-            }
-        }
-        match &src.external {
-            None => {
-                if let Some(origin) = ctx.stream_config(&src.name) {
-                    stream_subs.extend(origin.subjects.iter().cloned());
-                    if cfg.max_msg_size > 0
-                        && origin.max_msg_size > 0
-                        && cfg.max_msg_size < origin.max_msg_size
-                    {
-                        return Err(ErrorId::SourceMaxMessageSizeTooBig.err());
-                    }
-                }
-            }
-            Some(ext) => {
-                if !ext.deliver_prefix.is_empty() {
-                    delivery_prefixes.push(ext.deliver_prefix.clone());
-                }
-                if !ext.api_prefix.is_empty() {
-                    api_prefixes.push(ext.api_prefix.clone());
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Walk the sources and mirrors reachable from the new config; reaching a stream already
-/// seen is a cycle when the subjects really loop back (for mirrors, always).
-fn check_cycles(cfg: &StreamConfig, ctx: &dyn StreamCheckContext) -> Result<(), ApiError> {
-    let mut to_visit: VecDeque<StreamConfig> = VecDeque::from([cfg.clone()]);
-    let mut visited: HashSet<String> = HashSet::new();
-    let overlaps = |subjects: &[String], filter: &str| {
-        filter.is_empty() || subjects.iter().any(|s| collide(s, filter))
-    };
-    let mut visits = 0;
-    while let Some(cur) = to_visit.pop_front() {
-        visits += 1;
-        if visits > MAX_CYCLE_VISITS {
-            break;
-        }
-        visited.insert(cur.name.clone());
-        for src in &cur.sources {
-            if src.external.is_some() {
-                continue;
-            }
-            if visited.contains(&src.name) {
-                if overlaps(&cur.subjects, &src.filter_subject) {
-                    return Err(invalid("detected cycle"));
-                }
-            } else if let Some(next) = ctx.stream_config(&src.name) {
-                to_visit.push_back(next);
-            }
-        }
-        if let Some(m) = &cur.mirror {
-            if m.external.is_none() {
-                if visited.contains(&m.name) {
-                    return Err(invalid("detected cycle"));
-                }
-                if let Some(next) = ctx.stream_config(&m.name) {
-                    to_visit.push_back(next);
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The stream's own subjects: default to the name, then validity, duplicates, the capture-all
 /// and API-space rules, and overlap between the stream's subjects.
 fn check_subjects(cfg: &mut StreamConfig) -> Result<(), ApiError> {
@@ -708,7 +488,7 @@ fn check_republish(
             "stream configuration for republish destination forms a cycle",
         ));
     }
-    if !ctx.subject_transform_ok(&rp.source, &rp.destination) {
+    if ctx.subject_transform(&rp.source, &rp.destination).is_err() {
         return Err(invalid(format!(
             "stream configuration for republish with transform from '{}' to '{}' not valid",
             rp.source, rp.destination
@@ -733,4 +513,17 @@ pub fn check_create_request(subject_stream: &str, cfg: &StreamConfig) -> Result<
         return Err(invalid("stream has no mirror but does have mirror direct"));
     }
     Ok(())
+}
+
+/// Go's `jsAccount.subjectsOverlap`: does any of `subjects` collide with a subject of one of
+/// the `others` streams (the new stream itself excluded by the caller)?
+pub fn subjects_overlap<'a>(
+    subjects: &[String],
+    others: impl IntoIterator<Item = &'a StreamConfig>,
+) -> bool {
+    others.into_iter().any(|o| {
+        o.subjects
+            .iter()
+            .any(|s| subjects.iter().any(|t| collide(t, s)))
+    })
 }

@@ -320,9 +320,9 @@ impl StreamConfig {
 
     /// Go's `copyStreamMetadata`: before comparing a new config with the stored one, take the
     /// stored required level (or none) and drop the response-only keys.
-    pub fn copy_metadata_from(&mut self, prev: &StreamConfig) {
+    pub fn copy_metadata_from(&mut self, prev: Option<&StreamConfig>) {
         delete_dynamic_metadata(&mut self.metadata);
-        match prev.metadata.get(JS_REQUIRED_LEVEL_METADATA_KEY) {
+        match prev.and_then(|p| p.metadata.get(JS_REQUIRED_LEVEL_METADATA_KEY)) {
             Some(v) => {
                 self.metadata
                     .insert(JS_REQUIRED_LEVEL_METADATA_KEY.to_string(), v.clone());
@@ -338,6 +338,13 @@ impl StreamConfig {
 pub fn delete_dynamic_metadata(metadata: &mut BTreeMap<String, String>) {
     metadata.remove(JS_SERVER_VERSION_METADATA_KEY);
     metadata.remove(JS_SERVER_LEVEL_METADATA_KEY);
+}
+
+/// Go's `getRequiredApiLevel`: the required level as written, or `""`.
+pub fn get_required_api_level(metadata: &BTreeMap<String, String>) -> &str {
+    metadata
+        .get(JS_REQUIRED_LEVEL_METADATA_KEY)
+        .map_or("", String::as_str)
 }
 
 /// Go's `supportsRequiredApiLevel`: an asset whose required level is above ours (or not a
@@ -359,3 +366,6 @@ pub fn error_on_required_api_level(header_value: Option<&str>) -> bool {
             .map_or(true, |l| i64::from(JS_API_LEVEL) < l),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,29 +10,31 @@ use super::enums::RetentionPolicy;
 use super::errors::ApiError;
 use super::gotime::GoTime;
 use super::stream_config::{
-    is_false, is_zero_u64, ExternalStream, Placement, StreamConfig, SubjectTransformConfig,
+    is_false, is_zero_u64, ExternalStream, Placement, StreamConfig, StreamSource,
+    SubjectTransformConfig,
 };
 
 fn is_zero_usize(v: &usize) -> bool {
     *v == 0
 }
 
-/// Go's `StreamInfo`: a stream's config, creation time and state.
+/// Go's `StreamInfo`: a stream's config, creation time and state. Go always writes
+/// `config`, `created`, `state` and `ts`, so reading requires them; that is also how a
+/// response without a stream info (an error) reads back as `None`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct StreamInfo {
     pub config: StreamConfig,
     pub created: GoTime,
     pub state: StreamState,
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub domain: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<ClusterInfo>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mirror: Option<StreamSourceInfo>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<StreamSourceInfo>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternates: Vec<StreamAlternate>,
     /// When the info was gathered.
     #[serde(rename = "ts")]
@@ -64,6 +66,18 @@ pub struct StreamState {
     pub lost: Option<LostStreamData>,
     #[serde(rename = "consumer_count")]
     pub consumers: usize,
+}
+
+impl StreamState {
+    /// The state of a new, empty store: with a first sequence N configured, Go's stores
+    /// report first N and last N-1.
+    pub fn empty(first_seq: u64) -> StreamState {
+        StreamState {
+            first_seq,
+            last_seq: first_seq.saturating_sub(1),
+            ..Default::default()
+        }
+    }
 }
 
 /// Go's `LostStreamData`: messages found missing or corrupt on recovery.
@@ -188,6 +202,30 @@ pub struct StreamSourceInfo {
     pub filter_subject: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subject_transforms: Vec<SubjectTransformConfig>,
+}
+
+impl StreamSourceInfo {
+    /// Go's `sourceInfo` for a source not heard from yet: no lag, `active` -1, the source's
+    /// filter and transforms, and its external reference.
+    pub fn initial_source(src: &StreamSource) -> StreamSourceInfo {
+        StreamSourceInfo {
+            name: src.name.clone(),
+            external: src.external.clone(),
+            lag: 0,
+            active: -1,
+            error: None,
+            filter_subject: src.filter_subject.clone(),
+            subject_transforms: src.subject_transforms.clone(),
+        }
+    }
+
+    /// The same for a mirror, whose info never shows the filter subject.
+    pub fn initial_mirror(mirror: &StreamSource) -> StreamSourceInfo {
+        StreamSourceInfo {
+            filter_subject: String::new(),
+            ..StreamSourceInfo::initial_source(mirror)
+        }
+    }
 }
 
 /// Go's `StoredMsg`: one message as the JSON message-get API returns it; header and data
