@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use async_nats::jetstream::{self, context::Publish, kv, stream};
+use async_nats::jetstream::{self, kv, message::PublishMessage as Publish, stream};
 
 use crate::support::*;
 use server::Options;

@@ -270,16 +270,8 @@ fn field(o: &mut Options, key: &str, v: &Spanned<Value>, ctx: &mut Ctx, enable: 
                 return false;
             }
         },
-        "meta_compact_sync" => {
-            if !matches!(v.value, Value::Bool(_)) {
-                mismatch(ctx, v, "bool");
-            }
-        }
-        "extension_hint" => {
-            if !matches!(v.value, Value::String(_)) {
-                mismatch(ctx, v, "string");
-            }
-        }
+        "meta_compact_sync" if !matches!(v.value, Value::Bool(_)) => mismatch(ctx, v, "bool"),
+        "extension_hint" if !matches!(v.value, Value::String(_)) => mismatch(ctx, v, "string"),
         _ => {}
     }
     true

@@ -26,7 +26,7 @@ use crate::jetstream::api::responses::{
 use crate::jetstream::api::stream_check::{check_create_request, check_stream_config};
 use crate::jetstream::api::stream_config::JS_API_LEVEL;
 use crate::jetstream::api::stream_info::StoredMsg;
-use crate::jetstream::api::{ApiError, ErrorId, GoTime, StreamConfig, StreamConfigRequest};
+use crate::jetstream::api::{ApiError, ErrorId, GoTime, StreamConfig};
 use crate::jetstream::store::StoreError;
 use crate::server::ServerShared;
 
@@ -152,38 +152,22 @@ fn not_yet(kind: &str) -> String {
     )
 }
 
-/// Decode a request body; an empty body is the default request (Go: `len(msg) > 0` guards).
-fn decode<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, ApiError> {
+/// Decode a request body as Go's `json.Unmarshal` does; an empty body is the default request
+/// (Go's handlers skip decoding then).
+fn decode<T: serde::de::DeserializeOwned + Default>(
+    body: &[u8],
+    go_name: &str,
+) -> Result<T, ApiError> {
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(T::default());
     }
-    let mut v: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| ErrorId::InvalidJSON.with_err(e))?;
-    if v.is_null() {
-        return Ok(T::default());
-    }
-    strip_nulls(&mut v);
-    serde_json::from_value(v).map_err(|e| ErrorId::InvalidJSON.with_err(e))
+    crate::jetstream::api::decode::decode_request(body, go_name)
+        .map_err(|e| ErrorId::InvalidJSON.with_err(e))
 }
 
 /// A direct get request body, decoded as Go does.
-pub fn decode_direct(body: &[u8]) -> Result<MsgGetRequest, ()> {
-    let mut v: serde_json::Value = serde_json::from_slice(body).map_err(|_| ())?;
-    strip_nulls(&mut v);
-    serde_json::from_value(v).map_err(|_| ())
-}
-
-/// Go's decoder leaves a field alone when the JSON says `null`; dropping null members gives serde
-/// the same result.
-pub fn strip_nulls(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(m) => {
-            m.retain(|_, x| !x.is_null());
-            m.values_mut().for_each(strip_nulls);
-        }
-        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_nulls),
-        _ => {}
-    }
+pub fn decode_direct(body: &[u8]) -> Option<MsgGetRequest> {
+    crate::jetstream::api::decode::decode_request(body, "JSApiMsgGetRequest").ok()
 }
 
 fn account_info(js: &JetStream, jsa: &JsAccount) -> String {
@@ -249,8 +233,8 @@ impl crate::jetstream::api::StreamCheckContext for CheckCtx<'_> {
         Err("subject transforms are not supported yet by rnats".into())
     }
 
-    fn subject_transform_ok(&self, _src: &str, _dest: &str) -> bool {
-        false
+    fn subject_transform(&self, _src: &str, _dest: &str) -> Result<(), String> {
+        Err("subject transforms are not supported yet by rnats".into())
     }
 }
 
@@ -266,10 +250,13 @@ fn stream_create(
     body: &[u8],
 ) -> String {
     let kind = types::STREAM_CREATE;
-    let req: StreamConfigRequest = match decode(body) {
+    // Go's order: decode, static metadata, the request checks, the config checks, then what the
+    // account already has.
+    let mut req = match crate::jetstream::api::decode::decode_stream_config_request(body) {
         Ok(r) => r,
-        Err(e) => return err_json(kind, e),
+        Err(e) => return err_json(kind, ErrorId::InvalidJSON.with_err(e)),
     };
+    req.config.set_static_metadata();
     if let Err(e) = check_create_request(subject_name, &req.config) {
         return err_json(kind, e);
     }
@@ -278,19 +265,25 @@ fn stream_create(
         Ok(c) => c,
         Err(e) => return err_json(kind, e),
     };
-    cfg.set_static_metadata();
+    if cfg.replicas > 1 {
+        return err_json(kind, ErrorId::StreamReplicasNotSupported.err());
+    }
     if let Some(existing) = jsa.stream(&cfg.name) {
-        // Go's addStream: the same config again is the existing stream.
-        let mut want = cfg.clone();
-        want.copy_metadata_from(&existing.config());
-        if *existing.config() == want {
+        // Go's addStream: the same config again is the existing stream (and Go still says
+        // `did_create`).
+        let current = existing.config();
+        cfg.copy_metadata_from(Some(&current));
+        if *current == cfg {
             return go_json(&StreamCreateResponse {
                 response: ApiResponse::new(kind),
                 info: Some(existing.info(&server.name, version())),
-                did_create: false,
+                did_create: true,
             });
         }
         return err_json(kind, ErrorId::StreamNameExist.err());
+    }
+    if let Err(e) = crate::jetstream::api::check_source_filters(&cfg, &ctx) {
+        return err_json(kind, e);
     }
     if let Err(e) = check_overlap(jsa, &cfg, None) {
         return err_json(kind, e);
@@ -362,9 +355,9 @@ fn stream_update(
     body: &[u8],
 ) -> String {
     let kind = types::STREAM_UPDATE;
-    let req: StreamConfigRequest = match decode(body) {
+    let req = match crate::jetstream::api::decode::decode_stream_config_request(body) {
         Ok(r) => r,
-        Err(e) => return err_json(kind, e),
+        Err(e) => return err_json(kind, ErrorId::InvalidJSON.with_err(e)),
     };
     if subject_name != req.config.name {
         return err_json(kind, ErrorId::StreamMismatch.err());
@@ -378,7 +371,7 @@ fn stream_update(
         Err(e) => return err_json(kind, e),
     };
     let old = stream.config();
-    cfg.copy_metadata_from(&old);
+    cfg.copy_metadata_from(Some(&old));
     if let Err(e) = check_update(&old, &cfg) {
         return err_json(kind, e);
     }
@@ -433,7 +426,7 @@ fn check_update(old: &StreamConfig, new: &StreamConfig) -> Result<(), ApiError> 
 
 fn stream_info(server: &ServerShared, jsa: &JsAccount, name: &str, body: &[u8]) -> String {
     let kind = types::STREAM_INFO;
-    let req: StreamInfoRequest = match decode(body) {
+    let req: StreamInfoRequest = match decode(body, "JSApiStreamInfoRequest") {
         Ok(r) => r,
         Err(e) => return err_json(kind, e),
     };
@@ -493,7 +486,7 @@ fn stream_purge(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
             ErrorId::StreamPurgeFailed.with_err("stream purge not permitted"),
         );
     }
-    let req: StreamPurgeRequest = match decode(body) {
+    let req: StreamPurgeRequest = match decode(body, "JSApiStreamPurgeRequest") {
         Ok(r) => r,
         Err(e) => return err_json(kind, e),
     };
@@ -519,7 +512,7 @@ fn stream_purge(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
 
 fn stream_names(jsa: &JsAccount, body: &[u8]) -> String {
     let kind = types::STREAM_NAMES;
-    let req: StreamNamesRequest = match decode(body) {
+    let req: StreamNamesRequest = match decode(body, "JSApiStreamNamesRequest") {
         Ok(r) => r,
         Err(e) => return err_json(kind, e),
     };
@@ -555,7 +548,7 @@ fn stream_names(jsa: &JsAccount, body: &[u8]) -> String {
 
 fn stream_list(server: &ServerShared, jsa: &JsAccount, body: &[u8]) -> String {
     let kind = types::STREAM_LIST;
-    let req: StreamNamesRequest = match decode(body) {
+    let req: StreamNamesRequest = match decode(body, "JSApiStreamNamesRequest") {
         Ok(r) => r,
         Err(e) => return err_json(kind, e),
     };
@@ -637,7 +630,7 @@ fn msg_get(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
     let Some(stream) = jsa.stream(name) else {
         return err_json(kind, ErrorId::StreamNotFound.err());
     };
-    let req: MsgGetRequest = match decode(body) {
+    let req: MsgGetRequest = match decode(body, "JSApiMsgGetRequest") {
         Ok(r) => r,
         Err(e) => return err_json(kind, e),
     };
@@ -665,7 +658,7 @@ fn msg_delete(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
             ErrorId::StreamMsgDeleteFailed.with_err("message delete not permitted"),
         );
     }
-    let req: MsgDeleteRequest = match decode(body) {
+    let req: MsgDeleteRequest = match decode(body, "JSApiMsgDeleteRequest") {
         Ok(r) => r,
         Err(e) => return err_json(kind, e),
     };

@@ -77,8 +77,8 @@ impl DirectGet {
         if self.last_by_subject {
             if !body.is_empty() {
                 match super::api::decode_direct(body) {
-                    Ok(r) => req = r,
-                    Err(_) => return vec![(status("408 Malformed Request"), Vec::new())],
+                    Some(r) => req = r,
+                    None => return vec![(status("408 Malformed Request"), Vec::new())],
                 }
             }
             // The subject after the fifth token is the key.
@@ -102,8 +102,8 @@ impl DirectGet {
                 return vec![(status("408 Empty Request"), Vec::new())];
             }
             match super::api::decode_direct(body) {
-                Ok(r) => req = r,
-                Err(_) => return vec![(status("408 Malformed Request"), Vec::new())],
+                Some(r) => req = r,
+                None => return vec![(status("408 Malformed Request"), Vec::new())],
             }
             if req.seq == 0
                 && req.last_for.is_empty()
@@ -113,8 +113,7 @@ impl DirectGet {
             {
                 return vec![(status("408 Empty Request"), Vec::new())];
             }
-            let conflict = (req.seq > 0 && !req.last_for.is_empty())
-                || (req.seq > 0 && req.start_time.is_some())
+            let conflict = (req.seq > 0 && (!req.last_for.is_empty() || req.start_time.is_some()))
                 || (req.start_time.is_some() && !req.last_for.is_empty())
                 || (!req.last_for.is_empty() && !req.next_for.is_empty())
                 || (!req.last_for.is_empty() && req.batch > 0)
@@ -159,12 +158,11 @@ fn get(stream: &Stream, req: &MsgGetRequest) -> Vec<(Vec<u8>, Vec<u8>)> {
     let mut lseq = 0;
     for i in 0..batch {
         let r = if seq > 0 && req.next_for.is_empty() {
-            let r = if i == 0 && !is_batch {
+            if i == 0 && !is_batch {
                 store.load_msg(seq)
             } else {
                 store.load_next_msg(">", true, seq)
-            };
-            r
+            }
         } else if !req.next_for.is_empty() {
             store.load_next_msg(&req.next_for, wc, seq)
         } else {
@@ -197,7 +195,8 @@ fn get(stream: &Stream, req: &MsgGetRequest) -> Vec<(Vec<u8>, Vec<u8>)> {
         lseq = m.seq;
         sent += m.subject.len() + m.hdr.len() + m.msg.len();
         out.push((hdr, m.msg.to_vec()));
-        if sent >= max_bytes || (req.last_for.len() > 0 && req.next_for.is_empty() && req.seq == 0)
+        if sent >= max_bytes
+            || (!req.last_for.is_empty() && req.next_for.is_empty() && req.seq == 0)
         {
             break;
         }

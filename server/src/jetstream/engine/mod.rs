@@ -87,7 +87,7 @@ fn default_max_memory() -> i64 {
         )
     };
     if pages > 0 && size > 0 {
-        (pages as i64).saturating_mul(size as i64) / 4 * 3
+        pages.saturating_mul(size) / 4 * 3
     } else {
         MAX_MEM_DEFAULT
     }

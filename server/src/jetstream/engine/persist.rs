@@ -36,7 +36,7 @@ pub fn write_meta(stream: &Stream) -> std::io::Result<()> {
     };
     std::fs::create_dir_all(dir)?;
     let meta = Meta {
-        created: stream.created.clone(),
+        created: stream.created,
         config: (*stream.config()).clone(),
     };
     let data = serde_json::to_vec(&meta).map_err(std::io::Error::other)?;

@@ -321,7 +321,7 @@ impl Stream {
         let cfg = self.config();
         StreamInfo {
             config: cfg.with_dynamic_metadata(version),
-            created: self.created.clone(),
+            created: self.created,
             state: api_state(&self.store.fast_state()),
             cluster: Some(ClusterInfo {
                 leader: server_name.to_string(),
@@ -448,7 +448,7 @@ impl Stream {
                 }
             }
             if let Some(r) = slice_header(ROLLUP, hdr).filter(|v| !v.is_empty()) {
-                if !(cfg.allow_rollup && !cfg.deny_purge) {
+                if !cfg.allow_rollup || cfg.deny_purge {
                     return fail(ErrorId::StreamRollupFailed.with_err("rollup not permitted"));
                 }
                 match r {
