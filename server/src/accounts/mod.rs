@@ -291,6 +291,40 @@ impl Account {
         fan.deliver_result(&result, &m, &ctx, 0, true)
     }
 
+    /// Deliver a server-originated message matched on `match_subject` but shown with `subject`
+    /// (JetStream deliveries: matched on the deliver subject, shown with the stored subject; Go's
+    /// `c.pa.deliver`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn deliver_as(
+        self: &Arc<Self>,
+        fan: &mut crate::client::delivery::Fanout<'_>,
+        server: &crate::server::ServerShared,
+        match_subject: &[u8],
+        subject: &[u8],
+        reply: Option<&[u8]>,
+        header: &[u8],
+        payload: &[u8],
+    ) -> bool {
+        let mut msg = Vec::with_capacity(header.len() + payload.len());
+        msg.extend_from_slice(header);
+        msg.extend_from_slice(payload);
+        let m = crate::client::delivery::Message {
+            subject,
+            reply,
+            header_len: header.len(),
+            msg: &msg,
+        };
+        let ctx = PubCtx {
+            server,
+            client: &self.internal,
+            account: self,
+            from_service: false,
+            chain: &[],
+        };
+        let result = self.sublist.match_subject(match_subject);
+        fan.deliver_result(&result, &m, &ctx, 0, true)
+    }
+
     /// Publish a server-originated message in this account (events, timers): its own delivery batch.
     pub fn publish_internal(
         self: &Arc<Self>,

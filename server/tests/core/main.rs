@@ -20,6 +20,7 @@ mod config_vars;
 mod errors;
 mod handshake;
 mod js_client;
+mod js_consumers;
 mod keepalive;
 mod limits;
 mod monitor;

@@ -126,7 +126,7 @@ fn dispatch(
         (["STREAM", "LIST"], _) => stream_list(server, jsa, body),
         (["STREAM", "MSG", "GET", _], _) => msg_get(jsa, name(3), body),
         (["STREAM", "MSG", "DELETE", _], _) => msg_delete(jsa, name(3), body),
-        (["CONSUMER", ..], _) => not_yet("io.nats.jetstream.api.v1.consumer_create_response"),
+        (["CONSUMER", rest @ ..], _) => super::consumer_api::dispatch(server, js, jsa, rest, body)?,
         _ => return None,
     };
     js.api_total.fetch_add(1, Ordering::Relaxed);
@@ -138,18 +138,6 @@ fn dispatch(
 
 fn err_json(kind: &str, e: ApiError) -> String {
     go_json(&ApiResponse::err(kind, e))
-}
-
-/// Consumers are the next step; say so rather than staying silent.
-fn not_yet(kind: &str) -> String {
-    err_json(
-        kind,
-        ApiError {
-            code: 501,
-            err_code: 0,
-            description: "consumers are not supported yet by rnats".into(),
-        },
-    )
 }
 
 /// Decode a request body as Go's `json.Unmarshal` does; an empty body is the default request

@@ -10,6 +10,8 @@
 
 pub mod account;
 pub mod api;
+pub mod consumer;
+mod consumer_api;
 mod direct;
 mod persist;
 pub mod stream;

@@ -7,6 +7,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
+use super::consumer::Consumer;
 use super::JetStream;
 use crate::accounts::{Account, MsgHandler, PubCtx};
 use crate::client::delivery::{Fanout, Message};
@@ -55,6 +56,7 @@ pub struct Stream {
     /// `{"stream":"<name>","seq":` (with the domain when set): Go's `mset.pubAck`.
     pub_ack: Vec<u8>,
     stopped: std::sync::atomic::AtomicBool,
+    consumers: RwLock<std::collections::BTreeMap<String, Arc<Consumer>>>,
 }
 
 fn store_config(cfg: &StreamConfig) -> StoreConfig {
@@ -174,10 +176,67 @@ impl Stream {
             js: Arc::downgrade(js),
             pub_ack: pub_ack.into_bytes(),
             stopped: std::sync::atomic::AtomicBool::new(false),
+            consumers: RwLock::new(std::collections::BTreeMap::new()),
         });
         s.subscribe();
         s.start_timers();
         Ok(s)
+    }
+
+    pub fn server(&self) -> Option<Arc<crate::server::ServerShared>> {
+        self.js.upgrade()?.server()
+    }
+
+    pub fn consumer(&self, name: &str) -> Option<Arc<Consumer>> {
+        self.consumers.read().ok()?.get(name).cloned()
+    }
+
+    pub fn consumers(&self) -> Vec<Arc<Consumer>> {
+        self.consumers
+            .read()
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub fn add_consumer(&self, c: Arc<Consumer>) {
+        if let Ok(mut m) = self.consumers.write() {
+            m.insert(c.name.clone(), c);
+        }
+    }
+
+    /// Stop and forget a consumer (delete, inactivity).
+    pub fn remove_consumer(&self, name: &str) -> Option<Arc<Consumer>> {
+        let c = self.consumers.write().ok()?.remove(name)?;
+        c.stop();
+        if let Some(d) = &self.dir {
+            let _ = std::fs::remove_dir_all(d.join("obs").join(name));
+        }
+        Some(c)
+    }
+
+    /// A consumer is done with `seq`: interest and work-queue streams drop what no consumer
+    /// still needs (Go's `ackMsg`).
+    pub fn ack_msg(&self, by: &Consumer, seq: u64) {
+        let cfg = self.config();
+        match cfg.retention {
+            RetentionPolicy::WorkQueue => {
+                let _ = self.store.remove_msg(seq);
+            }
+            RetentionPolicy::Interest => {
+                let Ok(subject) = self.store.subject_for_seq(seq) else {
+                    return;
+                };
+                let others_need = self
+                    .consumers()
+                    .iter()
+                    .filter(|c| !std::ptr::eq(Arc::as_ptr(c), by))
+                    .any(|c| c.needs(seq, &subject));
+                if !others_need {
+                    let _ = self.store.remove_msg(seq);
+                }
+            }
+            _ => {}
+        }
     }
 
     pub fn config(&self) -> Arc<StreamConfig> {
@@ -287,6 +346,9 @@ impl Stream {
     pub fn stop(&self) {
         self.stopped
             .store(true, std::sync::atomic::Ordering::Release);
+        for c in self.consumers() {
+            c.stop();
+        }
         self.unsubscribe();
         let _ = self.store.stop();
     }
@@ -295,6 +357,10 @@ impl Stream {
     pub fn delete(&self) -> Result<(), StoreError> {
         self.stopped
             .store(true, std::sync::atomic::Ordering::Release);
+        let names: Vec<String> = self.consumers().iter().map(|c| c.name.clone()).collect();
+        for n in names {
+            self.remove_consumer(&n);
+        }
         self.unsubscribe();
         self.store.delete()?;
         if let Some(d) = &self.dir {
@@ -483,8 +549,10 @@ impl Stream {
                 return fail(ErrorId::InsufficientResources.err());
             }
         }
-        // Interest retention without consumers keeps nothing (Go skips the sequence).
-        if cfg.retention == RetentionPolicy::Interest {
+        // Interest retention keeps nothing no consumer wants (Go skips the sequence).
+        if cfg.retention == RetentionPolicy::Interest
+            && !self.consumers().iter().any(|c| c.matches(subject))
+        {
             let Ok(seq) = self.store.skip_msg_no_interest(0) else {
                 return None;
             };
@@ -532,6 +600,9 @@ impl Stream {
             let _ = self.store.purge_ex("", 0, 1);
         }
         drop(st);
+        for c in self.consumers() {
+            c.signal();
+        }
         respond.then(|| self.ok_ack(seq, false))
     }
 }

@@ -1,0 +1,94 @@
+//! Consumer config defaults and checks for creation (the core of Go's
+//! `setConsumerConfigDefaults` and `checkConsumerCfg`), and small helpers.
+
+use crate::jetstream::api::consumer_config::ConsumerConfig;
+use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy, RetentionPolicy};
+use crate::jetstream::api::{ApiError, ErrorId, StreamConfig};
+
+/// Go's `JsAckWaitDefault`.
+const ACK_WAIT_DEFAULT: i64 = 30_000_000_000;
+/// Go's `JSWaitQueueDefaultMax`.
+const WAIT_QUEUE_DEFAULT_MAX: i64 = 512;
+/// Go's `JsDefaultMaxAckPending`.
+const DEFAULT_MAX_ACK_PENDING: i64 = 1000;
+/// Go's `JsDeleteWaitTimeDefault`: ephemeral consumers go away after 5s without interest.
+const DELETE_WAIT_DEFAULT: i64 = 5_000_000_000;
+
+const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// `n` random base-62 characters (Go's reply tokens).
+pub fn random_token(n: usize) -> String {
+    let mut r: u64 = rand::random();
+    (0..n)
+        .map(|_| {
+            let c = DIGITS[(r % 62) as usize] as char;
+            r /= 62;
+            c
+        })
+        .collect()
+}
+
+/// Go's `setConsumerConfigDefaults` for the fields a single server uses.
+pub fn set_defaults(cfg: &mut ConsumerConfig, stream: &StreamConfig, server_max_ack_pending: i64) {
+    if cfg.max_deliver == 0 || cfg.max_deliver < -1 {
+        cfg.max_deliver = -1;
+    }
+    cfg.max_waiting = cfg.max_waiting.max(0);
+    if cfg.max_ack_pending < -1 {
+        cfg.max_ack_pending = -1;
+    }
+    cfg.max_request_batch = cfg.max_request_batch.max(0);
+    cfg.max_request_expires = cfg.max_request_expires.max(0);
+    cfg.max_request_max_bytes = cfg.max_request_max_bytes.max(0);
+    cfg.heartbeat = cfg.heartbeat.max(0);
+    cfg.inactive_threshold = cfg.inactive_threshold.max(0);
+    if cfg.deliver_subject.is_empty() && cfg.max_waiting == 0 {
+        cfg.max_waiting = WAIT_QUEUE_DEFAULT_MAX;
+    }
+    if cfg.ack_wait == 0 && matches!(cfg.ack_policy, AckPolicy::Explicit | AckPolicy::All) {
+        cfg.ack_wait = ACK_WAIT_DEFAULT;
+    }
+    if let Some(first) = cfg.back_off.first() {
+        cfg.ack_wait = *first;
+    }
+    if cfg.max_ack_pending == 0 {
+        cfg.max_ack_pending = stream.consumer_limits.max_ack_pending;
+    }
+    if cfg.inactive_threshold == 0 {
+        cfg.inactive_threshold = stream.consumer_limits.inactive_threshold;
+    }
+    if cfg.max_ack_pending == 0 && cfg.ack_policy != AckPolicy::None {
+        let mut p = DEFAULT_MAX_ACK_PENDING;
+        if server_max_ack_pending > 0 && server_max_ack_pending < p {
+            p = server_max_ack_pending;
+        }
+        cfg.max_ack_pending = p;
+    }
+    if cfg.durable.is_empty() && cfg.inactive_threshold == 0 {
+        cfg.inactive_threshold = DELETE_WAIT_DEFAULT;
+    }
+    if cfg.replicas == 0 {
+        cfg.replicas = stream.replicas.max(1);
+    }
+}
+
+/// The checks of Go's `checkConsumerCfg` a single server needs first.
+pub fn check(cfg: &ConsumerConfig, stream: &StreamConfig) -> Result<(), ApiError> {
+    let invalid = |m: &str| ErrorId::ConsumerInvalidPolicy.with_err(m);
+    if cfg.deliver_policy == DeliverPolicy::ByStartSequence && cfg.opt_start_seq == 0 {
+        return Err(invalid("consumer deliver policy requires a start sequence"));
+    }
+    if cfg.deliver_policy == DeliverPolicy::ByStartTime && cfg.opt_start_time.is_none() {
+        return Err(invalid("consumer deliver policy requires a start time"));
+    }
+    if !cfg.deliver_subject.is_empty() {
+        if !crate::sublist::is_valid_publish_subject(cfg.deliver_subject.as_bytes()) {
+            return Err(ErrorId::ConsumerInvalidDeliverSubject.err());
+        }
+    } else if stream.retention == RetentionPolicy::WorkQueue
+        && cfg.ack_policy != AckPolicy::Explicit
+    {
+        return Err(ErrorId::ConsumerWQRequiresExplicitAck.err());
+    }
+    Ok(())
+}

@@ -1,0 +1,334 @@
+//! A consumer: a cursor over a stream with delivery and ack state (Go's `consumer`, consumer.go).
+//! Each consumer has one task that delivers (`deliver.rs`): push consumers to their deliver
+//! subject while it has interest, pull consumers to waiting requests (`pull.rs`). Acks and flow
+//! control replies arrive on internal subscriptions (`ack.rs`) and wake the task.
+
+mod ack;
+pub mod config;
+mod deliver;
+mod pull;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Instant;
+
+use tokio::sync::Notify;
+
+use super::Stream;
+use crate::client::SubRef;
+use crate::jetstream::api::consumer_config::{ConsumerConfig, ConsumerInfo, SequenceInfo};
+use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy};
+use crate::jetstream::api::stream_info::ClusterInfo;
+use crate::jetstream::api::GoTime;
+use crate::sublist::{is_subset_match, subject_has_wildcard};
+
+pub use pull::WaitingRequest;
+
+/// Go's `JsFlowControlMaxPending`: bytes a flow-controlled push consumer may have outstanding.
+const FLOW_CONTROL_MAX_PENDING: i64 = 32 * 1024 * 1024;
+
+/// One delivered, unacknowledged message (Go's `Pending`).
+#[derive(Debug, Clone, Copy)]
+pub struct Pending {
+    /// Consumer sequence of the first delivery.
+    pub dseq: u64,
+    /// When it was (last) delivered, Unix nanoseconds.
+    pub ts: i64,
+    /// When it is due for redelivery.
+    pub deadline: Instant,
+}
+
+/// Delivery and ack state (Go's `o.sseq`, `o.dseq`, `o.adflr`, `o.asflr`, `o.pending`, `o.rdc`,
+/// `o.rdq`).
+pub struct State {
+    /// Next stream sequence to look at.
+    pub sseq: u64,
+    /// Next consumer (delivery) sequence.
+    pub dseq: u64,
+    pub ack_floor_dseq: u64,
+    pub ack_floor_sseq: u64,
+    pub pending: BTreeMap<u64, Pending>,
+    /// Delivery counts above one, by stream sequence.
+    pub redelivered: HashMap<u64, u64>,
+    /// Stream sequences due for redelivery, in order.
+    pub rdq: VecDeque<u64>,
+    /// Remaining stream sequences of a last-per-subject start, then where to resume.
+    pub skip_list: Option<(VecDeque<u64>, u64)>,
+    pub waiting: VecDeque<WaitingRequest>,
+    /// Push: the deliver subject has interest.
+    pub active: bool,
+    /// Flow control: bytes delivered and not yet confirmed, the window, the outstanding request.
+    pub pbytes: i64,
+    pub maxpb: i64,
+    pub fc_id: Option<String>,
+    pub fc_size: i64,
+    pub last_delivery: Option<GoTime>,
+    pub last_ack: Option<GoTime>,
+    /// When a push consumer last delivered or heartbeated, for idle heartbeats.
+    pub last_sent: Instant,
+    /// When interest or a request was last seen, for `inactive_threshold`.
+    pub last_active: Instant,
+    pub closed: bool,
+}
+
+pub struct Consumer {
+    pub name: String,
+    pub stream: Weak<Stream>,
+    pub stream_name: String,
+    pub cfg: ConsumerConfig,
+    pub created: GoTime,
+    pub state: Mutex<State>,
+    pub wake: Arc<Notify>,
+    subs: Mutex<Vec<SubRef>>,
+    /// `$JS.ACK.<stream>.<consumer>.` for building ack replies.
+    ack_prefix: String,
+    filters: Vec<String>,
+}
+
+impl Consumer {
+    /// Create a consumer on `stream` with a checked, defaulted config (Go's `addConsumer`), pick its
+    /// starting sequence and start its delivery task.
+    pub fn start(stream: &Arc<Stream>, name: String, cfg: ConsumerConfig) -> Arc<Consumer> {
+        let mut filters: Vec<String> = cfg.filter_subjects.clone();
+        if !cfg.filter_subject.is_empty() {
+            filters.push(cfg.filter_subject.clone());
+        }
+        let now = Instant::now();
+        let c = Arc::new(Consumer {
+            ack_prefix: format!("$JS.ACK.{}.{}.", stream.name, name),
+            name,
+            stream: Arc::downgrade(stream),
+            stream_name: stream.name.clone(),
+            created: GoTime::now(),
+            state: Mutex::new(State {
+                sseq: 1,
+                dseq: 1,
+                ack_floor_dseq: 0,
+                ack_floor_sseq: 0,
+                pending: BTreeMap::new(),
+                redelivered: HashMap::new(),
+                rdq: VecDeque::new(),
+                skip_list: None,
+                waiting: VecDeque::new(),
+                active: false,
+                pbytes: 0,
+                maxpb: if cfg.flow_control {
+                    FLOW_CONTROL_MAX_PENDING / 16
+                } else {
+                    0
+                },
+                fc_id: None,
+                fc_size: 0,
+                last_delivery: None,
+                last_ack: None,
+                last_sent: now,
+                last_active: now,
+                closed: false,
+            }),
+            wake: Arc::new(Notify::new()),
+            subs: Mutex::new(Vec::new()),
+            filters,
+            cfg,
+        });
+        c.select_start();
+        ack::subscribe(&c, stream);
+        deliver::spawn(&c);
+        c
+    }
+
+    pub fn is_push(&self) -> bool {
+        !self.cfg.deliver_subject.is_empty()
+    }
+
+    pub fn is_durable(&self) -> bool {
+        !self.cfg.durable.is_empty()
+    }
+
+    pub fn filters(&self) -> &[String] {
+        &self.filters
+    }
+
+    /// Go's `isFilteredMatch`.
+    pub fn matches(&self, subject: &str) -> bool {
+        self.filters.is_empty()
+            || self
+                .filters
+                .iter()
+                .any(|f| f == subject || is_subset_match(subject.as_bytes(), f.as_bytes()))
+    }
+
+    /// Go's `selectStartingSeqNo`.
+    fn select_start(&self) {
+        let Some(stream) = self.stream.upgrade() else {
+            return;
+        };
+        let store = stream.store();
+        let st = store.fast_state();
+        let cfg = &self.cfg;
+        let Ok(mut s) = self.state.lock() else { return };
+        let mut sseq = if cfg.opt_start_seq > 0 {
+            cfg.opt_start_seq
+        } else {
+            match cfg.deliver_policy {
+                DeliverPolicy::All => st.first_seq,
+                DeliverPolicy::Last => {
+                    if self.filters.is_empty() {
+                        st.last_seq
+                    } else {
+                        self.filters
+                            .iter()
+                            .filter_map(|f| store.filtered_state(1, f).ok())
+                            .map(|ss| ss.last)
+                            .max()
+                            .unwrap_or(0)
+                    }
+                }
+                DeliverPolicy::LastPerSubject => {
+                    if stream.config().max_msgs_per == 1 {
+                        st.first_seq
+                    } else {
+                        let filters = if self.filters.is_empty() {
+                            vec![">".to_string()]
+                        } else {
+                            self.filters.clone()
+                        };
+                        let seqs = store.multi_last_seqs(&filters, 0, 0).unwrap_or_default();
+                        match seqs.first() {
+                            Some(first) => {
+                                let first = *first;
+                                s.skip_list = Some((seqs.into_iter().collect(), st.last_seq));
+                                first
+                            }
+                            None => st.last_seq,
+                        }
+                    }
+                }
+                DeliverPolicy::ByStartTime => match &cfg.opt_start_time {
+                    Some(t) => store.get_seq_from_time(t.unix_nanos() as i64),
+                    None => st.last_seq + 1,
+                },
+                _ => st.last_seq + 1,
+            }
+        };
+        if st.first_seq == 0 && cfg.opt_start_seq == 0 {
+            sseq = 1;
+        } else if sseq > st.last_seq && cfg.opt_start_seq == 0 {
+            sseq = st.last_seq + 1;
+        } else if sseq < st.first_seq {
+            sseq = st.first_seq;
+        }
+        s.sseq = sseq.max(1);
+        s.dseq = 1;
+        s.ack_floor_dseq = 0;
+        s.ack_floor_sseq = s.sseq - 1;
+    }
+
+    /// Messages in the stream this consumer has yet to deliver (Go's `numPending`).
+    pub fn num_pending(&self, s: &State) -> u64 {
+        let Some(stream) = self.stream.upgrade() else {
+            return 0;
+        };
+        let store = stream.store();
+        let lps = self.cfg.deliver_policy == DeliverPolicy::LastPerSubject;
+        let from = match &s.skip_list {
+            Some((seqs, _)) => {
+                // Still replaying last-per-subject: what is left of the list.
+                return seqs.len() as u64;
+            }
+            None => s.sseq,
+        };
+        if self.filters.is_empty() {
+            return store.num_pending(from, "", lps).map(|p| p.0).unwrap_or(0);
+        }
+        self.filters
+            .iter()
+            .map(|f| store.num_pending(from, f, lps).map(|p| p.0).unwrap_or(0))
+            .sum()
+    }
+
+    /// Go's `ConsumerInfo`.
+    pub fn info(&self, server_name: &str) -> ConsumerInfo {
+        let s = match self.state.lock() {
+            Ok(s) => s,
+            Err(e) => e.into_inner(),
+        };
+        let np = self.num_pending(&s);
+        let num_redelivered = if self.cfg.max_deliver == 1 {
+            0
+        } else {
+            s.redelivered.len() as i64
+        };
+        ConsumerInfo {
+            stream: self.stream_name.clone(),
+            name: self.name.clone(),
+            created: self.created,
+            config: Some(self.cfg.clone()),
+            delivered: SequenceInfo {
+                consumer: s.dseq.max(1) - 1,
+                stream: s.sseq.max(1) - 1,
+                last: s.last_delivery,
+            },
+            ack_floor: SequenceInfo {
+                consumer: s.ack_floor_dseq,
+                stream: s.ack_floor_sseq,
+                last: s.last_ack,
+            },
+            num_ack_pending: s.pending.len() as i64,
+            num_redelivered,
+            num_waiting: s.waiting.len() as i64,
+            num_pending: np,
+            cluster: Some(ClusterInfo {
+                leader: server_name.to_string(),
+                ..ClusterInfo::default()
+            }),
+            push_bound: self.is_push() && s.active,
+            timestamp: GoTime::now(),
+            ..ConsumerInfo::default()
+        }
+    }
+
+    /// A new message is in the stream, a request arrived, or acks made room.
+    pub fn signal(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Stop delivering and drop the internal subscriptions (delete, stream gone, shutdown).
+    pub fn stop(&self) {
+        if let Ok(mut s) = self.state.lock() {
+            s.closed = true;
+        }
+        let subs = self
+            .subs
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default();
+        if let Some(stream) = self.stream.upgrade() {
+            for sub in subs {
+                stream.account.unsubscribe_internal(&sub);
+            }
+        }
+        self.wake.notify_one();
+    }
+
+    /// Whether this consumer still needs stream sequence `seq` on `subject` (interest retention).
+    pub fn needs(&self, seq: u64, subject: &str) -> bool {
+        if !self.matches(subject) {
+            return false;
+        }
+        let Ok(s) = self.state.lock() else {
+            return true;
+        };
+        if self.cfg.ack_policy == AckPolicy::None {
+            return seq >= s.sseq;
+        }
+        seq > s.ack_floor_sseq && (seq >= s.sseq || s.pending.contains_key(&seq))
+    }
+
+    fn ack_reply(&self, sseq: u64, dseq: u64, dc: u64, ts: i64, pending: u64) -> String {
+        format!("{}{dc}.{sseq}.{dseq}.{ts}.{pending}", self.ack_prefix)
+    }
+
+    fn has_wildcard_filter(&self) -> bool {
+        self.filters.len() == 1 && subject_has_wildcard(self.filters[0].as_bytes())
+    }
+}

@@ -1,0 +1,312 @@
+//! The consumer requests of `$JS.API` (Go's `jsConsumerCreateRequest`,
+//! `jsConsumerInfoRequest`, `jsConsumerNamesRequest`, `jsConsumerListRequest`,
+//! `jsConsumerDeleteRequest` in jetstream_api.go) for a single server.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::consumer::{config, Consumer};
+use super::{JetStream, JsAccount};
+use crate::info::go_json;
+use crate::jetstream::api::consumer_config::{ConsumerInfo, CreateConsumerRequest};
+use crate::jetstream::api::responses::{
+    types, ApiPaged, ApiResponse, ConsumerInfoResponse, StreamNamesRequest, SuccessResponse,
+};
+use crate::jetstream::api::{ApiError, ErrorId};
+use crate::server::ServerShared;
+
+const CONSUMER_NAMES: &str = "io.nats.jetstream.api.v1.consumer_names_response";
+const CONSUMER_LIST: &str = "io.nats.jetstream.api.v1.consumer_list_response";
+const CONSUMER_DELETE: &str = "io.nats.jetstream.api.v1.consumer_delete_response";
+/// Go's `JSApiNamesLimit` and `JSApiListLimit`.
+const NAMES_LIMIT: i64 = 1024;
+const LIST_LIMIT: i64 = 256;
+
+fn err_json(kind: &str, e: ApiError) -> String {
+    go_json(&ApiResponse::err(kind, e))
+}
+
+/// Answer a `$JS.API.CONSUMER.*` request; None when Go does not answer (MSG.NEXT is the consumer's).
+pub fn dispatch(
+    server: &ServerShared,
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    toks: &[&str],
+    body: &[u8],
+) -> Option<String> {
+    Some(match toks {
+        ["CREATE", stream] => create(server, js, jsa, stream, None, None, body),
+        ["CREATE", stream, name] => create(server, js, jsa, stream, Some(name), None, body),
+        ["CREATE", stream, name, filter @ ..] => {
+            let f = filter.join(".");
+            create(server, js, jsa, stream, Some(name), Some(&f), body)
+        }
+        ["DURABLE", "CREATE", stream, name] => create_durable(server, js, jsa, stream, name, body),
+        ["INFO", stream, name] => info(server, jsa, stream, name),
+        ["NAMES", stream] => names(jsa, stream, body),
+        ["LIST", stream] => list(server, jsa, stream, body),
+        ["DELETE", stream, name] => delete(jsa, stream, name),
+        _ => return None,
+    })
+}
+
+fn decode_create(body: &[u8]) -> Result<CreateConsumerRequest, ApiError> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ErrorId::ConsumerConfigRequired.err());
+    }
+    crate::jetstream::api::decode::decode_request(body, "CreateConsumerRequest")
+        .map_err(|e| ErrorId::InvalidJSON.with_err(e))
+}
+
+fn create_durable(
+    server: &ServerShared,
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    stream: &str,
+    durable: &str,
+    body: &[u8],
+) -> String {
+    let kind = types::CONSUMER_CREATE;
+    let req = match decode_create(body) {
+        Ok(r) => r,
+        Err(e) => return err_json(kind, e),
+    };
+    if req.config.durable.is_empty() {
+        return err_json(kind, ErrorId::ConsumerDurableNameNotSet.err());
+    }
+    if req.config.durable != durable {
+        return err_json(kind, ErrorId::ConsumerDurableNameNotMatchSubject.err());
+    }
+    finish_create(server, js, jsa, stream, req)
+}
+
+fn create(
+    server: &ServerShared,
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    stream: &str,
+    name: Option<&str>,
+    filter: Option<&str>,
+    body: &[u8],
+) -> String {
+    let kind = types::CONSUMER_CREATE;
+    let mut req = match decode_create(body) {
+        Ok(r) => r,
+        Err(e) => return err_json(kind, e),
+    };
+    let cfg = &mut req.config;
+    if let Some(name) = name {
+        if !cfg.durable.is_empty() && !cfg.name.is_empty() && cfg.durable != cfg.name {
+            return err_json(kind, ErrorId::ConsumerCreateDurableAndNameMismatch.err());
+        }
+        let given = if cfg.name.is_empty() {
+            &cfg.durable
+        } else {
+            &cfg.name
+        };
+        if !given.is_empty() && given != name {
+            return err_json(kind, ErrorId::ConsumerDurableNameNotMatchSubject.err());
+        }
+        if cfg.name.is_empty() {
+            cfg.name = name.to_string();
+        }
+        if let Some(f) = filter {
+            if !f.is_empty()
+                && cfg.filter_subject != f
+                && !(cfg.filter_subject.is_empty() && cfg.filter_subjects.is_empty())
+            {
+                return err_json(kind, ErrorId::ConsumerCreateFilterSubjectMismatch.err());
+            }
+            if cfg.filter_subject.is_empty() && cfg.filter_subjects.is_empty() {
+                cfg.filter_subject = f.to_string();
+            }
+        }
+    } else if !cfg.durable.is_empty() {
+        return err_json(kind, ErrorId::ConsumerEphemeralWithDurableName.err());
+    }
+    finish_create(server, js, jsa, stream, req)
+}
+
+fn finish_create(
+    server: &ServerShared,
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    stream_name: &str,
+    req: CreateConsumerRequest,
+) -> String {
+    let kind = types::CONSUMER_CREATE;
+    if !req.stream.is_empty() && req.stream != stream_name {
+        return err_json(kind, ErrorId::StreamMismatch.err());
+    }
+    let Some(stream) = jsa.stream(stream_name) else {
+        return err_json(kind, ErrorId::StreamNotFound.err());
+    };
+    let mut cfg = req.config;
+    let scfg = stream.config();
+    if let Err(e) = config::check(&cfg, &scfg) {
+        return err_json(kind, e);
+    }
+    config::set_defaults(&mut cfg, &scfg, jsa.limits.max_ack_pending);
+    let name = if !cfg.durable.is_empty() {
+        cfg.durable.clone()
+    } else if !cfg.name.is_empty() {
+        cfg.name.clone()
+    } else {
+        let n = super::node_hash(&format!(
+            "{}{}",
+            rand::random::<u64>(),
+            rand::random::<u64>()
+        ));
+        cfg.name = n.clone();
+        n
+    };
+    if !cfg.durable.is_empty() && cfg.name.is_empty() {
+        cfg.name = cfg.durable.clone();
+    }
+    if let Some(existing) = stream.consumer(&name) {
+        if req.action == "create" && existing.cfg != cfg {
+            return err_json(kind, ErrorId::ConsumerAlreadyExists.err());
+        }
+        if existing.cfg == cfg {
+            return go_json(&ConsumerInfoResponse {
+                response: ApiResponse::new(kind),
+                info: Some(existing.info(&server.name)),
+            });
+        }
+        // An update replaces the consumer's config; its state carries over in Go. Here the
+        // consumer is recreated at its current position.
+        return err_json(
+            kind,
+            ErrorId::ConsumerCreate.with_err("consumer updates are not supported yet by rnats"),
+        );
+    } else if req.action == "update" {
+        return err_json(kind, ErrorId::ConsumerDoesNotExist.err());
+    }
+    let limits = &jsa.limits;
+    if limits.max_consumers > 0 && stream.consumers().len() as i64 >= limits.max_consumers {
+        return err_json(kind, ErrorId::MaximumConsumersLimit.err());
+    }
+    if scfg.max_consumers > 0 && stream.consumers().len() as i64 >= scfg.max_consumers {
+        return err_json(kind, ErrorId::MaximumConsumersLimit.err());
+    }
+    let _ = js;
+    let c = Consumer::start(&stream, name, cfg);
+    stream.add_consumer(c.clone());
+    go_json(&ConsumerInfoResponse {
+        response: ApiResponse::new(kind),
+        info: Some(c.info(&server.name)),
+    })
+}
+
+fn info(server: &ServerShared, jsa: &JsAccount, stream: &str, name: &str) -> String {
+    let kind = types::CONSUMER_INFO;
+    let Some(s) = jsa.stream(stream) else {
+        return err_json(kind, ErrorId::StreamNotFound.err());
+    };
+    let Some(c) = s.consumer(name) else {
+        return err_json(kind, ErrorId::ConsumerNotFound.err());
+    };
+    go_json(&ConsumerInfoResponse {
+        response: ApiResponse::new(kind),
+        info: Some(c.info(&server.name)),
+    })
+}
+
+#[derive(Serialize)]
+struct NamesResponse {
+    #[serde(flatten)]
+    response: ApiResponse,
+    #[serde(flatten)]
+    paged: ApiPaged,
+    consumers: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ListResponse {
+    #[serde(flatten)]
+    response: ApiResponse,
+    #[serde(flatten)]
+    paged: ApiPaged,
+    consumers: Vec<ConsumerInfo>,
+}
+
+fn offset(body: &[u8]) -> Result<i64, ApiError> {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(0);
+    }
+    crate::jetstream::api::decode::decode_request::<StreamNamesRequest>(
+        body,
+        "JSApiConsumersRequest",
+    )
+    .map(|r| r.offset.max(0))
+    .map_err(|e| ErrorId::InvalidJSON.with_err(e))
+}
+
+fn names(jsa: &JsAccount, stream: &str, body: &[u8]) -> String {
+    let Some(s) = jsa.stream(stream) else {
+        return err_json(CONSUMER_NAMES, ErrorId::StreamNotFound.err());
+    };
+    let off = match offset(body) {
+        Ok(o) => o,
+        Err(e) => return err_json(CONSUMER_NAMES, e),
+    };
+    let mut all: Vec<String> = s.consumers().iter().map(|c| c.name.clone()).collect();
+    all.sort();
+    let total = all.len() as i64;
+    let off = off.min(total);
+    go_json(&NamesResponse {
+        response: ApiResponse::new(CONSUMER_NAMES),
+        paged: ApiPaged {
+            total,
+            offset: off,
+            limit: NAMES_LIMIT,
+        },
+        consumers: all
+            .into_iter()
+            .skip(off as usize)
+            .take(NAMES_LIMIT as usize)
+            .collect(),
+    })
+}
+
+fn list(server: &ServerShared, jsa: &JsAccount, stream: &str, body: &[u8]) -> String {
+    let Some(s) = jsa.stream(stream) else {
+        return err_json(CONSUMER_LIST, ErrorId::StreamNotFound.err());
+    };
+    let off = match offset(body) {
+        Ok(o) => o,
+        Err(e) => return err_json(CONSUMER_LIST, e),
+    };
+    let mut all = s.consumers();
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    let total = all.len() as i64;
+    let off = off.min(total);
+    go_json(&ListResponse {
+        response: ApiResponse::new(CONSUMER_LIST),
+        paged: ApiPaged {
+            total,
+            offset: off,
+            limit: LIST_LIMIT,
+        },
+        consumers: all
+            .iter()
+            .skip(off as usize)
+            .take(LIST_LIMIT as usize)
+            .map(|c| c.info(&server.name))
+            .collect(),
+    })
+}
+
+fn delete(jsa: &JsAccount, stream: &str, name: &str) -> String {
+    let Some(s) = jsa.stream(stream) else {
+        return err_json(CONSUMER_DELETE, ErrorId::StreamNotFound.err());
+    };
+    if s.remove_consumer(name).is_none() {
+        return err_json(CONSUMER_DELETE, ErrorId::ConsumerNotFound.err());
+    }
+    go_json(&SuccessResponse {
+        response: ApiResponse::new(CONSUMER_DELETE),
+        success: true,
+    })
+}
