@@ -186,3 +186,32 @@ async fn file_streams_survive_a_restart() {
     tokio::time::sleep(Duration::from_millis(10)).await;
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn sync_always_acks_every_publish_after_group_commit() {
+    let dir = TempDir::new("js-always");
+    let mut o = js_opts(&dir);
+    o.js.sync_always = true;
+    let h = start(o).await;
+    let nc = async_nats::connect(h.client_url()).await.unwrap();
+    let js = jetstream::new(nc);
+    js.create_stream(stream::Config {
+        name: "DUR".into(),
+        subjects: vec!["dur".into()],
+        storage: stream::StorageType::File,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    // Many publishes in flight at once share fsyncs; every one is acknowledged in order.
+    let mut acks = Vec::new();
+    for i in 0..200 {
+        acks.push(js.publish("dur", format!("{i}").into()).await.unwrap());
+    }
+    for (i, a) in acks.into_iter().enumerate() {
+        assert_eq!(a.await.unwrap().sequence, i as u64 + 1);
+    }
+    let mut s = js.get_stream("DUR").await.unwrap();
+    assert_eq!(s.info().await.unwrap().state.messages, 200);
+    h.shutdown().await;
+}

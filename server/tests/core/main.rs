@@ -21,6 +21,7 @@ mod errors;
 mod handshake;
 mod js_client;
 mod js_consumers;
+mod js_durability;
 mod keepalive;
 mod limits;
 mod monitor;

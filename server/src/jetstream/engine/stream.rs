@@ -57,6 +57,10 @@ pub struct Stream {
     pub_ack: Vec<u8>,
     stopped: std::sync::atomic::AtomicBool,
     consumers: RwLock<std::collections::BTreeMap<String, Arc<Consumer>>>,
+    /// `sync_interval: always` on a file stream: publishes of one delivery batch share one fsync
+    /// and their PubAcks wait for it (group commit).
+    group_commit: bool,
+    deferred_acks: Mutex<Vec<(Vec<u8>, Vec<u8>)>>,
 }
 
 fn store_config(cfg: &StreamConfig) -> StoreConfig {
@@ -161,6 +165,7 @@ impl Stream {
             )
         };
         let last_seq = store.fast_state().last_seq;
+        let group_commit = dir.is_some() && js.sync_always;
         let s = Arc::new(Stream {
             name: cfg.name.clone(),
             account: account.clone(),
@@ -177,6 +182,8 @@ impl Stream {
             pub_ack: pub_ack.into_bytes(),
             stopped: std::sync::atomic::AtomicBool::new(false),
             consumers: RwLock::new(std::collections::BTreeMap::new()),
+            group_commit,
+            deferred_acks: Mutex::new(Vec::new()),
         });
         s.subscribe();
         s.start_timers();
@@ -570,7 +577,12 @@ impl Stream {
             },
             _ => 0,
         };
-        let seq = match self.store.store_msg(subject, hdr, msg, ttl) {
+        let stored = if self.group_commit {
+            self.store.store_msg_deferred(subject, hdr, msg, ttl)
+        } else {
+            self.store.store_msg(subject, hdr, msg, ttl)
+        };
+        let seq = match stored {
             Ok((seq, _)) => seq,
             Err(
                 e @ (StoreError::MaxMsgs
@@ -678,6 +690,31 @@ fn remove_header(hdr: &[u8], key: &str) -> Vec<u8> {
 /// A file stream hands its buffered writes to the OS before the batch's PubAcks are released.
 impl crate::client::delivery::BatchFinisher for Stream {
     fn finish(&self) {
+        if self.group_commit {
+            let synced = self.store.sync();
+            let acks = self
+                .deferred_acks
+                .lock()
+                .map(|mut d| std::mem::take(&mut *d))
+                .unwrap_or_default();
+            if let Err(e) = synced {
+                // Nothing was acknowledged: the publishers time out and retry.
+                tracing::error!(
+                    "JetStream failed to sync stream '{} > {}': {}",
+                    self.account.name,
+                    self.name,
+                    e
+                );
+                return;
+            }
+            if let Some(server) = self.server() {
+                for (reply, ack) in acks {
+                    self.account
+                        .publish_internal(&server, &reply, None, b"", &ack);
+                }
+            }
+            return;
+        }
         if let Err(e) = self.store.flush_all_pending() {
             tracing::error!(
                 "JetStream failed to write stream '{} > {}': {}",
@@ -707,8 +744,12 @@ impl MsgHandler for StreamHandler {
         if s.dir.is_some() {
             fan.finish_with(s.clone());
         }
-        if let Some(ack) = ack {
-            if let Some(reply) = m.reply {
+        if let (Some(ack), Some(reply)) = (ack, m.reply) {
+            if s.group_commit {
+                if let Ok(mut d) = s.deferred_acks.lock() {
+                    d.push((reply.to_vec(), ack));
+                }
+            } else {
                 s.account
                     .deliver_internal(fan, ctx.server, reply, None, b"", &ack);
             }
