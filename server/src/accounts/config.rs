@@ -24,6 +24,8 @@ pub struct AccountConfig {
     pub service_imports: Vec<ServiceImport>,
     pub limits: AccountLimits,
     pub default_permissions: Option<Permissions>,
+    /// Subject mappings applied to what clients of this account publish.
+    pub mappings: Vec<crate::transform::Mapping>,
     /// JetStream for this account: None disabled, otherwise its limits (-1: unlimited).
     pub jetstream: Option<crate::jetstream::api::account::JetStreamAccountLimits>,
 }

@@ -14,6 +14,7 @@ use crate::client::delivery::{Fanout, Message};
 use crate::client::{ClientHandle, SubRef, Subscription};
 use crate::server::ServerShared;
 use crate::sublist::{is_subset_match, subject_has_wildcard};
+use crate::transform::SubjectTransform;
 
 /// Who published what, where: the context a handler needs to pass a message on.
 pub struct PubCtx<'a> {
@@ -34,41 +35,62 @@ pub trait MsgHandler: Send + Sync {
     fn handle(&self, fan: &mut Fanout<'_>, ctx: &PubCtx<'_>, m: &Message<'_>) -> bool;
 }
 
-/// How an import renames subjects from the exporter's space to the importer's.
+/// How an import renames subjects between the two accounts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum SubjectMap {
-    /// Same subject on both sides (`to` equals `from`, possibly with wildcards: Go's `usePub`).
+    /// Same subject on both sides (Go's `usePub`: wildcards and `to` equal to `from`).
     Same,
-    /// A literal import to another literal subject.
+    /// A literal import: always the configured subject.
     Fixed,
-    /// `prefix.<subject>` on the importing side.
-    Prefix(String),
+    /// A transform (Go's `im.tr` / `si.tr`), with its reverse for shadow subscriptions.
+    Transform(Box<SubjectTransform>, Option<Box<SubjectTransform>>),
+}
+
+/// Go's `addMappedStreamImportWithClaim`: the map from exporter subject `from` to importer `to`,
+/// and the importer subject as stored (placeholders turned back into wildcards).
+fn stream_map(from: &str, to: &str) -> Result<(SubjectMap, String), String> {
+    if !subject_has_wildcard(from.as_bytes()) {
+        return Ok((SubjectMap::Fixed, to.to_string()));
+    }
+    if from == to {
+        return Ok((SubjectMap::Same, to.to_string()));
+    }
+    let tr = SubjectTransform::strict(from, &crate::transform::tokenize(to))
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "invalid subject".to_string())?;
+    let rev = tr.reverse().map(Box::new);
+    Ok((
+        SubjectMap::Transform(Box::new(tr), rev),
+        crate::transform::untokenize(to).0,
+    ))
+}
+
+/// Go's `addServiceImport`: the map from the local subject `from` to the exporter's `to`, and the
+/// local subject subscribed.
+fn service_map(from: &str, to: &str) -> Result<(SubjectMap, String, String), String> {
+    if !subject_has_wildcard(to.as_bytes()) {
+        return Ok((SubjectMap::Fixed, from.to_string(), to.to_string()));
+    }
+    if to == from {
+        return Ok((SubjectMap::Same, from.to_string(), to.to_string()));
+    }
+    let to_u = crate::transform::untokenize(to).0;
+    let tr = SubjectTransform::strict(&to_u, &crate::transform::tokenize(from))
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "invalid subject".to_string())?;
+    let from_u = crate::transform::untokenize(from).0;
+    let rev = tr.reverse().ok_or_else(|| "invalid subject".to_string())?;
+    Ok((SubjectMap::Transform(Box::new(rev), None), from_u, to_u))
 }
 
 /// Whether a stream import from `from` (with wildcards) to `to` can be built.
 pub fn check_stream_transform(from: &str, to: &str) -> Result<(), String> {
-    subject_map(from, to).map(|_| ())
+    stream_map(from, to).map(|_| ())
 }
 
 /// Whether a service import from local `from` to exported `to` (with wildcards) can be built.
 pub fn check_service_transform(from: &str, to: &str) -> Result<(), String> {
-    subject_map(to, from).map(|_| ())
-}
-
-/// The map from exporter subject `from` to importer subject `to`.
-fn subject_map(from: &str, to: &str) -> Result<SubjectMap, String> {
-    if from == to {
-        return Ok(SubjectMap::Same);
-    }
-    if !subject_has_wildcard(from.as_bytes()) && !subject_has_wildcard(to.as_bytes()) {
-        return Ok(SubjectMap::Fixed);
-    }
-    if let Some(prefix) = to.strip_suffix(from).and_then(|p| p.strip_suffix('.')) {
-        if !prefix.is_empty() && !subject_has_wildcard(prefix.as_bytes()) {
-            return Ok(SubjectMap::Prefix(prefix.to_string()));
-        }
-    }
-    Err("wildcard subject mappings other than a prefix are not supported yet by rnats".into())
+    service_map(from, to).map(|_| ())
 }
 
 /// A live stream import of one account.
@@ -83,30 +105,16 @@ pub struct StreamImportRt {
 }
 
 impl StreamImportRt {
-    /// The subject a message published on `subject` in the exporter is delivered on here.
+    /// The subject a message published on `subject` in the exporter is delivered on here (Go's
+    /// `sub.im` branch of `processMsgResults`).
     pub fn deliver_subject<'b>(&'b self, subject: &'b [u8], buf: &'b mut Vec<u8>) -> &'b [u8] {
         match &self.map {
             SubjectMap::Same => subject,
             SubjectMap::Fixed => self.to.as_bytes(),
-            SubjectMap::Prefix(p) => {
-                buf.clear();
-                buf.extend_from_slice(p.as_bytes());
-                buf.push(b'.');
-                buf.extend_from_slice(subject);
+            SubjectMap::Transform(tr, _) => {
+                *buf = tr.transform(&String::from_utf8_lossy(subject)).into_bytes();
                 buf
             }
-        }
-    }
-
-    /// The exporter-side subject of an importer-side subject within `to` (Go's reverse transform).
-    fn reverse(&self, subject: &str) -> String {
-        match &self.map {
-            SubjectMap::Prefix(p) => subject
-                .strip_prefix(p.as_str())
-                .and_then(|s| s.strip_prefix('.'))
-                .unwrap_or(subject)
-                .to_string(),
-            _ => subject.to_string(),
         }
     }
 }
@@ -134,14 +142,8 @@ impl ServiceImportRt {
         match &self.map {
             SubjectMap::Same => subject,
             SubjectMap::Fixed => self.to.as_bytes(),
-            // For a service import the prefix sits on the local side: strip it.
-            SubjectMap::Prefix(p) => {
-                buf.clear();
-                let rest = subject
-                    .strip_prefix(p.as_bytes())
-                    .and_then(|s| s.strip_prefix(b"."))
-                    .unwrap_or(subject);
-                buf.extend_from_slice(rest);
+            SubjectMap::Transform(tr, _) => {
+                *buf = tr.transform(&String::from_utf8_lossy(subject)).into_bytes();
                 buf
             }
         }
@@ -169,7 +171,7 @@ impl Imports {
             else {
                 continue;
             };
-            let Ok(map) = subject_map(&from, &to) else {
+            let Ok((map, to)) = stream_map(&from, &to) else {
                 continue;
             };
             out.streams.push(Arc::new(StreamImportRt {
@@ -189,9 +191,7 @@ impl Imports {
             } else {
                 si.to.clone()
             };
-            let to = si.subject.clone();
-            // The map goes from the exporter's subject to the local one.
-            let Ok(map) = subject_map(&to, &from) else {
+            let Ok((map, from, to)) = service_map(&from, &si.subject) else {
                 continue;
             };
             let ecfg = exp.config();
@@ -304,8 +304,11 @@ pub fn add_shadows(acc: &Account, imports: &Imports, sub: &SubRef) {
         let Some((dynamic, overlap)) = case else {
             continue;
         };
+        // Go's addShadowSub.
         let shadow_subject = match (&im.map, dynamic) {
-            (SubjectMap::Prefix(_), true) => im.reverse(overlap.as_deref().unwrap_or(&subj)),
+            (SubjectMap::Transform(_, Some(rev)), true) => {
+                rev.transform(overlap.as_deref().unwrap_or(&subj))
+            }
             (SubjectMap::Same, true) if overlap.is_none() => subj.clone(),
             _ => overlap.unwrap_or_else(|| im.from.clone()),
         };
@@ -393,7 +396,11 @@ impl MsgHandler for ServiceImportHandler {
             None => None,
         };
         let mut buf = Vec::new();
-        let to = si.target(m.subject, &mut buf).to_vec();
+        let mut to = si.target(m.subject, &mut buf).to_vec();
+        // Go's processServiceImport: the exporter's own mappings apply to the imported subject.
+        if let Some(mapped) = exporter.map_subject(&to) {
+            to = mapped;
+        }
         let info = super::responses::client_info_header(ctx, si, &exporter, m);
         let (msg, header_len) = super::responses::set_header(m, b"Nats-Request-Info", &info);
         let m2 = Message {

@@ -37,6 +37,8 @@ pub struct Account {
     cfg: RwLock<Arc<AccountConfig>>,
     /// Live imports built from `cfg` (they point at other accounts).
     imports: RwLock<Arc<imports::Imports>>,
+    /// The configuration has subject mappings (checked on every publish without a lock).
+    has_mappings: std::sync::atomic::AtomicBool,
     /// Client connections bound to this account.
     num_conns: AtomicI32,
     pub stats: AccountStats,
@@ -55,6 +57,7 @@ impl Account {
                 name: cfg.name.clone(),
                 internal: Arc::new(ClientHandle::internal(me.clone())),
                 sublist,
+                has_mappings: std::sync::atomic::AtomicBool::new(!cfg.mappings.is_empty()),
                 cfg: RwLock::new(Arc::new(cfg)),
                 imports: RwLock::new(Arc::new(imports::Imports::default())),
                 num_conns: AtomicI32::new(0),
@@ -70,6 +73,24 @@ impl Account {
             .read()
             .map(|c| c.clone())
             .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Go's `selectMappedSubject`: where a publish to `subject` goes when a mapping applies.
+    pub fn map_subject(&self, subject: &[u8]) -> Option<Vec<u8>> {
+        if !self.has_mappings.load(Ordering::Relaxed) {
+            return None;
+        }
+        let cfg = self.config();
+        let subject = std::str::from_utf8(subject).ok()?;
+        crate::transform::select_mapping(&cfg.mappings, subject).map(String::into_bytes)
+    }
+
+    fn set_config(&self, cfg: AccountConfig) {
+        self.has_mappings
+            .store(!cfg.mappings.is_empty(), Ordering::Relaxed);
+        if let Ok(mut c) = self.cfg.write() {
+            *c = Arc::new(cfg);
+        }
     }
 
     pub fn limits(&self) -> AccountLimits {
@@ -204,11 +225,7 @@ impl Accounts {
                 .or_insert_with(|| Account::new(AccountConfig::new(GLOBAL_ACCOUNT)));
             for cfg in &opts.accounts {
                 match map.get(&cfg.name) {
-                    Some(a) => {
-                        if let Ok(mut c) = a.cfg.write() {
-                            *c = Arc::new(cfg.clone());
-                        }
-                    }
+                    Some(a) => a.set_config(cfg.clone()),
                     None => {
                         let a = Account::new(cfg.clone());
                         created.push(a.clone());

@@ -774,6 +774,9 @@ impl Session {
         if self.connect.verbose {
             self.send(fan, OK);
         }
+        // Go's selectMappedSubject: a mapping changes where the message goes and what it is called.
+        let mapped = self.account.map_subject(subject);
+        let subject = mapped.as_deref().unwrap_or(subject);
         let result = self.match_cached(subject);
         let m = Message {
             subject,

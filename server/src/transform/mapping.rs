@@ -160,21 +160,26 @@ impl Mappings {
 
     /// Go's `selectMappedSubject`: the subject a publish to `subject` goes to, if mapped.
     pub fn select(&self, subject: &str) -> Option<String> {
-        if self.list.is_empty() {
-            return None;
-        }
-        let tokens: Vec<&str> = subject.split('.').collect();
-        let m = self.list.iter().find(|m| {
-            (!m.wildcard && m.source == subject)
-                || is_subset_match(subject.as_bytes(), m.source.as_bytes())
-        })?;
-        // Go only splits the subject for wildcard sources; a literal source hands no tokens on.
-        let toks: &[&str] = if m.wildcard || m.source != subject {
-            &tokens
-        } else {
-            &[]
-        };
-        let roll = (rand::random::<u32>() % 100) as u8;
-        m.select(toks, roll)
+        select(&self.list, subject)
     }
+}
+
+/// Go's `selectMappedSubject` over mappings in configuration order.
+pub fn select(list: &[Mapping], subject: &str) -> Option<String> {
+    if list.is_empty() {
+        return None;
+    }
+    let tokens: Vec<&str> = subject.split('.').collect();
+    let m = list.iter().find(|m| {
+        (!m.wildcard && m.source == subject)
+            || is_subset_match(subject.as_bytes(), m.source.as_bytes())
+    })?;
+    // Go only splits the subject for wildcard sources; a literal source hands no tokens on.
+    let toks: &[&str] = if m.wildcard || m.source != subject {
+        &tokens
+    } else {
+        &[]
+    };
+    let roll = (rand::random::<u32>() % 100) as u8;
+    m.select(toks, roll)
 }

@@ -10,7 +10,7 @@ mod mapping;
 #[cfg(test)]
 mod tests;
 
-pub use mapping::{MapDest, Mapping, Mappings};
+pub use mapping::{select as select_mapping, MapDest, Mapping, Mappings};
 
 /// Go's mapping destination errors; `Display` is Go's text.
 #[derive(Debug, Clone, PartialEq, Eq)]

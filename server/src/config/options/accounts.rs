@@ -19,6 +19,18 @@ pub fn apply(o: &mut Options, key: &str, e: &Entry, ctx: &mut Ctx) -> bool {
             Value::String(s) => o.system_account = s.clone(),
             _ => ctx.error(e, "system account name must be a string"),
         },
+        "mappings" | "maps" => {
+            let mappings = super::mappings::parse(&e.value, ctx);
+            let g = crate::consts::GLOBAL_ACCOUNT;
+            match o.accounts.iter_mut().find(|a| a.name == g) {
+                Some(a) => a.mappings.extend(mappings),
+                None => {
+                    let mut a = AccountConfig::new(g);
+                    a.mappings = mappings;
+                    o.accounts.push(a);
+                }
+            }
+        }
         "no_system_account" | "no_system" | "no_sys_acc" => {
             if let Some(b) = ctx.boolean(e) {
                 o.no_system_account = b;
@@ -132,7 +144,8 @@ fn accounts_map(o: &mut Options, m: &Map, ctx: &mut Ctx) {
                 },
                 "limits" => limits(&mut acc.limits, fv, ctx),
                 "jetstream" => account_jetstream(&mut acc, fv, ctx),
-                "mappings" | "maps" | "msg_trace" | "trace_dest" => err(
+                "mappings" | "maps" => acc.mappings = super::mappings::parse(fv, ctx),
+                "msg_trace" | "trace_dest" => err(
                     ctx,
                     &fv.pos,
                     format_args!("{:?} is not supported yet by rnats", f.key),

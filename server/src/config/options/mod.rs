@@ -7,6 +7,7 @@ mod accounts;
 mod auth;
 mod ctx;
 mod jetstream;
+mod mappings;
 mod server;
 mod unsupported;
 

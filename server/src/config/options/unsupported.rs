@@ -7,8 +7,6 @@ use crate::config::conf::Entry;
 /// Go's top-level keys (with aliases) not yet implemented here.
 const NOT_YET: &[&str] = &[
     "trace_headers",
-    "mappings",
-    "maps",
     "default_sentinel",
     "https",
     "cluster",

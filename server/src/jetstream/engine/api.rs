@@ -11,6 +11,7 @@ use std::sync::{Arc, Weak};
 
 use tokio::sync::mpsc;
 
+use super::stream::InfoKind;
 use super::{JetStream, JsAccount, Stream};
 use crate::accounts::{MsgHandler, PubCtx};
 use crate::client::delivery::{Fanout, Message};
@@ -217,12 +218,14 @@ impl crate::jetstream::api::StreamCheckContext for CheckCtx<'_> {
         (l.max_bytes_required, max.max(0))
     }
 
-    fn validate_mapping(&self, _src: &str, _dest: &str) -> Result<(), String> {
-        Err("subject transforms are not supported yet by rnats".into())
+    fn validate_mapping(&self, src: &str, dest: &str) -> Result<(), String> {
+        crate::transform::validate_mapping(src, dest).map_err(|e| e.to_string())
     }
 
-    fn subject_transform(&self, _src: &str, _dest: &str) -> Result<(), String> {
-        Err("subject transforms are not supported yet by rnats".into())
+    fn subject_transform(&self, src: &str, dest: &str) -> Result<(), String> {
+        crate::transform::SubjectTransform::new(src, dest)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -264,7 +267,7 @@ fn stream_create(
         if *current == cfg {
             return go_json(&StreamCreateResponse {
                 response: ApiResponse::new(kind),
-                info: Some(existing.info(&server.name, version())),
+                info: Some(existing.info(&server.name, version(), InfoKind::Create)),
                 did_create: true,
             });
         }
@@ -290,7 +293,7 @@ fn stream_create(
     jsa.insert_stream(stream.clone());
     go_json(&StreamCreateResponse {
         response: ApiResponse::new(kind),
-        info: Some(stream.info(&server.name, version())),
+        info: Some(stream.info(&server.name, version(), InfoKind::Create)),
         did_create: true,
     })
 }
@@ -374,7 +377,7 @@ fn stream_update(
     }
     go_json(&StreamUpdateResponse {
         response: ApiResponse::new(kind),
-        info: Some(stream.info(&server.name, version())),
+        info: Some(stream.info(&server.name, version(), InfoKind::Update)),
     })
 }
 
@@ -421,7 +424,7 @@ fn stream_info(server: &ServerShared, jsa: &JsAccount, name: &str, body: &[u8]) 
     let Some(stream) = jsa.stream(name) else {
         return err_json(kind, ErrorId::StreamNotFound.err());
     };
-    let mut info = stream.info(&server.name, version());
+    let mut info = stream.info(&server.name, version(), InfoKind::Info);
     if req.deleted_details {
         info.state.deleted = stream.store().state().deleted;
     }
@@ -557,7 +560,7 @@ fn stream_list(server: &ServerShared, jsa: &JsAccount, body: &[u8]) -> String {
         .iter()
         .skip(offset as usize)
         .take(responses::JS_API_LIST_LIMIT as usize)
-        .map(|s| s.info(&server.name, version()))
+        .map(|s| s.info(&server.name, version(), InfoKind::List))
         .collect();
     go_json(&StreamListResponse {
         response: ApiResponse::new(kind),

@@ -204,7 +204,13 @@ impl JetStream {
     /// otherwise the configured accounts that enable JetStream.
     fn accounts_to_enable(&self, server: &ServerShared) -> Vec<Arc<crate::accounts::Account>> {
         let opts = server.opts();
-        if opts.accounts.is_empty() {
+        // Go's globalAccountOnly: only `$G` (perhaps with mappings) and the system account.
+        let sys = server.accounts.system().map(|a| a.name.clone());
+        let only_global = opts
+            .accounts
+            .iter()
+            .all(|a| a.name == crate::consts::GLOBAL_ACCOUNT || Some(&a.name) == sys.as_ref());
+        if only_global {
             return vec![server.accounts.global()];
         }
         opts.accounts

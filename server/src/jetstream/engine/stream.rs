@@ -32,6 +32,15 @@ pub const MSG_TTL: &str = "Nats-TTL";
 pub const MSG_INCR: &str = "Nats-Incr";
 pub const STREAM_SOURCE: &str = "Nats-Stream-Source";
 
+/// Which API answer a stream info is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InfoKind {
+    Create,
+    Update,
+    Info,
+    List,
+}
+
 /// What the publish path keeps between messages (Go's `lseq`, `lmsgId`, `ddmap`).
 #[derive(Default)]
 struct PubState {
@@ -61,6 +70,32 @@ pub struct Stream {
     /// and their PubAcks wait for it (group commit).
     group_commit: bool,
     deferred_acks: Mutex<Vec<(Vec<u8>, Vec<u8>)>>,
+    /// Transforms built from the config: input subject transform and republish.
+    transforms: RwLock<Arc<Transforms>>,
+}
+
+/// The stream's subject transforms (Go's `mset.itr` and `mset.tr`).
+#[derive(Default)]
+struct Transforms {
+    input: Option<crate::transform::SubjectTransform>,
+    republish: Option<(crate::transform::SubjectTransform, bool)>,
+}
+
+impl Transforms {
+    fn of(cfg: &StreamConfig) -> Transforms {
+        let input = cfg.subject_transform.as_ref().and_then(|t| {
+            crate::transform::SubjectTransform::new(&t.source, &t.destination)
+                .ok()
+                .flatten()
+        });
+        let republish = cfg.republish.as_ref().and_then(|r| {
+            crate::transform::SubjectTransform::new(&r.source, &r.destination)
+                .ok()
+                .flatten()
+                .map(|t| (t, r.headers_only))
+        });
+        Transforms { input, republish }
+    }
 }
 
 fn store_config(cfg: &StreamConfig) -> StoreConfig {
@@ -184,7 +219,11 @@ impl Stream {
             consumers: RwLock::new(std::collections::BTreeMap::new()),
             group_commit,
             deferred_acks: Mutex::new(Vec::new()),
+            transforms: RwLock::new(Arc::new(Transforms::default())),
         });
+        if let Ok(mut t) = s.transforms.write() {
+            *t = Arc::new(Transforms::of(&s.config()));
+        }
         s.subscribe();
         s.start_timers();
         Ok(s)
@@ -382,6 +421,9 @@ impl Stream {
             .update_config(&store_config(&cfg))
             .map_err(|e| ErrorId::StreamUpdate.with_err(e))?;
         self.unsubscribe();
+        if let Ok(mut t) = self.transforms.write() {
+            *t = Arc::new(Transforms::of(&cfg));
+        }
         if let Ok(mut c) = self.cfg.write() {
             *c = Arc::new(cfg);
         }
@@ -389,14 +431,30 @@ impl Stream {
         Ok(())
     }
 
-    /// Go's `StreamInfo` for API answers.
-    pub fn info(&self, server_name: &str, version: &str) -> StreamInfo {
+    /// Go's `StreamInfo` as each API answer builds it: create has neither domain nor cluster,
+    /// update and list have the domain, info has both; list shows the stored config without the
+    /// server's version metadata.
+    pub fn info(&self, server_name: &str, version: &str, kind: InfoKind) -> StreamInfo {
         let cfg = self.config();
+        let domain = self
+            .js
+            .upgrade()
+            .map(|j| j.domain.clone())
+            .unwrap_or_default();
         StreamInfo {
-            config: cfg.with_dynamic_metadata(version),
+            config: if kind == InfoKind::List {
+                (*cfg).clone()
+            } else {
+                cfg.with_dynamic_metadata(version)
+            },
             created: self.created,
             state: api_state(&self.store.fast_state()),
-            cluster: Some(ClusterInfo {
+            domain: if kind == InfoKind::Create {
+                String::new()
+            } else {
+                domain
+            },
+            cluster: (kind == InfoKind::Info).then(|| ClusterInfo {
                 leader: server_name.to_string(),
                 ..ClusterInfo::default()
             }),
@@ -440,7 +498,8 @@ impl Stream {
         b
     }
 
-    /// Go's `processJetStreamMsg` for a single server. Returns the PubAck to send (None: no ack).
+    /// Go's `processJetStreamMsg` for a single server. Returns the PubAck to send (None: no ack)
+    /// and the republished message (subject, headers, payload) if any.
     pub fn process_msg(
         &self,
         subject: &str,
@@ -448,8 +507,26 @@ impl Stream {
         hdr: &[u8],
         msg: &[u8],
         max_payload: i64,
+        republish: &mut Option<(String, Vec<u8>, Vec<u8>)>,
     ) -> Option<Vec<u8>> {
         let cfg = self.config();
+        let transforms = self
+            .transforms
+            .read()
+            .map(|t| t.clone())
+            .unwrap_or_default();
+        // Go: the input transform applies first; a subject it does not match stays as it is.
+        let transformed;
+        let subject = match &transforms.input {
+            Some(tr) => match tr.matches(subject) {
+                Ok(t) => {
+                    transformed = t;
+                    transformed.as_str()
+                }
+                Err(_) => subject,
+            },
+            None => subject,
+        };
         let respond = !cfg.no_ack && has_reply;
         let fail = |e: ApiError| respond.then(|| self.error_ack(&e));
         if cfg.sealed {
@@ -611,11 +688,70 @@ impl Stream {
         } else if rollup_all {
             let _ = self.store.purge_ex("", 0, 1);
         }
+        if let Some((tr, headers_only)) = &transforms.republish {
+            if let Ok(tsubj) = tr.matches(subject) {
+                if crate::sublist::is_valid_publish_subject(tsubj.as_bytes()) {
+                    *republish =
+                        Some(self.republished(subject, seq, hdr, msg, *headers_only, tsubj));
+                }
+            }
+        }
         drop(st);
         for c in self.consumers() {
             c.signal();
         }
         respond.then(|| self.ok_ack(seq, false))
+    }
+}
+
+impl Stream {
+    /// Go's republish message: the original headers plus `Nats-Stream`, `Nats-Subject`,
+    /// `Nats-Sequence`, `Nats-Time-Stamp`, `Nats-Last-Sequence` (and `Nats-Msg-Size` without the
+    /// payload).
+    fn republished(
+        &self,
+        subject: &str,
+        seq: u64,
+        hdr: &[u8],
+        msg: &[u8],
+        headers_only: bool,
+        tsubj: String,
+    ) -> (String, Vec<u8>, Vec<u8>) {
+        let ts = self
+            .store
+            .load_msg(seq)
+            .map(|m| m.ts)
+            .unwrap_or_else(|_| now_nanos());
+        // The previous message on this exact subject, for gap detection.
+        let last = self
+            .store
+            .load_prev_msg(subject, false, seq.saturating_sub(1))
+            .map(|m| m.seq)
+            .unwrap_or(0);
+        let mut h = if hdr.is_empty() {
+            b"NATS/1.0\r\n".to_vec()
+        } else {
+            hdr[..hdr.len() - 2].to_vec()
+        };
+        let mut add = |k: &str, v: &str| {
+            h.extend_from_slice(k.as_bytes());
+            h.extend_from_slice(b": ");
+            h.extend_from_slice(v.as_bytes());
+            h.extend_from_slice(b"\r\n");
+        };
+        add("Nats-Stream", &self.name);
+        add("Nats-Subject", subject);
+        add("Nats-Sequence", &seq.to_string());
+        add("Nats-Time-Stamp", &GoTime::from_unix_nanos(ts).to_string());
+        add("Nats-Last-Sequence", &last.to_string());
+        let payload = if headers_only {
+            add("Nats-Msg-Size", &msg.len().to_string());
+            Vec::new()
+        } else {
+            msg.to_vec()
+        };
+        h.extend_from_slice(b"\r\n");
+        (tsubj, h, payload)
     }
 }
 
@@ -740,7 +876,19 @@ impl MsgHandler for StreamHandler {
         let (hdr, payload) = m.msg.split_at(hl);
         let subject = String::from_utf8_lossy(m.subject);
         let max_payload = ctx.server.opts().max_payload as i64;
-        let ack = s.process_msg(&subject, m.reply.is_some(), hdr, payload, max_payload);
+        let mut republish = None;
+        let ack = s.process_msg(
+            &subject,
+            m.reply.is_some(),
+            hdr,
+            payload,
+            max_payload,
+            &mut republish,
+        );
+        if let Some((subj, h, p)) = republish {
+            s.account
+                .deliver_internal(fan, ctx.server, subj.as_bytes(), None, &h, &p);
+        }
         if s.dir.is_some() {
             fan.finish_with(s.clone());
         }
