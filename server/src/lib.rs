@@ -20,6 +20,7 @@ pub mod shutdown;
 pub mod signals;
 pub mod stats;
 pub mod sublist;
+pub mod tls;
 
 pub use options::Options;
 pub use server::{Server, ServerHandle};

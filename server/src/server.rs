@@ -105,7 +105,8 @@ pub struct ServerHandle {
 
 impl Server {
     /// Bind the client listener and start accepting. Logs Go's startup lines.
-    pub async fn start(opts: Options) -> Result<ServerHandle, StartError> {
+    pub async fn start(mut opts: Options) -> Result<ServerHandle, StartError> {
+        opts.apply_tls_baseline();
         validate_options(&opts).map_err(StartError::InvalidOptions)?;
         crate::config::options::validate_auth(&opts).map_err(StartError::InvalidOptions)?;
         let kp = nkeys::KeyPair::new_server();
@@ -193,6 +194,8 @@ impl Server {
             auth_required: auth.required,
             ..Info::default()
         };
+        let mut info = info;
+        set_tls_info(&mut info, &opts);
         let shared = Arc::new(ServerShared {
             opts: RwLock::new(Arc::new(opts)),
             reload_flags: Mutex::new(None),
@@ -239,6 +242,7 @@ impl Server {
             "Listening for client connections on {}",
             host_port(&shared.opts().host, addr.port() as i32)
         );
+        log_tls_mode(&shared.opts());
         // As Go's Start: signals are trapped before "Server is ready" and before any pid or ports file
         // appears, since tools signal the server as soon as they see those.
         if !shared.opts().no_signals {
@@ -252,6 +256,34 @@ impl Server {
             monitor_addr,
             accept: Some(accept),
         })
+    }
+}
+
+/// INFO's TLS fields (Go's NewServer): TLS required unless plain clients are allowed too, in which case it
+/// is only available; `tls_verify` when client certificates are required.
+pub fn set_tls_info(info: &mut Info, o: &Options) {
+    let tls = o.tls_config.is_some();
+    info.tls_required = tls && !o.allow_non_tls;
+    info.tls_verify = o.tls_config.as_ref().is_some_and(|c| c.verify);
+    info.tls_available = tls && !info.tls_required;
+}
+
+/// Go's startup notice of how clients use TLS.
+fn log_tls_mode(o: &Options) {
+    if o.tls_config.is_none() {
+        return;
+    }
+    // "TLS Handshake First" without a fallback delay always requires the handshake, whatever allow_non_tls says.
+    let first_only = o.tls_handshake_first && o.tls_handshake_first_fallback.is_zero();
+    if o.allow_non_tls && !first_only {
+        tracing::info!("TLS available for client connections");
+    } else {
+        tracing::info!("TLS required for client connections");
+    }
+    if first_only {
+        tracing::warn!(
+            "Clients that are not using \"TLS Handshake First\" option will fail to connect"
+        );
     }
 }
 

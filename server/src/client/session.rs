@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
 use rustc_hash::FxHashMap;
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
@@ -91,7 +91,6 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         .store(opts.max_control_line.max(1) as i64, Ordering::Relaxed);
     tracing::debug!("{} - Client connection created", client.label());
 
-    let (mut rd, wr) = stream.into_split();
     // INFO goes out first, then the connection limit is checked, as in Go's createClient.
     let mut info = server.info_template();
     info.cid = cid;
@@ -109,6 +108,28 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
     client
         .awaiting_connect
         .store(auth.required, Ordering::Release);
+    if let Some(tls) = opts.tls_config.clone() {
+        use crate::tls::handshake::{establish, Established};
+        match establish(&server, &client, &mut info, stream, tls, &opts).await {
+            Established::Tls(tls) => {
+                let (rd, wr) = tokio::io::split(*tls);
+                let writer = tokio::spawn(writer_task(server.clone(), client.clone(), wr));
+                serve(server, client, rd, writer, Vec::new(), auth.required).await;
+            }
+            Established::Plain(stream, pre) => {
+                let (rd, wr) = stream.into_split();
+                let writer = tokio::spawn(writer_task(server.clone(), client.clone(), wr));
+                serve(server, client, rd, writer, pre, auth.required).await;
+            }
+            Established::Refused => {}
+            Established::Closed(reason) => {
+                client.close(reason, false);
+                finish(&server, &client, reason);
+            }
+        }
+        return;
+    }
+    let (rd, wr) = stream.into_split();
     if client.out.queue(&info.to_proto()) == Queued::SlowConsumer {
         // A max_pending smaller than the INFO itself: Go's queueOutbound closes the client as a slow consumer.
         if client.close(ClosedState::SlowConsumerPendingBytes, false) {
@@ -131,7 +152,20 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         let _ = writer.await;
         return;
     }
+    serve(server, client, rd, writer, Vec::new(), auth.required).await;
+}
 
+/// Drive a registered connection to its end: the read loop (starting with any bytes already read), then
+/// the writer's end, then cleanup.
+async fn serve<R: AsyncRead + Unpin>(
+    server: Arc<ServerShared>,
+    client: Arc<ClientHandle>,
+    mut rd: R,
+    writer: tokio::task::JoinHandle<WriterEnd>,
+    pre: Vec<u8>,
+    auth_required: bool,
+) {
+    let opts = server.opts();
     let mut s = Session {
         parser: ClientParser::new(
             opts.max_control_line.max(1) as usize,
@@ -149,13 +183,13 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         in_msgs: 0,
         in_bytes: 0,
         activity: false,
-        awaiting_auth: auth.required,
+        awaiting_auth: auth_required,
         perms: None,
         perms_gen: 0,
         server: server.clone(),
         client: client.clone(),
     };
-    let reason = s.read_loop(&mut rd).await;
+    let reason = s.read_loop(&mut rd, pre).await;
     client.close(reason, true);
     let end = writer.await.unwrap_or(WriterEnd::Error);
     let reason = match (client.close_reason(), end) {
@@ -163,8 +197,14 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         (None, WriterEnd::Deadline) => ClosedState::SlowConsumerWriteDeadline,
         (None, _) => reason,
     };
-    let mut closed = crate::monitor::connz::conn_info(&client, std::time::SystemTime::now());
-    closed.subs_detail = crate::monitor::connz::sub_details(&client);
+    finish(&server, &client, reason);
+}
+
+/// Unregister a closed connection and keep it for /connz?state=closed.
+fn finish(server: &ServerShared, client: &Arc<ClientHandle>, reason: ClosedState) {
+    let cid = client.cid;
+    let mut closed = crate::monitor::connz::conn_info(client, std::time::SystemTime::now());
+    closed.subs_detail = crate::monitor::connz::sub_details(client);
     let stop = std::time::SystemTime::now();
     closed.stop = Some(crate::monitor::timefmt::rfc3339_nano(stop));
     closed.stop_t = Some(stop);
@@ -178,10 +218,10 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
 }
 
 /// Run the writer; a write past write_deadline makes the client a slow consumer (Go's handleWriteTimeout).
-async fn writer_task(
+async fn writer_task<W: AsyncWrite + Unpin + Send + 'static>(
     server: Arc<ServerShared>,
     client: Arc<ClientHandle>,
-    wr: tokio::net::tcp::OwnedWriteHalf,
+    wr: W,
 ) -> WriterEnd {
     let deadline = server.opts().write_deadline;
     let end = run_writer(client.out.clone(), wr, deadline).await;
@@ -234,8 +274,11 @@ fn send_err(client: &ClientHandle, e: &ServerErr) {
 }
 
 impl Session {
-    async fn read_loop(&mut self, rd: &mut tokio::net::tcp::OwnedReadHalf) -> ClosedState {
-        let mut rbuf = BytesMut::with_capacity(START_READ_BUF);
+    async fn read_loop<R: AsyncRead + Unpin>(&mut self, rd: &mut R, pre: Vec<u8>) -> ClosedState {
+        let mut rbuf = BytesMut::with_capacity(START_READ_BUF.max(pre.len()));
+        // Bytes read while deciding between TLS and plain text are parsed before the first read.
+        let mut pending = !pre.is_empty();
+        rbuf.extend_from_slice(&pre);
         let mut read_size = START_READ_BUF;
         let mut short_reads = 0u32;
         let server = self.server.clone();
@@ -254,29 +297,33 @@ impl Session {
                 .map_or(0, |n| n.saturating_sub(rbuf.len()));
             rbuf.reserve(read_size.max(want));
             let room = rbuf.capacity() - rbuf.len();
-            let n = tokio::select! {
-                biased;
-                _ = self.client.closed_wake.notified() => {
-                    return self.client.close_reason().unwrap_or(ClosedState::ServerShutdown);
-                }
-                _ = &mut auth_timer, if self.awaiting_auth => {
-                    // Go's authTimeout: the error, a debug line, and close.
-                    send_err(&self.client, &ServerErr::AuthenticationTimeout);
-                    tracing::debug!("{} - Authentication Timeout", self.client.label());
-                    return ClosedState::AuthenticationTimeout;
-                }
-                _ = &mut ping => {
-                    if let Some(reason) = self.ping_timer() {
-                        return reason;
+            let n = if std::mem::take(&mut pending) {
+                rbuf.len()
+            } else {
+                tokio::select! {
+                    biased;
+                    _ = self.client.closed_wake.notified() => {
+                        return self.client.close_reason().unwrap_or(ClosedState::ServerShutdown);
                     }
-                    ping.as_mut().reset(Instant::now() + self.server.opts().ping_interval);
-                    continue;
+                    _ = &mut auth_timer, if self.awaiting_auth => {
+                        // Go's authTimeout: the error, a debug line, and close.
+                        send_err(&self.client, &ServerErr::AuthenticationTimeout);
+                        tracing::debug!("{} - Authentication Timeout", self.client.label());
+                        return ClosedState::AuthenticationTimeout;
+                    }
+                    _ = &mut ping => {
+                        if let Some(reason) = self.ping_timer() {
+                            return reason;
+                        }
+                        ping.as_mut().reset(Instant::now() + self.server.opts().ping_interval);
+                        continue;
+                    }
+                    r = rd.read_buf(&mut rbuf) => match r {
+                        Ok(0) => return ClosedState::ClientClosed,
+                        Ok(n) => n,
+                        Err(_) => return ClosedState::ReadError,
+                    },
                 }
-                r = rd.read_buf(&mut rbuf) => match r {
-                    Ok(0) => return ClosedState::ClientClosed,
-                    Ok(n) => n,
-                    Err(_) => return ClosedState::ReadError,
-                },
             };
             // Go's readLoop sizing: double when a read fills the buffer, shrink after repeated short reads.
             if n >= room {

@@ -6,6 +6,7 @@
 mod auth;
 mod ctx;
 mod server;
+mod tls;
 mod unsupported;
 
 use std::fmt;
@@ -16,6 +17,7 @@ use crate::options::Options;
 
 pub use auth::validate as validate_auth;
 pub use ctx::Ctx;
+pub use tls::parse_tls;
 
 /// Collected problems of one configuration.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -88,7 +90,10 @@ pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), Config
     }
     for entry in map {
         let key = entry.key.to_ascii_lowercase();
-        if server::apply(opts, &key, entry, &mut ctx) || auth::apply(opts, &key, entry, &mut ctx) {
+        if server::apply(opts, &key, entry, &mut ctx)
+            || auth::apply(opts, &key, entry, &mut ctx)
+            || tls::apply(opts, &key, entry, &mut ctx)
+        {
             continue;
         }
         if unsupported::check(&key, entry, &mut ctx) {
