@@ -70,6 +70,9 @@ pub enum StartError {
     /// `nats-server: <text>` and exits with status 1.
     #[error("{0}")]
     InvalidOptions(String),
+    /// Go's `StartMonitoring` refused the monitoring options (`[FTL] Can't start monitoring: ...`).
+    #[error("Can't start monitoring: {0}")]
+    Monitoring(String),
 }
 
 /// Go's `validateOptions`, for the options a single server has.
@@ -220,15 +223,27 @@ impl Server {
             done: Notify::new(),
             done_flag: AtomicBool::new(false),
         });
-        let monitor_addr = if shared.opts().http_port != 0 {
+        // Go's StartMonitoring: HTTP or HTTPS, not both; HTTPS needs the client TLS certificates.
+        let (http, https) = (shared.opts().http_port, shared.opts().https_port);
+        if http != 0 && https != 0 {
+            return Err(StartError::Monitoring(format!(
+                "can't specify both HTTP ({http}) and HTTPs ({https}) ports"
+            )));
+        }
+        if http == 0 && https != 0 && shared.opts().tls_config.is_none() {
+            return Err(StartError::Monitoring(
+                "TLS cert and key required for HTTPS".into(),
+            ));
+        }
+        let monitor_addr = if http != 0 || https != 0 {
             let host = if shared.opts().http_host.is_empty() {
                 &shared.opts().host
             } else {
                 &shared.opts().http_host
             };
-            let hp = host_port(host, shared.opts().http_port.max(0));
+            let hp = host_port(host, http.max(https).max(0));
             Some(
-                crate::monitor::start(shared.clone())
+                crate::monitor::start(shared.clone(), https != 0)
                     .await
                     .map_err(|source| StartError::Listen { addr: hp, source })?,
             )
@@ -482,11 +497,21 @@ impl ServerShared {
     /// The listeners' URLs as the ports file lists them (Go's `portsFile`).
     pub fn ports(&self) -> crate::signals::Ports {
         crate::signals::Ports {
-            nats: crate::signals::format_urls("nats", self.client_addr),
+            nats: crate::signals::format_urls(
+                if self.info_template().tls_required {
+                    "tls"
+                } else {
+                    "nats"
+                },
+                self.client_addr,
+            ),
             monitoring: self
                 .monitor_addr
                 .get()
-                .map(|a| crate::signals::format_urls("http", *a))
+                .map(|a| {
+                    let secure = self.opts().https_port != 0;
+                    crate::signals::format_urls(if secure { "https" } else { "http" }, *a)
+                })
                 .unwrap_or_default(),
             ..Default::default()
         }
@@ -511,6 +536,7 @@ impl ServerShared {
             };
             info.host = host;
             info.port = port;
+            set_tls_info(&mut info, new);
         }
         let clients = self.snapshot_clients();
         for c in &clients {

@@ -658,7 +658,9 @@ impl Session {
             .map(|n| n.clone())
             .unwrap_or_default();
         let label = self.client.label();
-        match crate::auth::authenticate(&auth, ci, nonce.as_bytes(), &label) {
+        let cert = self.client.tls.get().and_then(|t| t.peer.as_ref());
+        let cert = cert.map(|p| &p.info);
+        match crate::auth::authenticate_with_cert(&auth, ci, nonce.as_bytes(), &label, cert) {
             Ok(id) => {
                 apply_identity(&self.client, id);
                 if let Ok(mut a) = self.client.auth.lock() {
@@ -1022,7 +1024,8 @@ pub fn reauthorize_clients(server: &ServerShared) {
             .unwrap_or_default();
         let nonce = c.nonce.lock().map(|n| n.clone()).unwrap_or_default();
         let label = c.label();
-        match crate::auth::authenticate(&auth, &mut ci, nonce.as_bytes(), &label) {
+        let cert = c.tls.get().and_then(|t| t.peer.as_ref()).map(|p| &p.info);
+        match crate::auth::authenticate_with_cert(&auth, &mut ci, nonce.as_bytes(), &label, cert) {
             Err(_) => {
                 match crate::auth::auth_user(&ci) {
                     Some(who) => tracing::error!("{label} - authentication error - {who}"),

@@ -279,10 +279,12 @@ fn crypto_provider(tc: &TlsConfigOpts) -> Result<CryptoProvider, String> {
                         list.push(s)
                     }
                 }
-                None => return Err(format!(
+                None => {
+                    return Err(format!(
                     "cipher suite {} is not supported by rnats: rustls has no implementation of it",
                     c.name
-                )),
+                ))
+                }
             }
         }
         p.cipher_suites = list;
