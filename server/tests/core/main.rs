@@ -38,4 +38,5 @@ mod reload_opts;
 mod reload_perms;
 mod reload_varz;
 mod server_ported;
+mod tls;
 mod writer_ported;
