@@ -39,4 +39,5 @@ mod reload_perms;
 mod reload_varz;
 mod server_ported;
 mod tls;
+mod tls_map;
 mod writer_ported;
