@@ -39,5 +39,7 @@ mod reload_perms;
 mod reload_varz;
 mod server_ported;
 mod tls;
+mod tls_config;
 mod tls_map;
+mod tls_monitor;
 mod writer_ported;

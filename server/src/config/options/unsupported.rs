@@ -11,7 +11,6 @@ const NOT_YET: &[&str] = &[
     "maps",
     "accounts",
     "default_sentinel",
-    "https",
     "cluster",
     "gateway",
     "leaf",
