@@ -42,4 +42,5 @@ mod tls;
 mod tls_config;
 mod tls_map;
 mod tls_monitor;
+mod tls_reload;
 mod writer_ported;
