@@ -40,6 +40,7 @@ mod reload_varz;
 mod server_ported;
 mod tls;
 mod tls_config;
+mod tls_logs;
 mod tls_map;
 mod tls_monitor;
 mod tls_reload;
