@@ -151,7 +151,7 @@ async fn a_wrong_password_over_tls_is_an_authorization_violation() {
     .require_tls(true)
     .connect(format!("tls://127.0.0.1:{}", h.port()))
     .await;
-    let e = r.err().expect("refused");
+    let e = r.expect_err("refused");
     assert!(
         e.to_string()
             .to_lowercase()

@@ -265,8 +265,7 @@ async fn the_https_monitor_serves_the_reloaded_certificate() {
     };
     let e = hs()
         .await
-        .err()
-        .expect("a certificate without the IP is refused by name");
+        .expect_err("a certificate without the IP is refused by name");
     assert!(e.to_string().contains("not valid for name"), "{e}");
     std::fs::write(&path, text(&pki.server)).unwrap();
     h.shared.reload().expect("reload");

@@ -247,16 +247,13 @@ pub fn parse_tls(v: &Spanned<Value>, client: bool) -> Result<TlsConfigOpts, Fail
                     ))
                 }
             },
-            "ca_certs_match" => match &mv.value {
-                Value::Array(list) => {
-                    for r in list {
-                        if !matches!(r.value, Value::String(_)) {
-                            return Err(fail(pos, "error parsing ca_cert_match: unsupported type *conf.token where string is expected"));
-                        }
+            "ca_certs_match" => {
+                if let Value::Array(list) = &mv.value {
+                    if list.iter().any(|r| !matches!(r.value, Value::String(_))) {
+                        return Err(fail(pos, "error parsing ca_cert_match: unsupported type *conf.token where string is expected"));
                     }
                 }
-                _ => {}
-            },
+            }
             "cert_match_skip_invalid" => {
                 if !matches!(mv.value, Value::Bool(_)) {
                     return Err(fail(
