@@ -54,6 +54,8 @@ pub struct ServerShared {
     /// Fires when the server has fully shut down.
     pub done: Notify,
     done_flag: AtomicBool,
+    /// `connection_rate_limit` of the `tls` block (fixed at start, as in Go).
+    pub tls_rate: Option<crate::tls::rate::RateCounter>,
 }
 
 /// Errors starting a server.
@@ -199,6 +201,11 @@ impl Server {
         };
         let mut info = info;
         set_tls_info(&mut info, &opts);
+        let opts_rate = if opts.tls_config.is_some() {
+            opts.tls_rate_limit
+        } else {
+            0
+        };
         let shared = Arc::new(ServerShared {
             opts: RwLock::new(Arc::new(opts)),
             reload_flags: Mutex::new(None),
@@ -222,7 +229,11 @@ impl Server {
             stop_accepting: Notify::new(),
             done: Notify::new(),
             done_flag: AtomicBool::new(false),
+            tls_rate: (opts_rate > 0).then(|| crate::tls::rate::RateCounter::new(opts_rate)),
         });
+        if shared.tls_rate.is_some() {
+            tokio::spawn(log_rejected_tls_conns(shared.clone()));
+        }
         // Go's StartMonitoring: HTTP or HTTPS, not both; HTTPS needs the client TLS certificates.
         let (http, https) = (shared.opts().http_port, shared.opts().https_port);
         if http != 0 && https != 0 {
@@ -281,6 +292,23 @@ pub fn set_tls_info(info: &mut Info, o: &Options) {
     info.tls_required = tls && !o.allow_non_tls;
     info.tls_verify = o.tls_config.as_ref().is_some_and(|c| c.verify);
     info.tls_available = tls && !info.tls_required;
+}
+
+/// Go's `logRejectedTLSConns`: once a second, how many connections the TLS rate limit refused.
+async fn log_rejected_tls_conns(shared: Arc<ServerShared>) {
+    let Some(rate) = shared.tls_rate.as_ref() else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = shared.stopped() => return,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+        let blocked = rate.take_blocked();
+        if blocked > 0 {
+            tracing::warn!("Rejected {blocked} connections due to TLS rate limiting");
+        }
+    }
 }
 
 /// Go's startup notice of how clients use TLS.

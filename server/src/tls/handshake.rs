@@ -205,6 +205,15 @@ pub async fn establish(
     if client.is_closed() {
         return Established::Closed(client.close_reason().unwrap_or(ClosedState::ClientClosed));
     }
+    if server.tls_rate.as_ref().is_some_and(|r| !r.allow()) {
+        let _ = write_now(
+            &mut stream,
+            &ServerErr::ConnectionThrottling.wire(),
+            opts.write_deadline,
+        )
+        .await;
+        return Established::Closed(ClosedState::MaxConnectionsExceeded);
+    }
     tracing::debug!("{label} - Starting TLS client connection handshake");
     let timeout = secs(opts.tls_timeout);
     let deadline = Instant::now() + timeout;

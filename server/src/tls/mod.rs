@@ -6,6 +6,7 @@
 
 pub mod dn;
 pub mod handshake;
+pub mod rate;
 pub mod suites;
 pub mod x509;
 

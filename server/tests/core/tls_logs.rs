@@ -180,3 +180,45 @@ fn cfg_roots(pki: &Pki) -> rustls::RootCertStore {
     }
     roots
 }
+
+// go: test/TestTLSConnectionRate
+#[tokio::test]
+async fn connection_rate_limit_refuses_and_logs_the_excess() {
+    let pki = Pki::new("tls-rate");
+    let path = conf_file(
+        &pki,
+        "rate.conf",
+        &pki.tls_block("connection_rate_limit: 3"),
+    );
+    let p = ServerProc::start(&["-c", &path]).await;
+    let mut count = 0;
+    let mut last = None;
+    while count < 10 {
+        let (tls, _) = connect_tls(p.addr, pki.client_config(None)).await;
+        match tls {
+            Ok(_) => count += 1,
+            Err(e) => {
+                last = Some(e);
+                break;
+            }
+        }
+    }
+    assert_eq!(
+        count, 3,
+        "connections allowed in one second (then {last:?})"
+    );
+    // The refused client was told why, in the clear, before the handshake.
+    let mut raw = Raw::connect_to(p.addr).await;
+    raw.read_line().await;
+    let line = raw.read_line().await;
+    assert_eq!(
+        line,
+        "-ERR 'Connection throttling is active. Please try again later.'\r\n"
+    );
+    let l = p
+        .wait_for_line("the rate limit warning", |l| {
+            l.contains("connections due to TLS rate limiting")
+        })
+        .await;
+    assert!(l.contains("[WRN] Rejected "), "{l}");
+}
