@@ -357,3 +357,62 @@ async fn connz_shows_the_peer_certificate_with_auth() {
     assert_eq!(certs[0]["cert_sha256"].as_str().map(str::len), Some(64));
     r.h.shutdown().await;
 }
+
+/// A client limited to one TLS version.
+fn client_version(pki: &Pki, v: &'static rustls::SupportedProtocolVersion) -> std::sync::Arc<rustls::ClientConfig> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls::pki_types::CertificateDer::pem_file_iter(&pki.ca).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    std::sync::Arc::new(
+        rustls::ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(&[v])
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
+}
+
+// go: server/TestTLSMinVersionConfig
+#[tokio::test]
+async fn min_version_refuses_older_clients_and_follows_reloads() {
+    let pki = Pki::new("min-version");
+    let text = |v: &str| format!("{LISTEN}{}", pki.tls_block(&format!("timeout: 1\n  min_version: {v}")));
+    let r = Reloadable::start(&pki, &text("\"1.3\"")).await;
+    let tls12 = client_version(&pki, &rustls::version::TLS12);
+    let tls13 = client_version(&pki, &rustls::version::TLS13);
+    let (tls, _) = connect_tls(r.h.addr(), tls12.clone()).await;
+    let e = tls.expect_err("a TLS 1.2 client got in");
+    assert!(e.to_string().contains("ProtocolVersion"), "{e}");
+    let (tls, _) = connect_tls(r.h.addr(), tls13.clone()).await;
+    expect_session(tls.expect("TLS 1.3"), "{}").await;
+    // Reloading with a version below 1.2 fails; the same value again is fine.
+    std::fs::write(&r.path, text("\"1.0\"")).unwrap();
+    let e = r.h.shared.reload().expect_err("min_version 1.0 reloaded");
+    assert!(e.contains("error parsing tls config: unsupported TLS version: TLS 1.0"), "{e}");
+    r.reload(&text("\"1.3\""));
+    r.reload(&text("\"1.2\""));
+    for cfg in [tls12, tls13] {
+        let (tls, _) = connect_tls(r.h.addr(), cfg).await;
+        expect_session(tls.expect("after lowering the minimum"), "{}").await;
+    }
+    std::fs::write(&r.path, text("\"1.4\"")).unwrap();
+    let e = r.h.shared.reload().expect_err("min_version 1.4 reloaded");
+    assert!(e.contains("unknown version: 1.4"), "{e}");
+    // Below TLS 1.2 is refused when the configuration is built, too.
+    let tc = server::tls::TlsConfigOpts {
+        cert_file: pki.server.cert.display().to_string(),
+        key_file: pki.server.key.display().to_string(),
+        ca_file: pki.ca.display().to_string(),
+        timeout: 4.0,
+        min_version: 0x0302,
+        ..Default::default()
+    };
+    assert_eq!(
+        server::tls::gen_tls_config(&tc).expect_err("TLS 1.1"),
+        "unsupported minimum TLS version: TLS 1.1"
+    );
+    r.h.shutdown().await;
+}
