@@ -224,12 +224,20 @@ pub async fn establish(
         let timed_out = pre.len() < 3 && Instant::now() >= deadline;
         return fail(&label, probe_or_timeout(why, timed_out, local, peer));
     }
-    let acceptor = tokio_rustls::TlsAcceptor::from(cfg.server.clone());
+    let (server_cfg, recording) = cfg.for_connection();
+    let acceptor = tokio_rustls::TlsAcceptor::from(server_cfg);
     let accepted =
         tokio::time::timeout_at(deadline, acceptor.accept(Prefixed::new(pre, stream))).await;
     let tls = match accepted {
         Err(_) => return fail(&label, probe_or_timeout("", true, local, peer)),
-        Ok(Err(e)) => return fail(&label, Failure::Error(go_error(&e))),
+        Ok(Err(e)) => {
+            let mut msg = go_error(&e);
+            if is_verification_error(&e) {
+                let presented = recording.map(|r| r.presented()).unwrap_or_default();
+                msg.push_str(&unverified_detail(&presented));
+            }
+            return fail(&label, Failure::Error(msg));
+        }
         Ok(Ok(tls)) => tls,
     };
     let conn = tls.get_ref().1;
@@ -378,6 +386,31 @@ fn go_error(e: &io::Error) -> String {
             "tls: no certificates configured".into()
         }
         other => format!("tls: {other}"),
+    }
+}
+
+/// A certificate that was presented but did not verify (Go's `CertificateVerificationError`).
+fn is_verification_error(e: &io::Error) -> bool {
+    e.get_ref()
+        .and_then(|i| i.downcast_ref::<rustls::Error>())
+        .is_some_and(|re| matches!(re, rustls::Error::InvalidCertificate(_)))
+}
+
+/// Go's detail of a refused chain: ` (<subject> SHA-256: <hex>; ...)`.
+fn unverified_detail(presented: &[Vec<u8>]) -> String {
+    let subjects: Vec<String> = presented
+        .iter()
+        .map(|der| {
+            let subject = x509::parse(der)
+                .map(|c| super::dn::name_string(&c.subject))
+                .unwrap_or_default();
+            format!("{subject} SHA-256: {}", hex(&sha256(der)))
+        })
+        .collect();
+    if subjects.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", subjects.join("; "))
     }
 }
 

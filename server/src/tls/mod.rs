@@ -8,6 +8,7 @@ pub mod dn;
 pub mod handshake;
 pub mod rate;
 pub mod suites;
+pub mod verify;
 pub mod x509;
 
 use std::collections::BTreeSet;
@@ -15,14 +16,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use rustls::client::danger::HandshakeSignatureValid;
-use rustls::crypto::{ring as provider, CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::crypto::{ring as provider, CryptoProvider};
 use rustls::pki_types::pem::{SectionKind, SliceIter};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
-use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::danger::ClientCertVerifier;
 use rustls::server::{ClientHello, ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
-use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, ServerConfig};
+use rustls::{RootCertStore, ServerConfig};
 use sha2::{Digest, Sha256};
 
 /// Go's `TLS_TIMEOUT`: the default handshake timeout, in seconds.
@@ -86,6 +86,47 @@ pub struct TlsConfig {
     pub cert_not_after: Option<SystemTime>,
     /// Digest of the settings and of every file read, to tell whether a reload changed anything.
     fingerprint: [u8; 32],
+    /// What a per-connection configuration is built from when client certificates are verified.
+    parts: Parts,
+}
+
+struct Parts {
+    provider: Arc<CryptoProvider>,
+    versions: &'static [&'static rustls::SupportedProtocolVersion],
+    verifier: Option<Arc<dyn ClientCertVerifier>>,
+    resolver: Arc<Certs>,
+}
+
+fn server_config(
+    parts: &Parts,
+    verifier: Option<Arc<dyn ClientCertVerifier>>,
+) -> Result<ServerConfig, String> {
+    let b = ServerConfig::builder_with_provider(parts.provider.clone())
+        .with_protocol_versions(parts.versions)
+        .map_err(|e| e.to_string())?;
+    let mut cfg = match verifier {
+        Some(v) => b.with_client_cert_verifier(v),
+        None => b.with_no_client_auth(),
+    }
+    .with_cert_resolver(parts.resolver.clone());
+    // Go chooses the suite by its own preference, not the client's.
+    cfg.ignore_client_order = true;
+    Ok(cfg)
+}
+
+impl TlsConfig {
+    /// The configuration for one client connection. With client verification it records the certificates
+    /// the client presents, for the log line of a refused one.
+    pub fn for_connection(&self) -> (Arc<ServerConfig>, Option<Arc<verify::Recording>>) {
+        let Some(inner) = &self.parts.verifier else {
+            return (self.server.clone(), None);
+        };
+        let rec = Arc::new(verify::Recording::new(inner.clone()));
+        match server_config(&self.parts, Some(rec.clone())) {
+            Ok(cfg) => (Arc::new(cfg), Some(rec)),
+            Err(_) => (self.server.clone(), None),
+        }
+    }
 }
 
 impl fmt::Debug for TlsConfig {
@@ -224,45 +265,6 @@ impl ResolvesServerCert for Certs {
     }
 }
 
-/// Refuses every client certificate: `verify` without a CA file and without system roots.
-#[derive(Debug)]
-struct NoRoots(WebPkiSupportedAlgorithms);
-
-impl ClientCertVerifier for NoRoots {
-    fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        &[]
-    }
-    fn verify_client_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: UnixTime,
-    ) -> Result<ClientCertVerified, rustls::Error> {
-        Err(rustls::Error::InvalidCertificate(
-            rustls::CertificateError::UnknownIssuer,
-        ))
-    }
-    fn verify_tls12_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(m, c, d, &self.0)
-    }
-    fn verify_tls13_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(m, c, d, &self.0)
-    }
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.supported_schemes()
-    }
-}
-
 /// The crypto provider for the configured suites and curves; refuses what rustls does not implement.
 fn crypto_provider(tc: &TlsConfigOpts) -> Result<CryptoProvider, String> {
     let mut p = provider::default_provider();
@@ -382,12 +384,15 @@ pub fn gen_tls_config(tc: &TlsConfigOpts) -> Result<TlsConfig, String> {
             version_name(tc.min_version)
         ));
     }
-    let versions: &[&'static rustls::SupportedProtocolVersion] = if tc.min_version >= VERSION_TLS13
-    {
-        &[&rustls::version::TLS13]
-    } else {
-        &[&rustls::version::TLS13, &rustls::version::TLS12]
-    };
+    static ONLY_13: [&rustls::SupportedProtocolVersion; 1] = [&rustls::version::TLS13];
+    static FROM_12: [&rustls::SupportedProtocolVersion; 2] =
+        [&rustls::version::TLS13, &rustls::version::TLS12];
+    let versions: &'static [&'static rustls::SupportedProtocolVersion] =
+        if tc.min_version >= VERSION_TLS13 {
+            &ONLY_13
+        } else {
+            &FROM_12
+        };
     let p = Arc::new(crypto_provider(tc)?);
     let verifier: Option<Arc<dyn ClientCertVerifier>> = if tc.verify {
         // Without a CA file Go verifies against the system's roots.
@@ -402,7 +407,7 @@ pub fn gen_tls_config(tc: &TlsConfigOpts) -> Result<TlsConfig, String> {
             }
         };
         Some(if store.is_empty() {
-            Arc::new(NoRoots(p.signature_verification_algorithms))
+            Arc::new(verify::NoRoots(p.signature_verification_algorithms))
         } else {
             WebPkiClientVerifier::builder_with_provider(Arc::new(store), p.clone())
                 .build()
@@ -411,26 +416,19 @@ pub fn gen_tls_config(tc: &TlsConfigOpts) -> Result<TlsConfig, String> {
     } else {
         None
     };
-    let resolver = Arc::new(Certs(certs));
-    let build = |v: Option<Arc<dyn ClientCertVerifier>>| -> Result<ServerConfig, String> {
-        let b = ServerConfig::builder_with_provider(p.clone())
-            .with_protocol_versions(versions)
-            .map_err(|e| e.to_string())?;
-        let mut cfg = match v {
-            Some(v) => b.with_client_cert_verifier(v),
-            None => b.with_no_client_auth(),
-        }
-        .with_cert_resolver(resolver.clone());
-        // Go chooses the suite by its own preference, not the client's.
-        cfg.ignore_client_order = true;
-        Ok(cfg)
+    let parts = Parts {
+        provider: p,
+        versions,
+        verifier,
+        resolver: Arc::new(Certs(certs)),
     };
     Ok(TlsConfig {
-        server: Arc::new(build(verifier)?),
-        monitor: Arc::new(build(None)?),
+        server: Arc::new(server_config(&parts, parts.verifier.clone())?),
+        monitor: Arc::new(server_config(&parts, None)?),
         verify: tc.verify,
         cert_not_after,
         fingerprint: digest.finalize().into(),
+        parts,
     })
 }
 

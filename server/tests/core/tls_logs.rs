@@ -108,6 +108,33 @@ async fn probes_and_timeouts_log_at_debug_and_real_failures_as_errors() {
             && l.ends_with("- TLS handshake error: tls: client didn't provide a certificate"),
         "{l}"
     );
+    // A certificate of another CA: Go's text with the refused certificate's subject and fingerprint.
+    let other = Pki::new("tls-logs-other");
+    let foreign = other.issue(
+        "foreign",
+        &Spec::new(&[vec![(OU, "NATS.io")], vec![(CN, "example.com")]]),
+    );
+    let (tls, _) = connect_tls(p.addr, pki.client_config(Some(&foreign))).await;
+    assert!(refused(tls).await);
+    let l = p
+        .wait_for_line("the unknown authority error", |l| {
+            l.contains("unknown authority")
+        })
+        .await;
+    let fp: String = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&foreign.der)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    assert!(
+        l.contains("[ERR]")
+            && l.ends_with(&format!(
+                "- TLS handshake error: tls: failed to verify certificate: x509: certificate signed by unknown authority (CN=example.com,OU=NATS.io SHA-256: {fp})"
+            )),
+        "{l}"
+    );
     let (tls, _) = connect_tls(p.addr, pki.client_config(Some(&client))).await;
     assert!(refused(tls).await);
     let l = p

@@ -359,7 +359,10 @@ async fn connz_shows_the_peer_certificate_with_auth() {
 }
 
 /// A client limited to one TLS version.
-fn client_version(pki: &Pki, v: &'static rustls::SupportedProtocolVersion) -> std::sync::Arc<rustls::ClientConfig> {
+fn client_version(
+    pki: &Pki,
+    v: &'static rustls::SupportedProtocolVersion,
+) -> std::sync::Arc<rustls::ClientConfig> {
     use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
     for c in rustls::pki_types::CertificateDer::pem_file_iter(&pki.ca).unwrap() {
@@ -379,7 +382,12 @@ fn client_version(pki: &Pki, v: &'static rustls::SupportedProtocolVersion) -> st
 #[tokio::test]
 async fn min_version_refuses_older_clients_and_follows_reloads() {
     let pki = Pki::new("min-version");
-    let text = |v: &str| format!("{LISTEN}{}", pki.tls_block(&format!("timeout: 1\n  min_version: {v}")));
+    let text = |v: &str| {
+        format!(
+            "{LISTEN}{}",
+            pki.tls_block(&format!("timeout: 1\n  min_version: {v}"))
+        )
+    };
     let r = Reloadable::start(&pki, &text("\"1.3\"")).await;
     let tls12 = client_version(&pki, &rustls::version::TLS12);
     let tls13 = client_version(&pki, &rustls::version::TLS13);
@@ -391,7 +399,10 @@ async fn min_version_refuses_older_clients_and_follows_reloads() {
     // Reloading with a version below 1.2 fails; the same value again is fine.
     std::fs::write(&r.path, text("\"1.0\"")).unwrap();
     let e = r.h.shared.reload().expect_err("min_version 1.0 reloaded");
-    assert!(e.contains("error parsing tls config: unsupported TLS version: TLS 1.0"), "{e}");
+    assert!(
+        e.contains("error parsing tls config: unsupported TLS version: TLS 1.0"),
+        "{e}"
+    );
     r.reload(&text("\"1.3\""));
     r.reload(&text("\"1.2\""));
     for cfg in [tls12, tls13] {
