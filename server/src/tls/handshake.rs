@@ -157,7 +157,7 @@ pub async fn establish(
 ) -> Established {
     let label = client.label();
     let orig_required = info.tls_required;
-    let mut first = opts.tls_handshake_first;
+    let first = opts.tls_handshake_first;
     if first {
         info.tls_required = true;
     }
@@ -181,6 +181,28 @@ pub async fn establish(
         .await;
         return Established::Refused;
     }
+    // Registered: a shutdown or lame duck close must not wait for the handshake to time out.
+    tokio::select! {
+        r = decide_and_handshake(server, client, info, stream, cfg, opts, orig_required, first) => r,
+        _ = client.closed_wake.notified() => {
+            Established::Closed(client.close_reason().unwrap_or(ClosedState::ServerShutdown))
+        }
+    }
+}
+
+/// After registration: the handshake-first fallback, the TLS-or-plain decision, and the handshake.
+#[allow(clippy::too_many_arguments)]
+async fn decide_and_handshake(
+    server: &ServerShared,
+    client: &Arc<ClientHandle>,
+    info: &mut Info,
+    mut stream: TcpStream,
+    cfg: Arc<TlsConfig>,
+    opts: &Options,
+    orig_required: bool,
+    mut first: bool,
+) -> Established {
+    let label = client.label();
     let mut pre = Vec::new();
     if first && !opts.tls_handshake_first_fallback.is_zero() {
         // Only a client doing the handshake first sends anything before INFO.

@@ -440,3 +440,19 @@ async fn garbage_at_the_tls_port_closes_only_that_connection() {
     wait_for("garbage connections to close", || h.num_clients() == 1).await;
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn shutdown_does_not_wait_for_handshakes_in_progress() {
+    let pki = Pki::new("tls-shutdown");
+    let h = start(pki.options(&pki.tls_block("timeout: 30"))).await;
+    let (mut stalled, _) = Raw::connect(&h).await;
+    wait_for("the client to register", || h.num_clients() == 1).await;
+    let t0 = Instant::now();
+    h.shutdown().await;
+    assert!(
+        t0.elapsed() < Duration::from_secs(2),
+        "shutdown took {:?}",
+        t0.elapsed()
+    );
+    stalled.expect_close_after(b"").await;
+}
