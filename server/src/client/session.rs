@@ -114,12 +114,14 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
             Established::Tls(tls) => {
                 let (rd, wr) = tokio::io::split(*tls);
                 let writer = tokio::spawn(writer_task(server.clone(), client.clone(), wr));
-                serve(server, client, rd, writer, Vec::new(), auth.required).await;
+                serve(server, client, rd, writer, auth.required).await;
             }
             Established::Plain(stream, pre) => {
+                // The bytes read while telling TLS from plain text are parsed first.
                 let (rd, wr) = stream.into_split();
+                let rd = crate::tls::handshake::Prefixed::new(pre, rd);
                 let writer = tokio::spawn(writer_task(server.clone(), client.clone(), wr));
-                serve(server, client, rd, writer, pre, auth.required).await;
+                serve(server, client, rd, writer, auth.required).await;
             }
             Established::Refused => {}
             Established::Closed(reason) => {
@@ -152,17 +154,15 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         let _ = writer.await;
         return;
     }
-    serve(server, client, rd, writer, Vec::new(), auth.required).await;
+    serve(server, client, rd, writer, auth.required).await;
 }
 
-/// Drive a registered connection to its end: the read loop (starting with any bytes already read), then
-/// the writer's end, then cleanup.
+/// Drive a registered connection to its end: the read loop, then the writer's end, then cleanup.
 async fn serve<R: AsyncRead + Unpin>(
     server: Arc<ServerShared>,
     client: Arc<ClientHandle>,
     mut rd: R,
     writer: tokio::task::JoinHandle<WriterEnd>,
-    pre: Vec<u8>,
     auth_required: bool,
 ) {
     let opts = server.opts();
@@ -189,7 +189,7 @@ async fn serve<R: AsyncRead + Unpin>(
         server: server.clone(),
         client: client.clone(),
     };
-    let reason = s.read_loop(&mut rd, pre).await;
+    let reason = s.read_loop(&mut rd).await;
     client.close(reason, true);
     let end = writer.await.unwrap_or(WriterEnd::Error);
     let reason = match (client.close_reason(), end) {
@@ -274,11 +274,8 @@ fn send_err(client: &ClientHandle, e: &ServerErr) {
 }
 
 impl Session {
-    async fn read_loop<R: AsyncRead + Unpin>(&mut self, rd: &mut R, pre: Vec<u8>) -> ClosedState {
-        let mut rbuf = BytesMut::with_capacity(START_READ_BUF.max(pre.len()));
-        // Bytes read while deciding between TLS and plain text are parsed before the first read.
-        let mut pending = !pre.is_empty();
-        rbuf.extend_from_slice(&pre);
+    async fn read_loop<R: AsyncRead + Unpin>(&mut self, rd: &mut R) -> ClosedState {
+        let mut rbuf = BytesMut::with_capacity(START_READ_BUF);
         let mut read_size = START_READ_BUF;
         let mut short_reads = 0u32;
         let server = self.server.clone();
@@ -297,33 +294,29 @@ impl Session {
                 .map_or(0, |n| n.saturating_sub(rbuf.len()));
             rbuf.reserve(read_size.max(want));
             let room = rbuf.capacity() - rbuf.len();
-            let n = if std::mem::take(&mut pending) {
-                rbuf.len()
-            } else {
-                tokio::select! {
-                    biased;
-                    _ = self.client.closed_wake.notified() => {
-                        return self.client.close_reason().unwrap_or(ClosedState::ServerShutdown);
-                    }
-                    _ = &mut auth_timer, if self.awaiting_auth => {
-                        // Go's authTimeout: the error, a debug line, and close.
-                        send_err(&self.client, &ServerErr::AuthenticationTimeout);
-                        tracing::debug!("{} - Authentication Timeout", self.client.label());
-                        return ClosedState::AuthenticationTimeout;
-                    }
-                    _ = &mut ping => {
-                        if let Some(reason) = self.ping_timer() {
-                            return reason;
-                        }
-                        ping.as_mut().reset(Instant::now() + self.server.opts().ping_interval);
-                        continue;
-                    }
-                    r = rd.read_buf(&mut rbuf) => match r {
-                        Ok(0) => return ClosedState::ClientClosed,
-                        Ok(n) => n,
-                        Err(_) => return ClosedState::ReadError,
-                    },
+            let n = tokio::select! {
+                biased;
+                _ = self.client.closed_wake.notified() => {
+                    return self.client.close_reason().unwrap_or(ClosedState::ServerShutdown);
                 }
+                _ = &mut auth_timer, if self.awaiting_auth => {
+                    // Go's authTimeout: the error, a debug line, and close.
+                    send_err(&self.client, &ServerErr::AuthenticationTimeout);
+                    tracing::debug!("{} - Authentication Timeout", self.client.label());
+                    return ClosedState::AuthenticationTimeout;
+                }
+                _ = &mut ping => {
+                    if let Some(reason) = self.ping_timer() {
+                        return reason;
+                    }
+                    ping.as_mut().reset(Instant::now() + self.server.opts().ping_interval);
+                    continue;
+                }
+                r = rd.read_buf(&mut rbuf) => match r {
+                    Ok(0) => return ClosedState::ClientClosed,
+                    Ok(n) => n,
+                    Err(_) => return ClosedState::ReadError,
+                },
             };
             // Go's readLoop sizing: double when a read fills the buffer, shrink after repeated short reads.
             if n >= room {
