@@ -427,3 +427,48 @@ async fn min_version_refuses_older_clients_and_follows_reloads() {
     );
     r.h.shutdown().await;
 }
+
+// go: server/TestTLSClientHandshakeFirstFallbackDelay
+#[tokio::test]
+async fn the_fallback_delay_serves_slow_clients_and_does_not_delay_tls_first_ones() {
+    let pki = Pki::new("first-fallback");
+    let text = |first: &str| {
+        format!(
+            "{LISTEN}{}",
+            pki.tls_block(&format!("timeout: 1\n  first: {first}"))
+        )
+    };
+    let r = Reloadable::start(&pki, &text("auto")).await;
+    // A client that pauses after dialing, longer than the fallback, then does TLS after INFO.
+    let mut tcp = Conn::new(tokio::net::TcpStream::connect(r.h.addr()).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let info = info_json(&tcp.read_line().await);
+    assert_eq!(info["tls_required"], true);
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let tls = tokio_rustls::TlsConnector::from(pki.client_config(None))
+        .connect(name, tcp.s)
+        .await
+        .expect("TLS after the fallback INFO");
+    let s = expect_session(tls, "{}").await;
+    let cz = r.connz("").await;
+    assert!(cz["connections"][0].get("tls_first").is_none(), "{cz}");
+    drop(s);
+    wait_for("the client to leave", || r.h.num_clients() == 0).await;
+    // A long fallback does not slow down a client doing TLS first.
+    r.reload(&text("\"1s\""));
+    let t0 = std::time::Instant::now();
+    let tls = connect_tls_first(r.h.addr(), pki.client_config(None))
+        .await
+        .expect("TLS first");
+    let mut c = Conn::new(tls);
+    assert!(c.read_line().await.starts_with("INFO {"));
+    assert!(
+        t0.elapsed() < Duration::from_millis(500),
+        "took {:?}",
+        t0.elapsed()
+    );
+    c.send(b"CONNECT {\"verbose\":false}\r\nPING\r\n").await;
+    assert_eq!(c.read_line().await, "PONG\r\n");
+    assert_eq!(r.connz("").await["connections"][0]["tls_first"], true);
+    r.h.shutdown().await;
+}
