@@ -92,6 +92,24 @@ pub struct Options {
     pub tls_cert: String,
     pub tls_key: String,
     pub tls_ca_cert: String,
+    /// Client TLS (Go's `TLSConfig`), from the `tls {}` block or the TLS flags; `None` is plain TCP only.
+    pub tls_config: Option<std::sync::Arc<crate::tls::TlsConfig>>,
+    /// Seconds a TLS handshake may take (Go's `TLSTimeout`).
+    pub tls_timeout: f64,
+    /// `verify_and_map`: the verified client certificate names the user.
+    pub tls_map: bool,
+    /// SHA-256 (lower-case hex) of the SubjectPublicKeyInfo a client certificate must have.
+    pub tls_pinned_certs: Option<std::collections::BTreeSet<String>>,
+    /// New TLS connections allowed per second; 0 is no limit.
+    pub tls_rate_limit: i64,
+    /// The TLS handshake comes before INFO.
+    pub tls_handshake_first: bool,
+    /// With `tls_handshake_first`: how long to wait for a client's TLS bytes before sending INFO as usual.
+    pub tls_handshake_first_fallback: Duration,
+    /// TLS and plain clients share the port (Go's `AllowNonTLS`).
+    pub allow_non_tls: bool,
+    /// `authorization { timeout }` was given; without it TLS makes the auth timeout `tls_timeout + 1`.
+    pub auth_timeout_set: bool,
 }
 
 /// The cluster (route) listener settings that flags can set; zero values mean "no cluster".
@@ -174,11 +192,31 @@ impl Default for Options {
             tls_cert: String::new(),
             tls_key: String::new(),
             tls_ca_cert: String::new(),
+            tls_config: None,
+            tls_timeout: crate::tls::DEFAULT_TLS_TIMEOUT,
+            tls_map: false,
+            tls_pinned_certs: None,
+            tls_rate_limit: 0,
+            tls_handshake_first: false,
+            tls_handshake_first_fallback: Duration::ZERO,
+            allow_non_tls: false,
+            auth_timeout_set: false,
         }
     }
 }
 
 impl Options {
+    /// Go's `setBaselineOptions` for TLS: a zero TLS timeout is the default, and with TLS on an auth timeout
+    /// that was not configured is the TLS timeout plus one second.
+    pub fn apply_tls_baseline(&mut self) {
+        if self.tls_timeout == 0.0 {
+            self.tls_timeout = crate::tls::DEFAULT_TLS_TIMEOUT;
+        }
+        if self.tls_config.is_some() && !self.auth_timeout_set {
+            self.auth_timeout = Duration::from_secs_f64((self.tls_timeout + 1.0).max(0.0));
+        }
+    }
+
     /// Options for an in-process test server: loopback, random port, no signals, no logging.
     pub fn for_test() -> Self {
         Options {

@@ -55,6 +55,8 @@ pub struct ServerShared {
     /// Fires when the server has fully shut down.
     pub done: Notify,
     done_flag: AtomicBool,
+    /// `connection_rate_limit` of the `tls` block (fixed at start, as in Go).
+    pub tls_rate: Option<crate::tls::rate::RateCounter>,
 }
 
 /// Errors starting a server.
@@ -71,6 +73,9 @@ pub enum StartError {
     /// `nats-server: <text>` and exits with status 1.
     #[error("{0}")]
     InvalidOptions(String),
+    /// Go's `StartMonitoring` refused the monitoring options (`[FTL] Can't start monitoring: ...`).
+    #[error("Can't start monitoring: {0}")]
+    Monitoring(String),
 }
 
 /// Go's `validateOptions`, for the options a single server has.
@@ -106,7 +111,8 @@ pub struct ServerHandle {
 
 impl Server {
     /// Bind the client listener and start accepting. Logs Go's startup lines.
-    pub async fn start(opts: Options) -> Result<ServerHandle, StartError> {
+    pub async fn start(mut opts: Options) -> Result<ServerHandle, StartError> {
+        opts.apply_tls_baseline();
         validate_options(&opts).map_err(StartError::InvalidOptions)?;
         crate::config::options::validate_auth(&opts).map_err(StartError::InvalidOptions)?;
         let accounts =
@@ -199,6 +205,13 @@ impl Server {
             auth_required: auth.required,
             ..Info::default()
         };
+        let mut info = info;
+        set_tls_info(&mut info, &opts);
+        let opts_rate = if opts.tls_config.is_some() {
+            opts.tls_rate_limit
+        } else {
+            0
+        };
         let shared = Arc::new(ServerShared {
             opts: RwLock::new(Arc::new(opts)),
             reload_flags: Mutex::new(None),
@@ -223,16 +236,32 @@ impl Server {
             stop_accepting: Notify::new(),
             done: Notify::new(),
             done_flag: AtomicBool::new(false),
+            tls_rate: (opts_rate > 0).then(|| crate::tls::rate::RateCounter::new(opts_rate)),
         });
-        let monitor_addr = if shared.opts().http_port != 0 {
+        if shared.tls_rate.is_some() {
+            tokio::spawn(log_rejected_tls_conns(shared.clone()));
+        }
+        // Go's StartMonitoring: HTTP or HTTPS, not both; HTTPS needs the client TLS certificates.
+        let (http, https) = (shared.opts().http_port, shared.opts().https_port);
+        if http != 0 && https != 0 {
+            return Err(StartError::Monitoring(format!(
+                "can't specify both HTTP ({http}) and HTTPs ({https}) ports"
+            )));
+        }
+        if http == 0 && https != 0 && shared.opts().tls_config.is_none() {
+            return Err(StartError::Monitoring(
+                "TLS cert and key required for HTTPS".into(),
+            ));
+        }
+        let monitor_addr = if http != 0 || https != 0 {
             let host = if shared.opts().http_host.is_empty() {
                 &shared.opts().host
             } else {
                 &shared.opts().http_host
             };
-            let hp = host_port(host, shared.opts().http_port.max(0));
+            let hp = host_port(host, http.max(https).max(0));
             Some(
-                crate::monitor::start(shared.clone())
+                crate::monitor::start(shared.clone(), https != 0)
                     .await
                     .map_err(|source| StartError::Listen { addr: hp, source })?,
             )
@@ -254,6 +283,7 @@ impl Server {
             "Listening for client connections on {}",
             host_port(&shared.opts().host, addr.port() as i32)
         );
+        log_tls_mode(&shared.opts());
         // As Go's Start: signals are trapped before "Server is ready" and before any pid or ports file
         // appears, since tools signal the server as soon as they see those.
         if !shared.opts().no_signals {
@@ -267,6 +297,51 @@ impl Server {
             monitor_addr,
             accept: Some(accept),
         })
+    }
+}
+
+/// INFO's TLS fields (Go's NewServer): TLS required unless plain clients are allowed too, in which case it
+/// is only available; `tls_verify` when client certificates are required.
+pub fn set_tls_info(info: &mut Info, o: &Options) {
+    let tls = o.tls_config.is_some();
+    info.tls_required = tls && !o.allow_non_tls;
+    info.tls_verify = o.tls_config.as_ref().is_some_and(|c| c.verify);
+    info.tls_available = tls && !info.tls_required;
+}
+
+/// Go's `logRejectedTLSConns`: once a second, how many connections the TLS rate limit refused.
+async fn log_rejected_tls_conns(shared: Arc<ServerShared>) {
+    let Some(rate) = shared.tls_rate.as_ref() else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = shared.stopped() => return,
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+        let blocked = rate.take_blocked();
+        if blocked > 0 {
+            tracing::warn!("Rejected {blocked} connections due to TLS rate limiting");
+        }
+    }
+}
+
+/// Go's startup notice of how clients use TLS.
+fn log_tls_mode(o: &Options) {
+    if o.tls_config.is_none() {
+        return;
+    }
+    // "TLS Handshake First" without a fallback delay always requires the handshake, whatever allow_non_tls says.
+    let first_only = o.tls_handshake_first && o.tls_handshake_first_fallback.is_zero();
+    if o.allow_non_tls && !first_only {
+        tracing::info!("TLS available for client connections");
+    } else {
+        tracing::info!("TLS required for client connections");
+    }
+    if first_only {
+        tracing::warn!(
+            "Clients that are not using \"TLS Handshake First\" option will fail to connect"
+        );
     }
 }
 
@@ -465,11 +540,21 @@ impl ServerShared {
     /// The listeners' URLs as the ports file lists them (Go's `portsFile`).
     pub fn ports(&self) -> crate::signals::Ports {
         crate::signals::Ports {
-            nats: crate::signals::format_urls("nats", self.client_addr),
+            nats: crate::signals::format_urls(
+                if self.info_template().tls_required {
+                    "tls"
+                } else {
+                    "nats"
+                },
+                self.client_addr,
+            ),
             monitoring: self
                 .monitor_addr
                 .get()
-                .map(|a| crate::signals::format_urls("http", *a))
+                .map(|a| {
+                    let secure = self.opts().https_port != 0;
+                    crate::signals::format_urls(if secure { "https" } else { "http" }, *a)
+                })
                 .unwrap_or_default(),
             ..Default::default()
         }
@@ -494,6 +579,7 @@ impl ServerShared {
             };
             info.host = host;
             info.port = port;
+            set_tls_info(&mut info, new);
         }
         let clients = self.snapshot_clients();
         for c in &clients {

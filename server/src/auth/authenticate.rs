@@ -7,6 +7,7 @@ use base64::Engine;
 
 use super::{compare_passwords, connection_type_allowed, AuthConfig, Permissions};
 use crate::protocol::ConnectInfo;
+use crate::tls::x509::CertInfo;
 
 /// Who the client turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,18 @@ pub fn authenticate(
     nonce: &[u8],
     label: &str,
 ) -> Result<Identity, AuthError> {
+    authenticate_with_cert(cfg, ci, nonce, label, None)
+}
+
+/// [`authenticate`] for a connection that may carry a verified client certificate: with `verify_and_map`
+/// the certificate, not CONNECT, names the user (Go logs a warning when CONNECT names one too).
+pub fn authenticate_with_cert(
+    cfg: &AuthConfig,
+    ci: &mut ConnectInfo,
+    nonce: &[u8],
+    label: &str,
+    cert: Option<&CertInfo>,
+) -> Result<Identity, AuthError> {
     if !cfg.required {
         return Ok(Identity::Anonymous);
     }
@@ -61,7 +74,23 @@ pub fn authenticate(
         }
     }
     let mut user = None;
-    if !cfg.users.is_empty() && nkey.is_none() {
+    if !cfg.users.is_empty() && nkey.is_none() && cfg.tls_map {
+        let Some(cert) = cert else {
+            tracing::debug!("{label} - User required in cert, no peer certificates found");
+            return Err(AuthError);
+        };
+        let Some(u) = super::tls_map::map_user(cfg, cert, label) else {
+            return Err(AuthError);
+        };
+        if !ci.user.is_empty() {
+            tracing::warn!(
+                "User {:?} found in connect proto, but user required from cert",
+                ci.user
+            );
+        }
+        ci.user = u.username.clone();
+        user = Some(u);
+    } else if !cfg.users.is_empty() && nkey.is_none() {
         if !no_auth.is_empty()
             && ci.user.is_empty()
             && ci.pass.is_empty()

@@ -5,6 +5,7 @@
 
 pub mod authenticate;
 pub mod perms;
+pub mod tls_map;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use std::time::Duration;
 
 use crate::options::Options;
 
-pub use authenticate::{authenticate, AuthError, Identity};
+pub use authenticate::{authenticate, authenticate_with_cert, AuthError, Identity};
 pub use perms::ClientPerms;
 
 /// Responses a user may publish without a publish allow (Go's DEFAULT_ALLOW_RESPONSE_MAX_MSGS).
@@ -148,6 +149,8 @@ pub struct AuthConfig {
     pub password: String,
     pub token: String,
     pub no_auth_user: String,
+    /// `verify_and_map`: users are found from the client certificate.
+    pub tls_map: bool,
 }
 
 impl AuthConfig {
@@ -188,6 +191,7 @@ impl AuthConfig {
             password: o.password.clone(),
             token: o.authorization.clone(),
             no_auth_user: o.no_auth_user.clone(),
+            tls_map: o.tls_map && o.tls_config.is_some(),
         }
     }
 
@@ -204,7 +208,13 @@ impl AuthConfig {
     /// Go's `checkAuthforWarnings`: true when a plaintext password is configured.
     pub fn has_plaintext_passwords(&self) -> bool {
         (!self.password.is_empty() && !is_bcrypt(&self.password))
-            || self.users.values().any(|u| !is_bcrypt(&u.password))
+            || self.users.values().any(|u| {
+                // A user without a password that a certificate can map to is a certificate identity.
+                let cert_only = u.password.is_empty()
+                    && self.tls_map
+                    && connection_type_allowed(&u.allowed_connection_types);
+                !cert_only && !is_bcrypt(&u.password)
+            })
     }
 }
 

@@ -67,6 +67,8 @@ pub struct ClientHandle {
     pub auth: Mutex<Option<crate::protocol::ConnectInfo>>,
     /// The nonce sent in INFO (empty when none).
     pub nonce: Mutex<String>,
+    /// What the TLS handshake agreed on, for TLS connections.
+    pub tls: OnceLock<crate::tls::handshake::TlsState>,
     /// `"<ip>:<port> - cid:<n>"` plus the client's name/lang/version once known, for log lines.
     pub label: Mutex<String>,
 }
@@ -102,6 +104,7 @@ impl ClientHandle {
             close_reason: OnceLock::new(),
             closed_wake: Notify::new(),
             label: Mutex::new(format!("{peer} - cid:{cid}")),
+            tls: OnceLock::new(),
             perms: std::sync::RwLock::new(None),
             perms_gen: AtomicU64::new(0),
             deliver_checks: AtomicBool::new(false),

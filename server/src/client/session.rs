@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
 use rustc_hash::FxHashMap;
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
@@ -96,7 +96,6 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         .store(opts.max_control_line.max(1) as i64, Ordering::Relaxed);
     tracing::debug!("{} - Client connection created", client.label());
 
-    let (mut rd, wr) = stream.into_split();
     // INFO goes out first, then the connection limit is checked, as in Go's createClient.
     let mut info = server.info_template();
     info.cid = cid;
@@ -114,6 +113,30 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
     client
         .awaiting_connect
         .store(auth.required, Ordering::Release);
+    if let Some(tls) = opts.tls_config.clone() {
+        use crate::tls::handshake::{establish, Established};
+        match establish(&server, &client, &mut info, stream, tls, &opts).await {
+            Established::Tls(tls) => {
+                let (rd, wr) = tokio::io::split(*tls);
+                let writer = tokio::spawn(writer_task(server.clone(), client.clone(), wr));
+                serve(server, client, rd, writer, auth.required).await;
+            }
+            Established::Plain(stream, pre) => {
+                // The bytes read while telling TLS from plain text are parsed first.
+                let (rd, wr) = stream.into_split();
+                let rd = crate::tls::handshake::Prefixed::new(pre, rd);
+                let writer = tokio::spawn(writer_task(server.clone(), client.clone(), wr));
+                serve(server, client, rd, writer, auth.required).await;
+            }
+            Established::Refused => {}
+            Established::Closed(reason) => {
+                client.close(reason, false);
+                finish(&server, &client, reason);
+            }
+        }
+        return;
+    }
+    let (rd, wr) = stream.into_split();
     if client.out.queue(&info.to_proto()) == Queued::SlowConsumer {
         // A max_pending smaller than the INFO itself: Go's queueOutbound closes the client as a slow consumer.
         if client.close(ClosedState::SlowConsumerPendingBytes, false) {
@@ -136,7 +159,18 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         let _ = writer.await;
         return;
     }
+    serve(server, client, rd, writer, auth.required).await;
+}
 
+/// Drive a registered connection to its end: the read loop, then the writer's end, then cleanup.
+async fn serve<R: AsyncRead + Unpin>(
+    server: Arc<ServerShared>,
+    client: Arc<ClientHandle>,
+    mut rd: R,
+    writer: tokio::task::JoinHandle<WriterEnd>,
+    auth_required: bool,
+) {
+    let opts = server.opts();
     let mut s = Session {
         parser: ClientParser::new(
             opts.max_control_line.max(1) as usize,
@@ -154,12 +188,12 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         in_msgs: 0,
         in_bytes: 0,
         activity: false,
-        awaiting_auth: auth.required,
+        awaiting_auth: auth_required,
         perms: None,
         perms_gen: 0,
         server: server.clone(),
+        account: client.account().unwrap_or_else(|| server.accounts.global()),
         client: client.clone(),
-        account,
     };
     let reason = s.read_loop(&mut rd).await;
     client.close(reason, true);
@@ -169,8 +203,14 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         (None, WriterEnd::Deadline) => ClosedState::SlowConsumerWriteDeadline,
         (None, _) => reason,
     };
-    let mut closed = crate::monitor::connz::conn_info(&client, std::time::SystemTime::now());
-    closed.subs_detail = crate::monitor::connz::sub_details(&client);
+    finish(&server, &client, reason);
+}
+
+/// Unregister a closed connection and keep it for /connz?state=closed.
+fn finish(server: &ServerShared, client: &Arc<ClientHandle>, reason: ClosedState) {
+    let cid = client.cid;
+    let mut closed = crate::monitor::connz::conn_info(client, std::time::SystemTime::now());
+    closed.subs_detail = crate::monitor::connz::sub_details(client);
     let stop = std::time::SystemTime::now();
     closed.stop = Some(crate::monitor::timefmt::rfc3339_nano(stop));
     closed.stop_t = Some(stop);
@@ -187,10 +227,10 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
 }
 
 /// Run the writer; a write past write_deadline makes the client a slow consumer (Go's handleWriteTimeout).
-async fn writer_task(
+async fn writer_task<W: AsyncWrite + Unpin + Send + 'static>(
     server: Arc<ServerShared>,
     client: Arc<ClientHandle>,
-    wr: tokio::net::tcp::OwnedWriteHalf,
+    wr: W,
 ) -> WriterEnd {
     let deadline = server.opts().write_deadline;
     let end = run_writer(client.out.clone(), wr, deadline).await;
@@ -243,7 +283,7 @@ fn send_err(client: &ClientHandle, e: &ServerErr) {
 }
 
 impl Session {
-    async fn read_loop(&mut self, rd: &mut tokio::net::tcp::OwnedReadHalf) -> ClosedState {
+    async fn read_loop<R: AsyncRead + Unpin>(&mut self, rd: &mut R) -> ClosedState {
         let mut rbuf = BytesMut::with_capacity(START_READ_BUF);
         let mut read_size = START_READ_BUF;
         let mut short_reads = 0u32;
@@ -620,7 +660,9 @@ impl Session {
             .map(|n| n.clone())
             .unwrap_or_default();
         let label = self.client.label();
-        match crate::auth::authenticate(&auth, ci, nonce.as_bytes(), &label) {
+        let cert = self.client.tls.get().and_then(|t| t.peer.as_ref());
+        let cert = cert.map(|p| &p.info);
+        match crate::auth::authenticate_with_cert(&auth, ci, nonce.as_bytes(), &label, cert) {
             Ok(id) => {
                 if let Identity::User { account, .. } = &id {
                     if !self.bind_account(account) {
@@ -1056,7 +1098,8 @@ pub fn reauthorize_clients(server: &ServerShared) {
             .unwrap_or_default();
         let nonce = c.nonce.lock().map(|n| n.clone()).unwrap_or_default();
         let label = c.label();
-        match crate::auth::authenticate(&auth, &mut ci, nonce.as_bytes(), &label) {
+        let cert = c.tls.get().and_then(|t| t.peer.as_ref()).map(|p| &p.info);
+        match crate::auth::authenticate_with_cert(&auth, &mut ci, nonce.as_bytes(), &label, cert) {
             Err(_) => {
                 match crate::auth::auth_user(&ci) {
                     Some(who) => tracing::error!("{label} - authentication error - {who}"),

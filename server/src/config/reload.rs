@@ -134,6 +134,47 @@ fn diff(old: &Options, new: &Options) -> Result<Vec<Change>, String> {
         go_duration(*d)
     });
     live!(max_pings_out, "ping_max", show);
+    fixed!(tls_map, "TLSMap");
+    fixed!(tls_rate_limit, "TLSRateLimit");
+    fixed!(allow_non_tls, "AllowNonTLS");
+    fixed!(tls, "TLS");
+    fixed!(tls_verify, "TLSVerify");
+    fixed!(tls_cert, "TLSCert");
+    fixed!(tls_key, "TLSKey");
+    fixed!(tls_ca_cert, "TLSCaCert");
+    if old.tls_timeout != new.tls_timeout {
+        changes.push(Change(format!(
+            "Reloaded: tls timeout = {}",
+            crate::gofmt::go_float(new.tls_timeout)
+        )));
+    }
+    // Go's tlsOption: a new certificate, key, CA or setting is taken by the next connections.
+    if old.tls_config != new.tls_config {
+        let state = if new.tls_config.is_some() {
+            "enabled"
+        } else {
+            "disabled"
+        };
+        changes.push(Change(format!("Reloaded: tls = {state}")));
+    }
+    if old.tls_pinned_certs != new.tls_pinned_certs {
+        changes.push(Change(format!(
+            "Reloaded: {} pinned_certs",
+            new.tls_pinned_certs.as_ref().map_or(0, |p| p.len())
+        )));
+    }
+    if old.tls_handshake_first != new.tls_handshake_first {
+        changes.push(Change(format!(
+            "Reloaded: Client TLS handshake first: {}",
+            new.tls_handshake_first
+        )));
+    }
+    if old.tls_handshake_first_fallback != new.tls_handshake_first_fallback {
+        changes.push(Change(format!(
+            "Reloaded: Client TLS handshake first fallback delay: {}",
+            go_duration(new.tls_handshake_first_fallback)
+        )));
+    }
     live!(
         write_deadline,
         "write_deadline",
@@ -162,6 +203,7 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
     new.no_signals = cur.no_signals;
     new.no_log = cur.no_log;
     new.check_config = cur.check_config;
+    new.apply_tls_baseline();
     crate::config::options::validate_auth(&new)?;
     let changes = diff(&cur, &new)?;
     // Go's configureAccounts(reloading): accounts keep their subject index and clients; exports,

@@ -79,13 +79,19 @@ pub(crate) fn finish(
             _ => {}
         }
     }
-    if tls_override(given, opts) == TlsOverride::FromFlags {
-        if opts.tls_cert.is_empty() {
-            return Err("TLS Server certificate must be present and valid".into());
+    match tls_override(given, opts) {
+        // Go's overrideTLS: the flags replace the TLS setup, keeping the file's other TLS settings.
+        TlsOverride::FromFlags => {
+            let cfg = crate::tls::from_flags(
+                &opts.tls_cert,
+                &opts.tls_key,
+                &opts.tls_ca_cert,
+                opts.tls_verify,
+            )?;
+            opts.tls_config = Some(std::sync::Arc::new(cfg));
         }
-        if opts.tls_key.is_empty() {
-            return Err("TLS Server private key must be present and valid".into());
-        }
+        TlsOverride::Disable => opts.tls_config = None,
+        TlsOverride::Keep => {}
     }
     if !opts.routes_str.is_empty()
         && opts.cluster.listen_str.is_empty()

@@ -103,6 +103,12 @@ pub fn usage_text() -> String {
     format!("{USAGE}\n")
 }
 
+/// Go's cipher suite names, as `--help_tls` lists them.
+#[cfg(test)]
+pub(crate) fn cipher_suite_names() -> &'static [&'static str] {
+    usage::CIPHER_SUITES
+}
+
 /// `--version` output (stdout).
 pub fn version_text() -> String {
     format!("nats-server: v{VERSION}\n")

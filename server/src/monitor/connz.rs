@@ -85,6 +85,15 @@ pub struct ConnInfo {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub version: String,
     #[serde(skip_serializing_if = "String::is_empty")]
+    pub tls_version: String,
+    #[serde(rename = "tls_cipher_suite", skip_serializing_if = "String::is_empty")]
+    pub tls_cipher: String,
+    /// The client's certificate, shown with `auth=true` only (Go's `makePeerCerts`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tls_peer_certs: Vec<TlsPeerCert>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tls_first: bool,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub authorized_user: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub account: String,
@@ -106,6 +115,25 @@ pub struct ConnInfo {
     pub last_t: Option<SystemTime>,
     #[serde(skip)]
     pub stop_t: Option<SystemTime>,
+}
+
+/// Go's `TLSPeerCert`.
+#[derive(Serialize, Clone, Debug)]
+pub struct TlsPeerCert {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub subject: String,
+    #[serde(rename = "spki_sha256", skip_serializing_if = "String::is_empty")]
+    pub subject_pki_sha256: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub cert_sha256: String,
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -152,6 +180,25 @@ pub fn conn_info(c: &Arc<ClientHandle>, now: SystemTime) -> ConnInfo {
         name: meta.name,
         lang: meta.lang,
         version: meta.version,
+        tls_version: c
+            .tls
+            .get()
+            .map(|t| t.version.to_string())
+            .unwrap_or_default(),
+        tls_cipher: c.tls.get().map(|t| t.cipher.clone()).unwrap_or_default(),
+        tls_peer_certs: c
+            .tls
+            .get()
+            .and_then(|t| t.peer.as_ref())
+            .map(|p| {
+                vec![TlsPeerCert {
+                    subject: crate::tls::dn::name_string(&p.info.subject),
+                    subject_pki_sha256: sha256_hex(&p.info.raw_spki),
+                    cert_sha256: sha256_hex(&p.der),
+                }]
+            })
+            .unwrap_or_default(),
+        tls_first: c.tls.get().is_some_and(|t| t.first),
         authorized_user: raw_auth_user(c),
         account: String::new(),
         subs: Vec::new(),
@@ -265,6 +312,7 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
                 ci.name_tag = crate::consts::GLOBAL_ACCOUNT.to_string();
             } else {
                 ci.authorized_user.clear();
+                ci.tls_peer_certs.clear();
             }
             conns.push(ci);
         }
@@ -277,6 +325,8 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
             if !auth {
                 cc.authorized_user.clear();
             }
+            // Go keeps no peer certificates for closed connections.
+            cc.tls_peer_certs.clear();
             if !subs && !subs_detail {
                 cc.subs.clear();
                 cc.subs_detail.clear();

@@ -178,37 +178,40 @@ fn not_found() -> Response<Full<Bytes>> {
     r
 }
 
-/// Bind the monitoring listener (port -1 means random) and serve it. Returns the bound address.
-pub async fn start(server: Arc<ServerShared>) -> std::io::Result<SocketAddr> {
+/// Bind the monitoring listener (port -1 means random) and serve it: plain HTTP on `http_port`, or HTTPS on
+/// `https_port` with the client TLS certificates (Go's `startMonitoring`). Returns the bound address.
+pub async fn start(server: Arc<ServerShared>, secure: bool) -> std::io::Result<SocketAddr> {
     let opts = server.opts();
     let host = if opts.http_host.is_empty() {
         opts.host.clone()
     } else {
         opts.http_host.clone()
     };
-    let port = if opts.http_port == -1 {
-        0
+    let wanted = if secure {
+        opts.https_port
     } else {
         opts.http_port
     };
+    let port = if wanted == -1 { 0 } else { wanted };
     let listener = TcpListener::bind(host_port(&host, port)).await?;
     let addr = listener.local_addr()?;
     tracing::info!(
-        "Starting http monitor on {}",
+        "Starting {} monitor on {}",
+        if secure { "https" } else { "http" },
         host_port(&host, addr.port() as i32)
     );
     let monitor = Arc::new(Monitor {
         http_host: host,
-        http_port: addr.port() as i32,
+        http_port: if secure { 0 } else { addr.port() as i32 },
         base: normalize_base(&opts.http_base_path),
         req_stats: Mutex::new(BTreeMap::new()),
         server,
     });
-    tokio::spawn(serve(monitor, listener));
+    tokio::spawn(serve(monitor, listener, secure));
     Ok(addr)
 }
 
-async fn serve(m: Arc<Monitor>, listener: TcpListener) {
+async fn serve(m: Arc<Monitor>, listener: TcpListener, secure: bool) {
     loop {
         let (stream, _) = tokio::select! {
             _ = m.server.stopped() => return,
@@ -222,13 +225,35 @@ async fn serve(m: Arc<Monitor>, listener: TcpListener) {
         };
         let m = m.clone();
         tokio::spawn(async move {
-            let svc = service_fn(move |req: Request<Incoming>| {
-                let m = m.clone();
-                async move { Ok::<_, Infallible>(m.route(req.uri().path(), req.uri().query())) }
-            });
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), svc)
-                .await;
+            if !secure {
+                serve_conn(m, stream).await;
+                return;
+            }
+            // The certificates in force when the connection arrives (a reload may have replaced them); the
+            // monitor never asks for a client certificate.
+            let opts = m.server.opts();
+            let Some(tls) = opts.tls_config.clone() else {
+                return;
+            };
+            let acceptor = tokio_rustls::TlsAcceptor::from(tls.monitor.clone());
+            let wait = std::time::Duration::try_from_secs_f64(opts.tls_timeout.max(0.0))
+                .unwrap_or(std::time::Duration::from_secs(2));
+            if let Ok(Ok(s)) = tokio::time::timeout(wait, acceptor.accept(stream)).await {
+                serve_conn(m, s).await;
+            }
         });
     }
+}
+
+async fn serve_conn<S>(m: Arc<Monitor>, stream: S)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let svc = service_fn(move |req: Request<Incoming>| {
+        let m = m.clone();
+        async move { Ok::<_, Infallible>(m.route(req.uri().path(), req.uri().query())) }
+    });
+    let _ = http1::Builder::new()
+        .serve_connection(TokioIo::new(stream), svc)
+        .await;
 }

@@ -38,6 +38,10 @@ pub struct Varz {
     pub go: String,
     pub host: String,
     pub port: i32,
+    #[serde(skip_serializing_if = "is_false")]
+    pub tls_required: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    pub tls_verify: bool,
     pub max_connections: i32,
     pub ping_interval: u128,
     pub ping_max: i32,
@@ -89,6 +93,13 @@ pub struct Varz {
     pub slow_consumer_stats: KindStats,
     pub stale_connection_stats: KindStats,
     pub disk_io_wait_stats: DiskIoWaitStats,
+    /// Expiry of the client TLS certificate (Go's `omitzero`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_cert_not_after: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 pub fn varz(m: &Monitor) -> Varz {
@@ -116,6 +127,8 @@ pub fn varz(m: &Monitor) -> Varz {
         go: info.go.clone(),
         host: info.host.clone(),
         port: info.port,
+        tls_required: info.tls_required,
+        tls_verify: info.tls_verify,
         max_connections: o.max_connections,
         ping_interval: o.ping_interval.as_nanos(),
         ping_max: o.max_pings_out,
@@ -133,7 +146,7 @@ pub fn varz(m: &Monitor) -> Varz {
         mqtt: Map::new(),
         websocket: Map::new(),
         jetstream: Map::new(),
-        tls_timeout: 2.0,
+        tls_timeout: o.tls_timeout,
         write_deadline: o.write_deadline.as_nanos(),
         start: rfc3339_nano(start),
         now: rfc3339_nano(SystemTime::now()),
@@ -173,5 +186,10 @@ pub fn varz(m: &Monitor) -> Varz {
             ..KindStats::default()
         },
         disk_io_wait_stats: DiskIoWaitStats::default(),
+        tls_cert_not_after: o
+            .tls_config
+            .as_ref()
+            .and_then(|t| t.cert_not_after)
+            .map(super::timefmt::rfc3339_nano),
     }
 }

@@ -83,6 +83,8 @@ pub enum ServerErr {
     InvalidClientProtocol,
     NoRespondersRequiresHeaders,
     SecureConnectionTlsRequired,
+    /// `connection_rate_limit` reached.
+    ConnectionThrottling,
     /// `Permissions Violation for Publish to "<subj>"` and friends: the full text.
     PermissionsViolation(String),
 }
@@ -103,6 +105,9 @@ impl ServerErr {
             ServerErr::InvalidClientProtocol => "invalid client protocol",
             ServerErr::NoRespondersRequiresHeaders => "no responders requires headers support",
             ServerErr::SecureConnectionTlsRequired => "Secure Connection - TLS Required",
+            ServerErr::ConnectionThrottling => {
+                "Connection throttling is active. Please try again later."
+            }
             ServerErr::PermissionsViolation(t) => t,
         }
     }

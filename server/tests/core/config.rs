@@ -63,8 +63,8 @@ fn check_config_matches_the_go_binary() {
 #[test]
 fn unsupported_sections_are_rejected_with_their_position() {
     let dir = TempDir::new("conf-unsup");
-    let path = dir.0.join("tls.conf");
-    std::fs::write(&path, "port: 4222\n\ntls {\n  cert_file: a\n}\n").unwrap();
+    let path = dir.0.join("gw.conf");
+    std::fs::write(&path, "port: 4222\n\ngateway {\n  name: a\n}\n").unwrap();
     let (_, err, code) = run(
         std::path::Path::new(rnats_bin()),
         &["-t", "-c", path.to_str().unwrap()],
@@ -72,7 +72,7 @@ fn unsupported_sections_are_rejected_with_their_position() {
     assert_eq!(code, 1);
     assert!(
         err.contains(&format!(
-            "{}:3:1: \"tls\" is not supported yet",
+            "{}:3:1: \"gateway\" is not supported yet",
             path.display()
         )),
         "{err}"

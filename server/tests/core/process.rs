@@ -116,7 +116,7 @@ impl ServerProc {
             if let Some(text) = found.and_then(|p| std::fs::read_to_string(p).ok()) {
                 if let Ok(ports) = serde_json::from_str::<server::signals::Ports>(&text) {
                     let url = ports.nats.first().cloned().unwrap_or_default();
-                    let hp = url.trim_start_matches("nats://");
+                    let hp = url.split_once("://").map_or(url.as_str(), |(_, hp)| hp);
                     return hp
                         .parse()
                         .unwrap_or_else(|e| panic!("bad ports file {text:?}: {e}"));

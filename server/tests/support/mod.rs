@@ -2,6 +2,8 @@
 //! protocol connection that checks bytes on the wire exactly.
 #![allow(dead_code)]
 
+pub mod tls;
+
 use std::time::Duration;
 
 use server::{Options, Server, ServerHandle};

@@ -86,6 +86,7 @@ fn authorization(o: &mut Options, e: &Entry, ctx: &mut Ctx) {
     // Go stores the seconds as given; zero means the default.
     if auth.timeout > 0.0 {
         o.auth_timeout = Duration::from_secs_f64(auth.timeout);
+        o.auth_timeout_set = true;
     }
     if (!auth.user.is_empty() || !auth.pass.is_empty()) && !auth.token.is_empty() {
         ctx.error(e, "Cannot have a user/pass and token");

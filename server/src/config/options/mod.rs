@@ -9,6 +9,7 @@ mod ctx;
 mod jetstream;
 mod mappings;
 mod server;
+mod tls;
 mod unsupported;
 
 use std::fmt;
@@ -19,6 +20,7 @@ use crate::options::Options;
 
 pub use auth::validate as validate_auth;
 pub use ctx::Ctx;
+pub use tls::parse_tls;
 
 /// Collected problems of one configuration.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -95,6 +97,7 @@ pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), Config
             || auth::apply(opts, &key, entry, &mut ctx)
             || accounts::apply(opts, &key, entry, &mut ctx)
             || jetstream::apply(opts, &key, entry, &mut ctx)
+            || tls::apply(opts, &key, entry, &mut ctx)
         {
             continue;
         }

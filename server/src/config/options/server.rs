@@ -202,6 +202,12 @@ pub fn apply(o: &mut Options, key: &str, e: &Entry, ctx: &mut Ctx) -> bool {
                 o.http_port = port;
             }
         }
+        "https" => {
+            if let Some((host, port)) = listen(ctx, e) {
+                o.http_host = host.unwrap_or_default();
+                o.https_port = port;
+            }
+        }
         "http_port" | "monitor_port" => {
             if let Some(v) = ctx.int(e) {
                 o.http_port = v as i32;

@@ -194,8 +194,17 @@ fn tls_flags() {
         err(&["-tlsverify"]),
         FlagError::Invalid("TLS Server certificate must be present and valid".into())
     );
-    let (o, flags) = run(&["-tls", "-tlscert", "c", "-tlskey", "k"]);
+    assert_eq!(
+        err(&["-tls", "-tlscert", "/nonexistent/c", "-tlskey", "k"]),
+        FlagError::Invalid(
+            "error parsing X509 certificate/key pair: open /nonexistent/c: no such file or directory"
+                .into()
+        )
+    );
+    let (c, k) = crate::tls::test_key_pair("flags");
+    let (o, flags) = run(&["-tls", "-tlscert", &c, "-tlskey", &k]);
     assert!(o.tls);
+    assert!(o.tls_config.as_ref().is_some_and(|t| !t.verify));
     assert_eq!(flags.tls_override(&o), TlsOverride::FromFlags);
     // -tls=false disables TLS whatever other TLS flags say.
     let (o, flags) = run(&["-tls=false", "-tlsverify"]);

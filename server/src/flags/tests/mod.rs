@@ -132,6 +132,7 @@ fn flags_stop_at_the_first_non_flag_argument() {
 
 #[test]
 fn each_flag_lands_in_its_option() {
+    let (c, k) = crate::tls::test_key_pair("each-flag");
     let (o, _) = run(&[
         "-a",
         "127.0.0.2",
@@ -178,11 +179,11 @@ fn each_flag_lands_in_its_option() {
         "3",
         "--tlsverify",
         "--tlscert",
-        "c.pem",
+        &c,
         "--tlskey",
-        "k.pem",
+        &k,
         "--tlscacert",
-        "ca.pem",
+        &c,
     ]);
     assert_eq!(o.host, "127.0.0.2");
     assert_eq!(o.server_name, "srv");
@@ -223,8 +224,9 @@ fn each_flag_lands_in_its_option() {
             o.tls_key.as_str(),
             o.tls_ca_cert.as_str()
         ),
-        ("c.pem", "k.pem", "ca.pem")
+        (c.as_str(), k.as_str(), c.as_str())
     );
+    assert!(o.tls_config.as_ref().is_some_and(|t| t.verify));
 }
 
 #[test]
