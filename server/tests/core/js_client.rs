@@ -215,3 +215,65 @@ async fn sync_always_acks_every_publish_after_group_commit() {
     assert_eq!(s.info().await.unwrap().state.messages, 200);
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn stream_and_consumer_advisories() {
+    use futures::StreamExt;
+    let dir = TempDir::new("js-adv");
+    let h = start(js_opts(&dir)).await;
+    let nc = async_nats::connect(h.client_url()).await.unwrap();
+    let mut adv = nc.subscribe("$JS.EVENT.ADVISORY.>").await.unwrap();
+    nc.flush().await.unwrap();
+    let js = jetstream::new(nc);
+    let s = js
+        .create_stream(stream::Config {
+            name: "ADV".into(),
+            subjects: vec!["adv".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    s.create_consumer(async_nats::jetstream::consumer::pull::Config {
+        durable_name: Some("c1".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    js.delete_stream("ADV").await.unwrap();
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        let m = tokio::time::timeout(WAIT, adv.next())
+            .await
+            .unwrap()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&m.payload).unwrap();
+        assert_eq!(v["id"].as_str().unwrap().len(), 22);
+        assert!(v["timestamp"].as_str().unwrap().ends_with('Z'));
+        seen.push((
+            m.subject.to_string(),
+            v["type"].as_str().unwrap().to_string(),
+            v["action"].as_str().unwrap().to_string(),
+        ));
+    }
+    assert_eq!(
+        seen,
+        [
+            (
+                "$JS.EVENT.ADVISORY.STREAM.CREATED.ADV".to_string(),
+                "io.nats.jetstream.advisory.v1.stream_action".to_string(),
+                "create".to_string()
+            ),
+            (
+                "$JS.EVENT.ADVISORY.CONSUMER.CREATED.ADV.c1".to_string(),
+                "io.nats.jetstream.advisory.v1.consumer_action".to_string(),
+                "create".to_string()
+            ),
+            (
+                "$JS.EVENT.ADVISORY.STREAM.DELETED.ADV".to_string(),
+                "io.nats.jetstream.advisory.v1.stream_action".to_string(),
+                "delete".to_string()
+            ),
+        ]
+    );
+    h.shutdown().await;
+}

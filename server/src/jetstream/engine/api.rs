@@ -121,7 +121,7 @@ fn dispatch(
         (["STREAM", "CREATE", _], _) => stream_create(server, js, jsa, name(2), body),
         (["STREAM", "UPDATE", _], _) => stream_update(server, js, jsa, name(2), body),
         (["STREAM", "INFO", _], _) => stream_info(server, jsa, name(2), body),
-        (["STREAM", "DELETE", _], _) => stream_delete(jsa, name(2)),
+        (["STREAM", "DELETE", _], _) => stream_delete(server, js, jsa, name(2)),
         (["STREAM", "PURGE", _], _) => stream_purge(jsa, name(2), body),
         (["STREAM", "NAMES"], _) => stream_names(jsa, body),
         (["STREAM", "LIST"], _) => stream_list(server, jsa, body),
@@ -291,6 +291,7 @@ fn stream_create(
         return err_json(kind, ErrorId::StreamCreate.with_err(e));
     }
     jsa.insert_stream(stream.clone());
+    super::advisory::stream_action(server, &jsa.account, &stream.name, "create", &js.domain);
     go_json(&StreamCreateResponse {
         response: ApiResponse::new(kind),
         info: Some(stream.info(&server.name, version(), InfoKind::Create)),
@@ -375,6 +376,7 @@ fn stream_update(
     if let Err(e) = super::persist::write_meta(&stream) {
         return err_json(kind, ErrorId::StreamUpdate.with_err(e));
     }
+    super::advisory::stream_action(server, &jsa.account, &stream.name, "modify", &js.domain);
     go_json(&StreamUpdateResponse {
         response: ApiResponse::new(kind),
         info: Some(stream.info(&server.name, version(), InfoKind::Update)),
@@ -449,7 +451,7 @@ fn stream_info(server: &ServerShared, jsa: &JsAccount, name: &str, body: &[u8]) 
     })
 }
 
-fn stream_delete(jsa: &JsAccount, name: &str) -> String {
+fn stream_delete(server: &ServerShared, js: &JetStream, jsa: &JsAccount, name: &str) -> String {
     let kind = types::STREAM_DELETE;
     let Some(stream) = jsa.remove_stream(name) else {
         return err_json(kind, ErrorId::StreamNotFound.err());
@@ -457,6 +459,7 @@ fn stream_delete(jsa: &JsAccount, name: &str) -> String {
     if let Err(e) = stream.delete() {
         return err_json(kind, ErrorId::StreamDelete.with_err(e));
     }
+    super::advisory::stream_action(server, &jsa.account, name, "delete", &js.domain);
     go_json(&SuccessResponse {
         response: ApiResponse::new(kind),
         success: true,

@@ -46,7 +46,7 @@ pub fn dispatch(
         ["INFO", stream, name] => info(server, jsa, stream, name),
         ["NAMES", stream] => names(jsa, stream, body),
         ["LIST", stream] => list(server, jsa, stream, body),
-        ["DELETE", stream, name] => delete(jsa, stream, name),
+        ["DELETE", stream, name] => delete(server, js, jsa, stream, name),
         _ => return None,
     })
 }
@@ -190,9 +190,16 @@ fn finish_create(
     if scfg.max_consumers > 0 && stream.consumers().len() as i64 >= scfg.max_consumers {
         return err_json(kind, ErrorId::MaximumConsumersLimit.err());
     }
-    let _ = js;
     let c = Consumer::start(&stream, name, cfg);
     stream.add_consumer(c.clone());
+    super::advisory::consumer_action(
+        server,
+        &jsa.account,
+        stream_name,
+        &c.name,
+        "create",
+        &js.domain,
+    );
     go_json(&ConsumerInfoResponse {
         response: ApiResponse::new(kind),
         info: Some(c.info(&server.name)),
@@ -298,13 +305,20 @@ fn list(server: &ServerShared, jsa: &JsAccount, stream: &str, body: &[u8]) -> St
     })
 }
 
-fn delete(jsa: &JsAccount, stream: &str, name: &str) -> String {
+fn delete(
+    server: &ServerShared,
+    js: &JetStream,
+    jsa: &JsAccount,
+    stream: &str,
+    name: &str,
+) -> String {
     let Some(s) = jsa.stream(stream) else {
         return err_json(CONSUMER_DELETE, ErrorId::StreamNotFound.err());
     };
     if s.remove_consumer(name).is_none() {
         return err_json(CONSUMER_DELETE, ErrorId::ConsumerNotFound.err());
     }
+    super::advisory::consumer_action(server, &jsa.account, stream, name, "delete", &js.domain);
     go_json(&SuccessResponse {
         response: ApiResponse::new(CONSUMER_DELETE),
         success: true,

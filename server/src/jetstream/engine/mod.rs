@@ -9,6 +9,7 @@
 //! import.
 
 pub mod account;
+pub mod advisory;
 pub mod api;
 pub mod consumer;
 mod consumer_api;

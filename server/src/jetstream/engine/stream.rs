@@ -229,6 +229,14 @@ impl Stream {
         Ok(s)
     }
 
+    /// The JetStream domain (empty without one).
+    pub fn domain(&self) -> String {
+        self.js
+            .upgrade()
+            .map(|j| j.domain.clone())
+            .unwrap_or_default()
+    }
+
     pub fn server(&self) -> Option<Arc<crate::server::ServerShared>> {
         self.js.upgrade()?.server()
     }

@@ -10,6 +10,7 @@ use crate::accounts::{MsgHandler, PubCtx};
 use crate::client::delivery::{Fanout, Message};
 use crate::jetstream::api::enums::AckPolicy;
 use crate::jetstream::api::GoTime;
+use crate::jetstream::engine::advisory::DeliveryEvent;
 use crate::jetstream::engine::Stream;
 
 /// Subscribe the consumer's ack, flow control and (pull) next subjects.
@@ -107,6 +108,7 @@ fn process(
         }
         b"-NAK" => {
             nak(c, sseq, dc, body.get(4..).unwrap_or(b"").trim_ascii());
+            c.delivery_advisory(sseq, dc, DeliveryEvent::Nak { consumer_seq: dseq });
             true
         }
         b"+WPI" => {
@@ -115,6 +117,15 @@ fn process(
         }
         b"+TERM" => {
             term(c, sseq, dseq);
+            let reason = String::from_utf8_lossy(body.get(5..).unwrap_or(b"").trim_ascii());
+            c.delivery_advisory(
+                sseq,
+                dc,
+                DeliveryEvent::Terminated {
+                    consumer_seq: dseq,
+                    reason: &reason,
+                },
+            );
             true
         }
         _ => false,

@@ -192,6 +192,28 @@ fn pump(c: &Arc<Consumer>) -> Step {
         }
     }
     fan.finish_batch();
+    let (exceeded, done_with) = c
+        .state
+        .lock()
+        .map(|mut s| {
+            (
+                std::mem::take(&mut s.max_delivered),
+                std::mem::take(&mut s.done_with),
+            )
+        })
+        .unwrap_or_default();
+    if stream.config().retention != crate::jetstream::api::enums::RetentionPolicy::Limits {
+        for seq in done_with {
+            stream.ack_msg(c, seq);
+        }
+    }
+    for (seq, dc) in exceeded {
+        c.delivery_advisory(
+            seq,
+            dc,
+            crate::jetstream::engine::advisory::DeliveryEvent::MaxDeliveries,
+        );
+    }
     if delete_me {
         stream.remove_consumer(&c.name);
         return Step::Stop;
@@ -232,7 +254,9 @@ fn next_msg(
         }
         let dc = s.redelivered.get(&seq).copied().unwrap_or(1) + 1;
         if c.cfg.max_deliver > 0 && dc as i64 > c.cfg.max_deliver {
-            // Delivered as often as allowed: no longer pending.
+            // Delivered as often as allowed: no longer pending (Go's notifyDeliveryExceeded,
+            // sent once the state lock is released).
+            s.max_delivered.push((seq, dc - 1));
             if let Some(p) = s.pending.remove(&seq) {
                 if s.pending.is_empty() || p.dseq == s.ack_floor_dseq + 1 {
                     s.ack_floor_dseq = s.ack_floor_dseq.max(p.dseq);
@@ -378,9 +402,8 @@ fn deliver_all(
         if c.cfg.ack_policy == AckPolicy::None {
             s.ack_floor_dseq = dseq;
             s.ack_floor_sseq = m.seq;
-            if let Some(st) = c.stream.upgrade() {
-                st.ack_msg(c, m.seq);
-            }
+            // Retention is told once the state lock is released (other consumers get asked).
+            s.done_with.push(m.seq);
         } else {
             let wait = match c.cfg.back_off.as_slice() {
                 [] => ack_wait(c),

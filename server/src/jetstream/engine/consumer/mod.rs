@@ -69,6 +69,10 @@ pub struct State {
     /// When interest or a request was last seen, for `inactive_threshold`.
     pub last_active: Instant,
     pub closed: bool,
+    /// Messages that reached max_deliver in this round, for advisories sent after the lock.
+    pub max_delivered: Vec<(u64, u64)>,
+    /// Stream sequences this consumer no longer needs (ack none), for retention after the lock.
+    pub done_with: Vec<u64>,
 }
 
 pub struct Consumer {
@@ -124,6 +128,8 @@ impl Consumer {
                 last_sent: now,
                 last_active: now,
                 closed: false,
+                max_delivered: Vec::new(),
+                done_with: Vec::new(),
             }),
             wake: Arc::new(Notify::new()),
             subs: Mutex::new(Vec::new()),
@@ -322,6 +328,31 @@ impl Consumer {
             return seq >= s.sseq;
         }
         seq > s.ack_floor_sseq && (seq >= s.sseq || s.pending.contains_key(&seq))
+    }
+
+    /// Send a delivery advisory about `seq` (nak, terminated, max deliveries).
+    pub fn delivery_advisory(
+        &self,
+        seq: u64,
+        deliveries: u64,
+        event: crate::jetstream::engine::advisory::DeliveryEvent<'_>,
+    ) {
+        let Some(stream) = self.stream.upgrade() else {
+            return;
+        };
+        let Some(server) = stream.server() else {
+            return;
+        };
+        crate::jetstream::engine::advisory::delivery(
+            &server,
+            &stream.account,
+            &self.stream_name,
+            &self.name,
+            seq,
+            deliveries,
+            event,
+            &stream.domain(),
+        );
     }
 
     fn ack_reply(&self, sseq: u64, dseq: u64, dc: u64, ts: i64, pending: u64) -> String {

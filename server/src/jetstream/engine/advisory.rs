@@ -1,0 +1,211 @@
+//! JetStream advisories, published in the stream's account on `$JS.EVENT.ADVISORY.*` when someone
+//! listens (Go's `publishAdvisory`, jetstream_events.go types and `$JS.EVENT.ADVISORY` subjects).
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::accounts::Account;
+use crate::jetstream::api::GoTime;
+use crate::server::ServerShared;
+
+const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// A unique event id (22 base-62 characters, the shape of Go's nuid).
+pub fn event_id() -> String {
+    let mut a: u128 = rand::random();
+    (0..22)
+        .map(|_| {
+            let c = DIGITS[(a % 62) as usize] as char;
+            a /= 62;
+            c
+        })
+        .collect()
+}
+
+/// Go's `TypedEvent`.
+#[derive(Serialize)]
+pub struct TypedEvent {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub timestamp: GoTime,
+}
+
+impl TypedEvent {
+    pub fn new(kind: &'static str) -> TypedEvent {
+        TypedEvent {
+            kind,
+            id: event_id(),
+            timestamp: GoTime::now(),
+        }
+    }
+}
+
+fn is_empty(s: &str) -> bool {
+    s.is_empty()
+}
+
+/// Go's `JSStreamActionAdvisory`.
+#[derive(Serialize)]
+struct StreamAction<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    stream: &'a str,
+    action: &'a str,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+}
+
+/// Go's `JSConsumerActionAdvisory`.
+#[derive(Serialize)]
+struct ConsumerAction<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    stream: &'a str,
+    consumer: &'a str,
+    action: &'a str,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+}
+
+/// Go's delivery advisories: max deliveries, nak, terminated.
+#[derive(Serialize)]
+struct Delivery<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    stream: &'a str,
+    consumer: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumer_seq: Option<u64>,
+    stream_seq: u64,
+    deliveries: u64,
+    #[serde(skip_serializing_if = "is_empty")]
+    reason: &'a str,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+}
+
+/// Publish `adv` on `subject` in `acc` if anyone listens.
+pub fn publish<T: Serialize>(server: &ServerShared, acc: &Arc<Account>, subject: &str, adv: &T) {
+    if !acc.sublist.has_interest(subject.as_bytes()) {
+        return;
+    }
+    let body = crate::info::go_json(adv);
+    acc.publish_internal(server, subject.as_bytes(), None, b"", body.as_bytes());
+}
+
+/// `create`, `delete` or `modify` of a stream.
+pub fn stream_action(
+    server: &ServerShared,
+    acc: &Arc<Account>,
+    stream: &str,
+    action: &str,
+    domain: &str,
+) {
+    let what = match action {
+        "create" => "CREATED",
+        "delete" => "DELETED",
+        _ => "UPDATED",
+    };
+    let subject = format!("$JS.EVENT.ADVISORY.STREAM.{what}.{stream}");
+    publish(
+        server,
+        acc,
+        &subject,
+        &StreamAction {
+            event: TypedEvent::new("io.nats.jetstream.advisory.v1.stream_action"),
+            stream,
+            action,
+            domain,
+        },
+    );
+}
+
+/// `create` or `delete` of a consumer.
+pub fn consumer_action(
+    server: &ServerShared,
+    acc: &Arc<Account>,
+    stream: &str,
+    consumer: &str,
+    action: &str,
+    domain: &str,
+) {
+    let what = if action == "create" {
+        "CREATED"
+    } else {
+        "DELETED"
+    };
+    let subject = format!("$JS.EVENT.ADVISORY.CONSUMER.{what}.{stream}.{consumer}");
+    publish(
+        server,
+        acc,
+        &subject,
+        &ConsumerAction {
+            event: TypedEvent::new("io.nats.jetstream.advisory.v1.consumer_action"),
+            stream,
+            consumer,
+            action,
+            domain,
+        },
+    );
+}
+
+/// Which delivery advisory.
+pub enum DeliveryEvent<'a> {
+    MaxDeliveries,
+    Nak { consumer_seq: u64 },
+    Terminated { consumer_seq: u64, reason: &'a str },
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn delivery(
+    server: &ServerShared,
+    acc: &Arc<Account>,
+    stream: &str,
+    consumer: &str,
+    stream_seq: u64,
+    deliveries: u64,
+    event: DeliveryEvent<'_>,
+    domain: &str,
+) {
+    let (pre, kind, consumer_seq, reason) = match event {
+        DeliveryEvent::MaxDeliveries => (
+            "MAX_DELIVERIES",
+            "io.nats.jetstream.advisory.v1.max_deliver",
+            None,
+            "",
+        ),
+        DeliveryEvent::Nak { consumer_seq } => (
+            "MSG_NAKED",
+            "io.nats.jetstream.advisory.v1.nak",
+            Some(consumer_seq),
+            "",
+        ),
+        DeliveryEvent::Terminated {
+            consumer_seq,
+            reason,
+        } => (
+            "MSG_TERMINATED",
+            "io.nats.jetstream.advisory.v1.terminated",
+            Some(consumer_seq),
+            reason,
+        ),
+    };
+    let subject = format!("$JS.EVENT.ADVISORY.CONSUMER.{pre}.{stream}.{consumer}");
+    publish(
+        server,
+        acc,
+        &subject,
+        &Delivery {
+            event: TypedEvent::new(kind),
+            stream,
+            consumer,
+            consumer_seq,
+            stream_seq,
+            deliveries,
+            reason,
+            domain,
+        },
+    );
+}
