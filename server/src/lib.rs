@@ -21,6 +21,7 @@ pub mod shutdown;
 pub mod signals;
 pub mod stats;
 pub mod sublist;
+pub mod sys;
 
 pub use options::Options;
 pub use server::{Server, ServerHandle};

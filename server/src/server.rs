@@ -28,6 +28,10 @@ pub struct ServerShared {
     pub client_addr: SocketAddr,
     /// Where the monitoring listener is bound, once started.
     pub monitor_addr: OnceLock<SocketAddr>,
+    /// The running HTTP monitor (held weakly: it holds the server).
+    pub monitor: OnceLock<std::sync::Weak<crate::monitor::Monitor>>,
+    /// The system account's services, when there is a system account.
+    pub sys: OnceLock<Arc<crate::sys::System>>,
     pub id: String,
     pub name: String,
     pub xkey: String,
@@ -200,6 +204,8 @@ impl Server {
             auth: RwLock::new(Arc::new(auth)),
             client_addr: addr,
             monitor_addr: OnceLock::new(),
+            monitor: OnceLock::new(),
+            sys: OnceLock::new(),
             id,
             name,
             xkey,
@@ -218,6 +224,7 @@ impl Server {
             done: Notify::new(),
             done_flag: AtomicBool::new(false),
         });
+        crate::sys::start(&shared);
         let monitor_addr = if shared.opts().http_port != 0 {
             let host = if shared.opts().http_host.is_empty() {
                 &shared.opts().host
@@ -598,6 +605,7 @@ impl ServerShared {
             return;
         }
         tracing::info!("Initiating Shutdown...");
+        crate::sys::events::shutdown(self);
         self.stop_accepting.notify_one();
         for c in self.snapshot_clients() {
             c.close(ClosedState::ServerShutdown, true);
@@ -629,6 +637,7 @@ impl ServerShared {
             return;
         }
         tracing::info!("Entering lame duck mode, stop accepting new clients");
+        crate::sys::events::lame_duck(self);
         self.stop_accepting.notify_one();
         let clients = self.snapshot_clients();
         if clients.is_empty() {

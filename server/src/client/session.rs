@@ -180,6 +180,7 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         acc.remove_client();
     }
     server.unregister(cid);
+    crate::sys::events::client_closed(&server, &client, reason);
     if cid > 0 {
         server.save_closed(closed);
     }
@@ -631,9 +632,13 @@ impl Session {
                 if let Ok(mut a) = self.client.auth.lock() {
                     *a = Some(ci.clone());
                 }
+                crate::sys::events::client_connected(&self.server, &self.client);
                 true
             }
-            Err(_) => false,
+            Err(_) => {
+                crate::sys::events::account_auth_error(&self.server, &self.client, ci);
+                false
+            }
         }
     }
 
@@ -711,6 +716,7 @@ impl Session {
             None => tracing::error!("{label} - authentication error"),
         }
         send_err(&self.client, &ServerErr::AuthorizationViolation);
+        crate::sys::events::auth_error(&self.server, &self.client, &self.connect);
         ClosedState::AuthenticationViolation
     }
 
