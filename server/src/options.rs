@@ -176,13 +176,16 @@ impl Default for Options {
 }
 
 impl Options {
-    /// Options for an in-process test server: loopback, random port, no signals, no logging.
+    /// Options for an in-process test server: loopback, random port, no signals, no logging, and no
+    /// system account unless a test configures one (as Go's bare test servers have none, so subject
+    /// counts are only the test's own).
     pub fn for_test() -> Self {
         Options {
             host: "127.0.0.1".into(),
             port: RANDOM_PORT,
             no_signals: true,
             no_log: true,
+            no_system_account: true,
             ..Options::default()
         }
     }
