@@ -38,6 +38,8 @@ pub struct Varz {
     pub go: String,
     pub host: String,
     pub port: i32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub auth_required: bool,
     pub max_connections: i32,
     pub ping_interval: u128,
     pub ping_max: i32,
@@ -116,6 +118,7 @@ pub fn varz(m: &Monitor) -> Varz {
         go: info.go.clone(),
         host: info.host.clone(),
         port: info.port,
+        auth_required: info.auth_required,
         max_connections: o.max_connections,
         ping_interval: o.ping_interval.as_nanos(),
         ping_max: o.max_pings_out,

@@ -38,4 +38,6 @@ mod reload_opts;
 mod reload_perms;
 mod reload_varz;
 mod server_ported;
+mod sys_common;
+mod sys_shapes;
 mod writer_ported;
