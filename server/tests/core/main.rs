@@ -39,5 +39,6 @@ mod reload_perms;
 mod reload_varz;
 mod server_ported;
 mod sys_common;
+mod sys_events;
 mod sys_shapes;
 mod writer_ported;

@@ -145,3 +145,66 @@ pub fn assert_same_keys(what: &str, go: &Value, rust: &Value, except: &[&str]) {
         "{what}: keys only Go has {missing:?}, keys only rnats has {extra:?}\nGo: {go}\nrnats: {rust}"
     );
 }
+
+/// Read the next `MSG` from a raw connection: (subject, payload). Skips `PING`s (answering them) and
+/// other protocol lines.
+pub async fn raw_msg(r: &mut Raw) -> (String, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    loop {
+        let line = r.read_line().await;
+        if line == "PING\r\n" {
+            r.stream.write_all(b"PONG\r\n").await.unwrap();
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("MSG ") else {
+            continue;
+        };
+        let parts: Vec<&str> = rest.trim_end().split(' ').collect();
+        let n: usize = parts.last().and_then(|n| n.parse().ok()).expect("MSG size");
+        while r.buf.len() < n + 2 {
+            r.buf.reserve(65536);
+            let got = tokio::time::timeout(WAIT, r.stream.read_buf(&mut r.buf))
+                .await
+                .expect("payload in time")
+                .expect("read");
+            assert!(got > 0, "connection closed inside a message");
+        }
+        let payload: Vec<u8> = r.buf.drain(..n + 2).take(n).collect();
+        return (parts[0].to_string(), payload);
+    }
+}
+
+/// The next message as JSON.
+pub async fn raw_json(r: &mut Raw) -> (String, Value) {
+    let (s, p) = raw_msg(r).await;
+    let v = serde_json::from_slice(&p).unwrap_or_else(|e| panic!("{s}: not JSON ({e})"));
+    (s, v)
+}
+
+/// A raw connection logged in with `connect` (JSON) that has completed a PING/PONG round trip.
+pub async fn raw_login(addr: SocketAddr, connect: &str) -> Raw {
+    let (mut r, _) = Raw::connect_to_info(addr).await;
+    r.send(format!("CONNECT {connect}\r\nPING\r\n").as_bytes())
+        .await;
+    r.expect(b"PONG\r\n").await;
+    r
+}
+
+/// Subscribe a raw connection and make sure the subscription is in place.
+pub async fn raw_sub(r: &mut Raw, subject: &str, sid: u32) {
+    r.send(format!("SUB {subject} {sid}\r\nPING\r\n").as_bytes())
+        .await;
+    r.expect(b"PONG\r\n").await;
+}
+
+/// Nothing more arrives on a raw connection within `QUIET` (a PING still gets its PONG).
+pub async fn raw_quiet(r: &mut Raw) {
+    let got = r.drain_for(QUIET).await;
+    assert!(
+        got.is_empty(),
+        "unexpected: {:?}",
+        String::from_utf8_lossy(&got)
+    );
+}
+
+pub const SYS_LOGIN: &str = r#"{"verbose":false,"pedantic":false,"user":"sys","pass":"sys"}"#;
