@@ -40,5 +40,6 @@ mod reload_varz;
 mod server_ported;
 mod sys_common;
 mod sys_events;
+mod sys_requests;
 mod sys_shapes;
 mod writer_ported;

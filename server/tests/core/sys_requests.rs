@@ -1,0 +1,424 @@
+//! What `$SYS.REQ` requests answer (Go's `events_test.go`): a normal account sees only its own
+//! connections, user info with permissions, account statistics and subscriptions, request filters,
+//! and the gated server operations (reload, lame duck a client, kick a client).
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde_json::Value;
+
+use crate::sys_common::*;
+
+fn conns(v: &Value) -> Vec<u64> {
+    v["data"]["connections"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c["cid"].as_u64()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_normal_account_sees_only_its_own_connections() {
+    let (h, _d) = start_rust(CONF).await;
+    let sys = client(h.addr(), "sys", "sys").await;
+    let a1 = client(h.addr(), "a", "a").await;
+    let a2 = client(h.addr(), "a", "a").await;
+    let a_cids = [a1.server_info().client_id, a2.server_info().client_id];
+    for subject in ["$SYS.REQ.SERVER.PING.CONNZ", "$SYS.REQ.ACCOUNT.PING.CONNZ"] {
+        let v = ask(&a1, subject, "").await;
+        let mut got = conns(&v);
+        got.sort();
+        assert_eq!(got, a_cids, "{subject}: {v}");
+        assert_eq!(v["data"]["total"], 2);
+        assert_eq!(v["data"]["server_id"], h.shared.id.as_str());
+    }
+    // Paging applies within the account.
+    let v = ask(
+        &a1,
+        "$SYS.REQ.SERVER.PING.CONNZ",
+        r#"{"limit":1,"offset":1}"#,
+    )
+    .await;
+    assert_eq!(conns(&v), [a_cids[1]]);
+    assert_eq!(v["data"]["total"], 2);
+    assert_eq!(v["data"]["limit"], 1);
+    assert_eq!(v["data"]["offset"], 1);
+    // The system account user sees every connection on the server.
+    let v = ask(&sys, "$SYS.REQ.SERVER.PING.CONNZ", "").await;
+    assert_eq!(v["data"]["total"], 3);
+    // And the account's connections by name.
+    let v = ask(&sys, "$SYS.REQ.ACCOUNT.A.CONNZ", "").await;
+    assert_eq!(v["data"]["total"], 2);
+    let v = ask(&sys, "$SYS.REQ.ACCOUNT.SYS.CONNZ", "").await;
+    assert_eq!(conns(&v), [sys.server_info().client_id]);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn user_info_names_the_user_account_and_permissions() {
+    let conf = "accounts {\n  SYS { users [{user: sys, password: sys}] }\n  A { users [{user: a, password: a, permissions: {publish: {allow: [\"$SYS.REQ.USER.INFO\", \"foo.>\"], deny: [\"foo.bar\"]}, subscribe: {allow: \"_INBOX.>\"}}}] }\n}\nsystem_account: SYS\n";
+    let (h, _d) = start_rust(conf).await;
+    let a = client(h.addr(), "a", "a").await;
+    let v = ask(&a, "$SYS.REQ.USER.INFO", "").await;
+    assert_eq!(v["data"]["user"], "a");
+    assert_eq!(v["data"]["account"], "A");
+    assert_eq!(v["data"]["account_name"], "A");
+    let p = &v["data"]["permissions"];
+    assert_eq!(
+        p["publish"]["allow"],
+        serde_json::json!(["$SYS.REQ.USER.INFO", "foo.>"])
+    );
+    assert_eq!(p["publish"]["deny"], serde_json::json!(["foo.bar"]));
+    assert_eq!(p["subscribe"]["allow"], serde_json::json!(["_INBOX.>"]));
+    assert!(v.get("error").is_none());
+    let sys = client(h.addr(), "sys", "sys").await;
+    let v = ask(&sys, "$SYS.REQ.USER.INFO", "").await;
+    assert_eq!(
+        v["data"],
+        serde_json::json!({"user": "sys", "account": "SYS", "account_name": "SYS"})
+    );
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn account_statistics_and_subscriptions_by_request() {
+    let conf = "accounts {\n  SYS { users [{user: sys, password: sys}] }\n  A { users [{user: a, password: a}] }\n  UNUSED {}\n}\nsystem_account: SYS\n";
+    let (h, _d) = start_rust(conf).await;
+    let sys = client(h.addr(), "sys", "sys").await;
+    let a = client(h.addr(), "a", "a").await;
+    let before = ask(&sys, "$SYS.REQ.ACCOUNT.A.SUBSZ", "").await["data"]["num_subscriptions"]
+        .as_u64()
+        .unwrap();
+    let _s = a.subscribe("foo").await.unwrap();
+    a.flush().await.unwrap();
+    let v = ask(&sys, "$SYS.REQ.ACCOUNT.A.SUBSZ", "").await;
+    assert_eq!(v["data"]["num_subscriptions"].as_u64(), Some(before + 1));
+    let list = v["data"]["subscriptions_list"].as_array().unwrap();
+    assert!(list.iter().any(|s| s["subject"] == "foo"), "{v}");
+
+    let v = ask(&sys, "$SYS.REQ.ACCOUNT.A.STATZ", "").await;
+    let st = &v["data"]["account_statz"][0];
+    assert_eq!(
+        (st["acc"].as_str(), st["conns"].as_i64()),
+        (Some("A"), Some(1))
+    );
+    assert_eq!(st["total_conns"], 1);
+    assert_eq!(st["slow_consumers"], 0);
+    // Every account with connections answers the ping; a filter narrows it.
+    let v = ask(&sys, "$SYS.REQ.ACCOUNT.PING.STATZ", "").await;
+    let accs: Vec<&str> = v["data"]["account_statz"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["acc"].as_str())
+        .collect();
+    assert_eq!(accs, ["A", "SYS"]);
+    let v = ask(
+        &sys,
+        "$SYS.REQ.ACCOUNT.PING.STATZ",
+        r#"{"accounts":["SYS"]}"#,
+    )
+    .await;
+    assert_eq!(v["data"]["account_statz"][0]["acc"], "SYS");
+    assert_eq!(v["data"]["account_statz"].as_array().unwrap().len(), 1);
+    // An account without connections answers only when unused ones are asked for.
+    assert!(unanswered(&sys, "$SYS.REQ.ACCOUNT.UNUSED.STATZ", "").await);
+    assert!(
+        unanswered(
+            &sys,
+            "$SYS.REQ.ACCOUNT.PING.STATZ",
+            r#"{"accounts":["UNUSED"]}"#
+        )
+        .await
+    );
+    let v = ask(
+        &sys,
+        "$SYS.REQ.ACCOUNT.UNUSED.STATZ",
+        r#"{"accounts":["UNUSED"],"include_unused":true}"#,
+    )
+    .await;
+    assert_eq!(v["data"]["account_statz"][0]["conns"], 0);
+    assert_eq!(v["data"]["account_statz"][0]["acc"], "UNUSED");
+    // From inside the account, the ping is about the account itself.
+    let v = ask(&a, "$SYS.REQ.ACCOUNT.PING.STATZ", "").await;
+    assert_eq!(v["data"]["account_statz"][0]["acc"], "A");
+    assert_eq!(v["data"]["account_statz"].as_array().unwrap().len(), 1);
+    // Connection counts on request, only for accounts with connections.
+    let v = ask(&sys, "$SYS.REQ.ACCOUNT.A.CONNS", "").await;
+    assert_eq!(
+        (v["acc"].as_str(), v["conns"].as_i64()),
+        (Some("A"), Some(1))
+    );
+    assert!(unanswered(&sys, "$SYS.REQ.ACCOUNT.UNUSED.CONNS", "").await);
+    assert!(unanswered(&sys, "$SYS.REQ.ACCOUNT.A.CONNS", r#"{"acc":"B"}"#).await);
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn account_info_lists_exports_and_imports() {
+    let conf = "accounts {\n  SYS { users [{user: sys, password: sys}] }\n  E { exports [{service: \"req.*\"}] }\n  I { imports [{service: {account: E, subject: \"req.1\"}}] }\n}\nsystem_account: SYS\n";
+    let (h, _d) = start_rust(conf).await;
+    let sys = client(h.addr(), "sys", "sys").await;
+    let v = ask(&sys, "$SYS.REQ.ACCOUNT.E.INFO", "").await;
+    let d = &v["data"];
+    assert_eq!(d["account_name"], "E");
+    assert_eq!(
+        d["exports"],
+        serde_json::json!([{"subject": "req.*", "type": "service", "response_type": "Singleton"}])
+    );
+    // The four system imports every account has.
+    assert_eq!(d["imports"].as_array().unwrap().len(), 4);
+    assert_eq!(d["subscriptions"], 4);
+    assert_eq!(
+        (d["complete"].as_bool(), d["expired"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(d["client_connections"], 0);
+    assert_eq!(d["jetstream_enabled"], false);
+    assert_eq!(v["server"]["name"], h.shared.name.as_str());
+    assert!(v["server"]["seq"].as_u64() >= Some(1));
+    let v = ask(&sys, "$SYS.REQ.ACCOUNT.I.INFO", "").await;
+    let imports = v["data"]["imports"].as_array().unwrap();
+    assert_eq!(imports.len(), 5);
+    let own = imports
+        .iter()
+        .find(|i| i["subject"] == "req.1")
+        .expect("req.1 import");
+    assert_eq!(
+        (own["account"].as_str(), own["type"].as_str()),
+        (Some("E"), Some("service"))
+    );
+    assert_eq!(v["data"]["subscriptions"], 5);
+    let v = ask(&sys, "$SYS.REQ.ACCOUNT.SYS.INFO", "").await;
+    assert_eq!(v["data"]["is_system"], true);
+    h.shutdown().await;
+}
+
+// go: server/TestSubszPagination
+#[tokio::test]
+async fn account_subscriptions_page_and_filter() {
+    let (h, _d) = start_rust(CONF).await;
+    let sys = client(h.addr(), "sys", "sys").await;
+    let a = client(h.addr(), "a", "a").await;
+    let mut subs = Vec::new();
+    for i in 0..100 {
+        subs.push(a.subscribe(format!("foo.{i}")).await.unwrap());
+    }
+    a.flush().await.unwrap();
+    let v = ask(
+        &sys,
+        "$SYS.REQ.ACCOUNT.A.SUBSZ",
+        r#"{"subscriptions":true,"limit":10}"#,
+    )
+    .await;
+    assert_eq!(
+        v["data"]["subscriptions_list"].as_array().unwrap().len(),
+        10
+    );
+    let total = v["data"]["total"].as_u64().unwrap();
+    assert!((100..=110).contains(&total), "total {total}");
+    for _ in 0..10 {
+        subs.push(a.subscribe("bar.*").await.unwrap());
+    }
+    a.flush().await.unwrap();
+    let v = ask(
+        &sys,
+        "$SYS.REQ.ACCOUNT.A.SUBSZ",
+        r#"{"subscriptions":true,"limit":5,"test":"bar.A"}"#,
+    )
+    .await;
+    assert_eq!(v["data"]["subscriptions_list"].as_array().unwrap().len(), 5);
+    assert_eq!(v["data"]["total"], 10);
+    h.shutdown().await;
+}
+
+// go: server/TestServerEventsPingStatsZFilter
+#[tokio::test]
+async fn statsz_pings_for_other_servers_are_not_answered() {
+    let (h, _d) = start_rust(CONF).await;
+    let sys = client(h.addr(), "sys", "sys").await;
+    for body in [
+        r#"{"cluster":"DOESNOTEXIST"}"#,
+        r#"{"host":"DOESNOTEXIST"}"#,
+        r#"{"server_name":"DOESNOTEXIST"}"#,
+        "{\n  \"cluster\": \"DOESNOTEXIST\"\n}",
+        "{\n  \"host\": \"DOESNOTEXIST\"\n}",
+        "{\n  \"server_name\": \"DOESNOTEXIST\"\n}",
+    ] {
+        assert!(
+            unanswered(&sys, "$SYS.REQ.SERVER.PING", body).await,
+            "{body}"
+        );
+    }
+    // A filter this server matches is answered.
+    let body = format!(r#"{{"server_name":"{}"}}"#, &h.shared.name[..4]);
+    assert_eq!(
+        ask(&sys, "$SYS.REQ.SERVER.PING", &body).await["server"]["id"],
+        h.shared.id.as_str()
+    );
+    h.shutdown().await;
+}
+
+// go: server/TestServerEventsPingStatsZFailFilter
+#[tokio::test]
+async fn a_malformed_statsz_ping_is_a_bad_request() {
+    let (h, _d) = start_rust(CONF).await;
+    let sys = client(h.addr(), "sys", "sys").await;
+    let v = ask(&sys, "$SYS.REQ.SERVER.PING", "{MALFORMEDJSON").await;
+    assert_eq!(v["error"]["code"], 400);
+    assert_eq!(
+        v["error"]["description"],
+        "invalid character 'M' looking for beginning of object key string"
+    );
+    h.shutdown().await;
+}
+
+// go: server/TestServerEventsHealthZJetStreamNotEnabled
+#[tokio::test]
+async fn healthz_without_jetstream_is_ok() {
+    let conf = "accounts {\n  $SYS { users = [ { user: \"admin\", pass: \"s3cr3t!\" } ] }\n}\n";
+    let (h, _d) = start_rust(conf).await;
+    let sys = client(h.addr(), "admin", "s3cr3t!").await;
+    let v = ask(
+        &sys,
+        &format!("$SYS.REQ.SERVER.{}.HEALTHZ", h.shared.id),
+        "",
+    )
+    .await;
+    assert_eq!(v["data"]["status"], "ok");
+    assert_eq!(v["data"]["status_code"], 200);
+    assert!(v["data"].get("error").is_none());
+    h.shutdown().await;
+}
+
+// go: server/TestServerEventsReload
+#[tokio::test]
+async fn reload_by_request_is_for_the_system_account_only() {
+    let conf = |ping: &str| {
+        format!("listen: \"127.0.0.1:-1\"\naccounts: {{\n  $SYS {{ users [{{user: \"admin\", password: \"p1d\"}}]}}\n  test {{ users [{{user: \"foo\", password: \"bar\"}}]}}\n}}\nping_interval: \"{ping}\"\n")
+    };
+    let (h, dir) = start_rust(&conf("100ms")).await;
+    let subject = format!("$SYS.REQ.SERVER.{}.RELOAD", h.shared.id);
+    let test = client(h.addr(), "foo", "bar").await;
+    assert!(unanswered(&test, &subject, "").await);
+    assert_eq!(h.shared.opts().ping_interval, Duration::from_millis(100));
+
+    let sys = client(h.addr(), "admin", "p1d").await;
+    std::fs::write(dir.0.join("sys.conf"), conf("200ms")).unwrap();
+    let v = ask(&sys, &subject, "").await;
+    assert!(v.get("data").is_none() && v.get("error").is_none(), "{v}");
+    assert_eq!(h.shared.opts().ping_interval, Duration::from_millis(200));
+
+    std::fs::write(dir.0.join("sys.conf"), "garbage and nonsense").unwrap();
+    let v = ask(&sys, &subject, "").await;
+    assert!(v.get("data").is_none(), "{v}");
+    assert_eq!(
+        v["error"]["description"],
+        "Parse error on line 1: 'Expected a top-level value to end with a new line, comment or EOF, but got 'n' instead.'"
+    );
+    assert_eq!(h.shared.opts().ping_interval, Duration::from_millis(200));
+    h.shutdown().await;
+}
+
+// go: server/TestServerEventsLDMKick
+#[tokio::test]
+async fn lame_duck_and_kick_one_client_by_id() {
+    let (h, _d) = start_rust(CONF).await;
+    let sys = client(h.addr(), "sys", "sys").await;
+    let mut target = raw_login(
+        h.addr(),
+        r#"{"verbose":false,"pedantic":false,"protocol":1,"user":"a","pass":"a","name":"TEST EVENTS LDM+KICK"}"#,
+    )
+    .await;
+    // The first PONG made it ready for async INFO.
+    let cid = h
+        .shared
+        .clients_snapshot()
+        .iter()
+        .find(|c| c.meta().name == "TEST EVENTS LDM+KICK")
+        .map(|c| c.cid)
+        .expect("target registered");
+    let _ = target.read_line().await; // the INFO that follows the first PONG
+                                      // Other clients come and go meanwhile.
+    let churn = {
+        let addr = h.addr();
+        tokio::spawn(async move {
+            for _ in 0..50 {
+                let c = client(addr, "a", "a").await;
+                drop(c);
+            }
+        })
+    };
+    let body = format!(r#"{{"cid":{cid}}}"#);
+    let v = ask(&sys, &format!("$SYS.REQ.SERVER.{}.LDM", h.shared.id), &body).await;
+    assert!(v.get("error").is_none(), "{v}");
+    let info = target.read_line().await;
+    assert!(
+        info.starts_with("INFO ") && info.contains("\"ldm\":true"),
+        "{info}"
+    );
+
+    let v = ask(
+        &sys,
+        &format!("$SYS.REQ.SERVER.{}.KICK", h.shared.id),
+        &body,
+    )
+    .await;
+    assert!(v.get("error").is_none(), "{v}");
+    target.expect_close_after(b"").await;
+    // Unknown ids are errors; a body that is not a request is not answered.
+    let v = ask(
+        &sys,
+        &format!("$SYS.REQ.SERVER.{}.KICK", h.shared.id),
+        r#"{"cid":999999}"#,
+    )
+    .await;
+    assert_eq!(v["error"]["description"], "no such client or leafnode id");
+    let v = ask(
+        &sys,
+        &format!("$SYS.REQ.SERVER.{}.LDM", h.shared.id),
+        r#"{"cid":999999}"#,
+    )
+    .await;
+    assert_eq!(v["error"]["description"], "no such client id");
+    assert!(unanswered(&sys, &format!("$SYS.REQ.SERVER.{}.KICK", h.shared.id), "").await);
+    churn.await.unwrap();
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn requests_with_headers_are_answered() {
+    let (h, _d) = start_rust(CONF).await;
+    let sys = client(h.addr(), "sys", "sys").await;
+    let mut hdrs = async_nats::HeaderMap::new();
+    hdrs.insert("header", "for header sake");
+    for (ep, field) in [
+        ("VARZ", "system_account"),
+        ("SUBSZ", "num_subscriptions"),
+        ("CONNZ", "connections"),
+        ("ROUTEZ", "routes"),
+        ("GATEWAYZ", "outbound_gateways"),
+        ("LEAFZ", "leafs"),
+        ("ACCOUNTZ", "accounts"),
+        ("JSZ", "disabled"),
+        ("HEALTHZ", "status"),
+        ("EXPVARZ", "memstats"),
+    ] {
+        let got = ask_with(
+            &sys,
+            &format!("$SYS.REQ.SERVER.PING.{ep}"),
+            "",
+            Some(hdrs.clone()),
+            Duration::from_millis(50),
+        )
+        .await;
+        assert_eq!(got.len(), 1, "{ep}");
+        assert!(!got[0]["data"][field].is_null(), "{ep}: {}", got[0]);
+    }
+    // Subscriptions of a normal account see no system requests.
+    let a = client(h.addr(), "a", "a").await;
+    let mut spy = a.subscribe("$SYS.>").await.unwrap();
+    a.flush().await.unwrap();
+    let _ = ask(&sys, "$SYS.REQ.SERVER.PING.VARZ", "").await;
+    assert!(tokio::time::timeout(QUIET, spy.next()).await.is_err());
+    h.shutdown().await;
+}
