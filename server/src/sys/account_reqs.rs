@@ -13,8 +13,8 @@ use serde_json::json;
 use super::envelope::{api_response, ApiError, Data, DataStats};
 use super::gojson::{self, Val};
 use super::options::Opts;
-use super::requests::{connz_data, z_req, AccEndpoint, Fail, Request};
-use super::System;
+use super::requests::{connz_data, z_req, AccEndpoint, Answer, Fail, Request};
+use super::{header_value, System};
 use crate::accounts::Account;
 use crate::auth::{Permissions, SubjectPermission};
 use crate::monitor::timefmt::rfc3339_nano;
@@ -101,7 +101,7 @@ pub fn handle(
     server: &ServerShared,
     r: &Request<'_>,
     ep: AccEndpoint,
-) -> Option<Vec<u8>> {
+) -> Option<Answer> {
     let acc = match account_of(r.subject) {
         Ok(a) => a.to_string(),
         Err(e) => {
@@ -179,7 +179,7 @@ fn conns_request(sys: &System, server: &ServerShared, r: &Request<'_>, acc: &str
 }
 
 /// `$SYS.REQ.ACCOUNT.PING.STATZ`.
-pub fn ping_statz(sys: &System, server: &ServerShared, r: &Request<'_>) -> Option<Vec<u8>> {
+pub fn ping_statz(sys: &System, server: &ServerShared, r: &Request<'_>) -> Option<Answer> {
     z_req(sys, server, r, Opts::AccountStatz, |d| {
         account_statz(server, d.list("accounts"), d.bool("include_unused")).ok_or(Fail::Skip)
     })
@@ -239,25 +239,9 @@ fn public_permissions(p: &Permissions) -> PublicPermissions {
     }
 }
 
-/// The value of header `key` in a header block.
-fn header_value<'a>(hdr: &'a [u8], key: &str) -> Option<&'a [u8]> {
-    for line in hdr.split(|b| *b == b'\n').skip(1) {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let Some(colon) = line.iter().position(|b| *b == b':') else {
-            continue;
-        };
-        if line[..colon].eq_ignore_ascii_case(key.as_bytes()) {
-            let v = &line[colon + 1..];
-            let start = v.iter().position(|b| *b != b' ').unwrap_or(v.len());
-            return Some(&v[start..]);
-        }
-    }
-    None
-}
-
 /// `$SYS.REQ.USER.<account>.INFO`: who the requester is (Go's `userInfoReq`), from the request info a
 /// service import adds.
-pub fn user_info(sys: &System, server: &ServerShared, r: &Request<'_>) -> Option<Vec<u8>> {
+pub fn user_info(sys: &System, server: &ServerShared, r: &Request<'_>) -> Option<Answer> {
     if r.reply.is_empty() {
         return None;
     }
@@ -277,11 +261,7 @@ pub fn user_info(sys: &System, server: &ServerShared, r: &Request<'_>) -> Option
             code: 400,
             description: String::new(),
         };
-        return Some(api_response(
-            &sys.server_info(server),
-            Data::Absent,
-            Some(err),
-        ));
+        return Some(api_response(&sys.server_info(server), Data::Absent, Some(err)).into());
     };
     let account = ci.str("acc").to_string();
     let account_name = if account.is_empty() {
@@ -300,11 +280,7 @@ pub fn user_info(sys: &System, server: &ServerShared, r: &Request<'_>) -> Option
         user_name: ci.str("name_tag").to_string(),
         permissions: r.ctx.client.perms().map(|p| public_permissions(p.source())),
     };
-    Some(api_response(
-        &sys.server_info(server),
-        Data::of(&info),
-        None,
-    ))
+    Some(api_response(&sys.server_info(server), Data::of(&info), None).into())
 }
 
 /// Go's `totalSubs` and its wildcard variant: client subscriptions on `subject` (and `queue`).
@@ -336,7 +312,7 @@ fn count_subs(acc: &Account, subject: &str, queue: Option<&[u8]>) -> i32 {
 }
 
 /// `$SYS.REQ.ACCOUNT.NSUBS` (Go's `nsubsRequest`): the local count for another server.
-pub fn num_subs(server: &ServerShared, r: &Request<'_>) -> Option<Vec<u8>> {
+pub fn num_subs(server: &ServerShared, r: &Request<'_>) -> Option<Answer> {
     let fields = [
         gojson::field("acc", gojson::Kind::Str, "string"),
         gojson::field("subject", gojson::Kind::Str, "string"),
@@ -368,13 +344,14 @@ pub fn num_subs(server: &ServerShared, r: &Request<'_>) -> Option<Vec<u8>> {
     Some(
         count_subs(&acc, d.str("subject"), queue.as_deref())
             .to_string()
-            .into_bytes(),
+            .into_bytes()
+            .into(),
     )
 }
 
 /// `$SYS.DEBUG.SUBSCRIBERS` (Go's `debugSubscribers`): `subject [queue]` in the payload, the count of
 /// client subscriptions back, for the requester's account.
-pub fn debug_subscribers(server: &ServerShared, r: &Request<'_>) -> Option<Vec<u8>> {
+pub fn debug_subscribers(server: &ServerShared, r: &Request<'_>) -> Option<Answer> {
     let fields = [
         gojson::field("acc", gojson::Kind::Str, "string"),
         gojson::field("svc", gojson::Kind::Str, "string"),
@@ -395,13 +372,14 @@ pub fn debug_subscribers(server: &ServerShared, r: &Request<'_>) -> Option<Vec<u
     let text = String::from_utf8_lossy(r.body);
     let mut args = text.split_whitespace();
     let Some(subject) = args.next() else {
-        return Some(b"0".to_vec());
+        return Some(b"0".to_vec().into());
     };
     let queue = args.next().map(|q| q.as_bytes().to_vec());
     Some(
         count_subs(&acc, subject, queue.as_deref())
             .to_string()
-            .into_bytes(),
+            .into_bytes()
+            .into(),
     )
 }
 

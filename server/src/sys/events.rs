@@ -180,7 +180,7 @@ pub fn account_auth_error(server: &ServerShared, c: &Arc<ClientHandle>, ci: &Con
         a.publish_internal(
             server,
             AUTH_ERROR_ACCOUNT_EVENT.as_bytes(),
-            None,
+            super::NO_REPLY,
             b"",
             &payload,
         );

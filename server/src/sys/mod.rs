@@ -7,6 +7,7 @@
 //! some of these services are added with the configured ones (see [`exports`]).
 
 mod account_reqs;
+pub mod compress;
 pub mod envelope;
 pub mod events;
 pub mod exports;
@@ -27,6 +28,10 @@ use crate::client::SubRef;
 use crate::monitor::Monitor;
 use crate::server::ServerShared;
 use envelope::{Nuid, ServerInfo};
+
+/// The reply of the server's own messages: Go's send loop gives them an empty, not an absent, reply,
+/// so their `MSG` line has two spaces before the size.
+pub const NO_REPLY: Option<&[u8]> = Some(b"");
 
 /// Go's `eventsHBInterval`: how often an account with connections repeats its connection count.
 pub const EVENTS_HB_INTERVAL: Duration = Duration::from_secs(30);
@@ -143,7 +148,7 @@ impl System {
     /// Publish a server-originated message in the system account.
     pub fn publish(&self, server: &ServerShared, subject: &str, payload: &[u8]) {
         self.account
-            .publish_internal(server, subject.as_bytes(), None, b"", payload);
+            .publish_internal(server, subject.as_bytes(), NO_REPLY, b"", payload);
     }
 
     /// The monitoring context: the HTTP monitor when it runs, else one without a listener.
@@ -187,4 +192,20 @@ impl System {
 fn parts<'a>(m: &Message<'a>) -> (&'a [u8], &'a [u8]) {
     let hl = m.header_len.min(m.msg.len());
     (&m.msg[..hl], &m.msg[hl..])
+}
+
+/// The value of header `key` in a header block.
+fn header_value<'a>(hdr: &'a [u8], key: &str) -> Option<&'a [u8]> {
+    for line in hdr.split(|b| *b == b'\n').skip(1) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Some(colon) = line.iter().position(|b| *b == b':') else {
+            continue;
+        };
+        if line[..colon].eq_ignore_ascii_case(key.as_bytes()) {
+            let v = &line[colon + 1..];
+            let start = v.iter().position(|b| *b != b' ').unwrap_or(v.len());
+            return Some(&v[start..]);
+        }
+    }
+    None
 }

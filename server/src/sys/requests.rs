@@ -8,11 +8,12 @@ use std::sync::{Arc, Weak};
 
 use serde_json::json;
 
+use super::compress::{accept_encoding, Encoding};
 use super::envelope::{api_response, ApiError, Data};
 use super::gojson::{Decoded, Val};
 use super::options::{filtered, to_query, Opts, ServerFacts};
 use super::subjects::*;
-use super::{account_reqs, parts, statsz, System};
+use super::{account_reqs, header_value, parts, statsz, System};
 use crate::accounts::{MsgHandler, PubCtx};
 use crate::client::delivery::{Fanout, Message};
 use crate::monitor::{connz, misc, subsz, varz, Monitor};
@@ -200,13 +201,42 @@ impl MsgHandler for Handler {
             }),
             Req::Kick | Req::Ldm => client_req(&sys, server, &r, matches!(self.req, Req::Kick)),
         };
-        if let Some(payload) = answer {
+        if let Some(a) = answer {
             if !r.reply.is_empty() {
-                sys.account
-                    .deliver_internal(fan, server, r.reply.as_bytes(), None, b"", &payload);
+                let (header, body) = match a.encoding {
+                    Some(e) => (
+                        format!("NATS/1.0\r\nContent-Encoding: {}\r\n\r\n", e.header_value())
+                            .into_bytes(),
+                        e.encode(&a.body),
+                    ),
+                    None => (Vec::new(), a.body),
+                };
+                sys.account.deliver_internal(
+                    fan,
+                    server,
+                    r.reply.as_bytes(),
+                    super::NO_REPLY,
+                    &header,
+                    &body,
+                );
             }
         }
         true
+    }
+}
+
+/// An answer's body, and the encoding it goes out in when the request asked for one.
+pub struct Answer {
+    pub body: Vec<u8>,
+    pub encoding: Option<Encoding>,
+}
+
+impl From<Vec<u8>> for Answer {
+    fn from(body: Vec<u8>) -> Answer {
+        Answer {
+            body,
+            encoding: None,
+        }
     }
 }
 
@@ -252,7 +282,7 @@ pub fn z_req(
     r: &Request<'_>,
     opts: Opts,
     data: impl FnOnce(&Decoded) -> Result<Data, Fail>,
-) -> Option<Vec<u8>> {
+) -> Option<Answer> {
     if r.reply.is_empty() {
         return None;
     }
@@ -271,16 +301,22 @@ pub fn z_req(
                     code: 400,
                     description: e,
                 };
-                return Some(api_response(
-                    &sys.server_info(server),
-                    Data::Absent,
-                    Some(err),
-                ));
+                return Some(
+                    api_response(&sys.server_info(server), Data::Absent, Some(err)).into(),
+                );
             }
         }
     }
     match data(&decoded) {
-        Ok(d) => Some(api_response(&sys.server_info(server), d, None)),
+        // Go compresses only successful answers, as the request's Accept-Encoding asks.
+        Ok(d) => Some(Answer {
+            body: api_response(&sys.server_info(server), d, None),
+            encoding: if r.header.is_empty() {
+                None
+            } else {
+                accept_encoding(header_value(r.header, "Accept-Encoding"))
+            },
+        }),
         Err(Fail::Skip) => None,
         Err(Fail::Error { text, null_data }) => {
             let d = if null_data { Data::Null } else { Data::Absent };
@@ -288,7 +324,7 @@ pub fn z_req(
                 code: 500,
                 description: text,
             };
-            Some(api_response(&sys.server_info(server), d, Some(err)))
+            Some(api_response(&sys.server_info(server), d, Some(err)).into())
         }
     }
 }
@@ -309,8 +345,14 @@ fn statsz_req(sys: &System, server: &ServerShared, r: &Request<'_>, fan: &mut Fa
                     description: e,
                 };
                 let b = api_response(&sys.server_info(server), Data::Absent, Some(err));
-                sys.account
-                    .deliver_internal(fan, server, reply.as_bytes(), None, b"", &b);
+                sys.account.deliver_internal(
+                    fan,
+                    server,
+                    reply.as_bytes(),
+                    super::NO_REPLY,
+                    b"",
+                    &b,
+                );
                 return;
             }
             Ok(d) => {
@@ -325,7 +367,7 @@ fn statsz_req(sys: &System, server: &ServerShared, r: &Request<'_>, fan: &mut Fa
 }
 
 /// Go's `idzReq`: the bare server identity, no envelope.
-fn idz(server: &ServerShared, r: &Request<'_>) -> Option<Vec<u8>> {
+fn idz(server: &ServerShared, r: &Request<'_>) -> Option<Answer> {
     if r.reply.is_empty() {
         return None;
     }
@@ -342,7 +384,8 @@ fn idz(server: &ServerShared, r: &Request<'_>) -> Option<Vec<u8>> {
             host: &host,
             id: &server.id,
         })
-        .into_bytes(),
+        .into_bytes()
+        .into(),
     )
 }
 
@@ -506,7 +549,7 @@ fn profilez(d: &Decoded) -> Data {
 }
 
 /// Go's `kickClient` / `ldmClient`: a body that is not a client request is logged and not answered.
-fn client_req(sys: &System, server: &ServerShared, r: &Request<'_>, kick: bool) -> Option<Vec<u8>> {
+fn client_req(sys: &System, server: &ServerShared, r: &Request<'_>, kick: bool) -> Option<Answer> {
     let cid = match Opts::ClientReq.decode(r.body) {
         Ok(d) => d.uint("cid"),
         Err(e) => {

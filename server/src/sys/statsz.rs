@@ -149,8 +149,14 @@ pub fn send(sys: &System, server: &ServerShared, subject: &str, fan: Option<&mut
     let body = crate::info::go_json(&msg).into_bytes();
     match fan {
         Some(fan) => {
-            sys.account
-                .deliver_internal(fan, server, subject.as_bytes(), None, b"", &body);
+            sys.account.deliver_internal(
+                fan,
+                server,
+                subject.as_bytes(),
+                super::NO_REPLY,
+                b"",
+                &body,
+            );
         }
         None => sys.publish(server, subject, &body),
     }

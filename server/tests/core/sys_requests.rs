@@ -422,3 +422,71 @@ async fn requests_with_headers_are_answered() {
     assert!(tokio::time::timeout(QUIET, spy.next()).await.is_err());
     h.shutdown().await;
 }
+
+/// Inflate a gzip member made of stored deflate blocks, checking its framing.
+fn gunzip_stored(g: &[u8]) -> Vec<u8> {
+    assert_eq!(&g[..4], &[0x1f, 0x8b, 8, 0], "gzip header");
+    let mut i = 10;
+    let mut out = Vec::new();
+    loop {
+        let head = g[i];
+        assert_eq!(head & 0b110, 0, "stored block");
+        let len = u16::from_le_bytes([g[i + 1], g[i + 2]]) as usize;
+        let nlen = u16::from_le_bytes([g[i + 3], g[i + 4]]);
+        assert_eq!(!(len as u16), nlen);
+        out.extend_from_slice(&g[i + 5..i + 5 + len]);
+        i += 5 + len;
+        if head & 1 == 1 {
+            break;
+        }
+    }
+    let size = u32::from_le_bytes([g[i + 4], g[i + 5], g[i + 6], g[i + 7]]);
+    assert_eq!(size as usize, out.len());
+    out
+}
+
+#[tokio::test]
+async fn answers_have_gos_message_line_and_requested_encoding() {
+    let (h, _d) = start_rust(CONF).await;
+    let mut s = raw_login(
+        h.addr(),
+        r#"{"verbose":false,"pedantic":false,"headers":true,"user":"sys","pass":"sys"}"#,
+    )
+    .await;
+    raw_sub(&mut s, "_INBOX.1", 1).await;
+    // The server's own messages carry an empty reply: two spaces before the size, as Go sends.
+    s.send(b"PUB $SYS.REQ.SERVER.PING.IDZ _INBOX.1 0\r\n\r\n")
+        .await;
+    let line = s.read_line().await;
+    assert!(line.starts_with("MSG _INBOX.1 1  "), "{line:?}");
+    let n: usize = line.trim_end().rsplit(' ').next().unwrap().parse().unwrap();
+    s.expect_line("the IDZ payload", |l| l.len() == n + 2).await;
+
+    let hdr = "NATS/1.0\r\nAccept-Encoding: gzip\r\n\r\n";
+    s.send(
+        format!(
+            "HPUB $SYS.REQ.SERVER.PING.HEALTHZ _INBOX.1 {} {}\r\n{hdr}\r\n",
+            hdr.len(),
+            hdr.len()
+        )
+        .as_bytes(),
+    )
+    .await;
+    let line = s.read_line().await;
+    let parts: Vec<&str> = line.trim_end().split(' ').collect();
+    assert_eq!(&parts[..3], ["HMSG", "_INBOX.1", "1"], "{line:?}");
+    let (hl, total): (usize, usize) = (
+        parts[parts.len() - 2].parse().unwrap(),
+        parts[parts.len() - 1].parse().unwrap(),
+    );
+    while s.buf.len() < total + 2 {
+        let more = s.drain_for(Duration::from_millis(50)).await;
+        s.buf.extend(more);
+    }
+    let frame: Vec<u8> = s.buf.drain(..total + 2).collect();
+    assert_eq!(&frame[..hl], b"NATS/1.0\r\nContent-Encoding: gzip\r\n\r\n");
+    let body = gunzip_stored(&frame[hl..total]);
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v["data"]["status"], "ok");
+    h.shutdown().await;
+}

@@ -307,11 +307,17 @@ impl Player<'_> {
             let got = self.out.last().cloned().unwrap_or_default();
             return Err(format!("expected a JSON message `{want}`, got `{got}`"));
         };
-        let tokens: Vec<&str> = head.split_ascii_whitespace().collect();
+        // The sizes differ with the payload; the rest of the line is kept byte for byte (Go's
+        // internal messages carry an empty reply: two spaces before the size).
         let sizes = if head.starts_with("HMSG") { 2 } else { 1 };
-        let line = tokens[..tokens.len().saturating_sub(sizes)].join(" ");
-        let line = self.norm.ports_in(&line);
-        self.record(who, '<', &format!("{line} <json>"));
+        let mut cut = head.len();
+        for _ in 0..sizes {
+            cut = head[..cut].trim_end().rfind(' ').unwrap_or(0);
+        }
+        let kept = self.norm.ports_in(&head[..cut]);
+        let line = kept.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+        let sizes_text = if sizes == 2 { "<hdr> <size>" } else { "<size>" };
+        self.record(who, '<', &format!("{kept} {sizes_text} <json>"));
         let parsed = serde_json::from_slice::<serde_json::Value>(body);
         match &parsed {
             Ok(v) => {
