@@ -62,6 +62,8 @@ pub struct Options {
     pub nkeys: Vec<crate::auth::NkeyUser>,
     /// The user a client without credentials is logged in as.
     pub no_auth_user: String,
+    /// The configuration has an `authorization` block (Go's `authBlockDefined`).
+    pub auth_block_defined: bool,
     /// The `accounts` block (users of an account are in `users`/`nkeys` with their account set).
     pub accounts: Vec<crate::accounts::AccountConfig>,
     /// `system_account`: empty means `$SYS` unless `no_system_account`.
@@ -152,6 +154,7 @@ impl Default for Options {
             username: String::new(),
             password: String::new(),
             authorization: String::new(),
+            auth_block_defined: false,
             users: Vec::new(),
             nkeys: Vec::new(),
             no_auth_user: String::new(),

@@ -330,3 +330,74 @@ async fn events_have_go_keys() {
     }
     h.shutdown().await;
 }
+
+const SYS_ONLY: &str = "accounts {\n  $SYS { users [{user: \"admin\", password: \"pwd\"}] }\n}\n";
+
+// go: server/TestServerEventsConnectDisconnectForGlobalAcc
+#[tokio::test]
+async fn clients_without_credentials_land_in_the_global_account_with_events() {
+    let (h, _d) = start_rust(SYS_ONLY).await;
+    let mut sys = raw_login(
+        h.addr(),
+        r#"{"verbose":false,"pedantic":false,"user":"admin","pass":"pwd"}"#,
+    )
+    .await;
+    raw_sub(&mut sys, "$SYS.ACCOUNT.$G.CONNECT", 1).await;
+    raw_sub(&mut sys, "$SYS.ACCOUNT.$G.DISCONNECT", 2).await;
+    let g = raw_login(h.addr(), r#"{"verbose":false,"pedantic":false}"#).await;
+    let (subject, _) = raw_json(&mut sys).await;
+    assert_eq!(subject, "$SYS.ACCOUNT.$G.CONNECT");
+    drop(g);
+    let (subject, _) = raw_json(&mut sys).await;
+    assert_eq!(subject, "$SYS.ACCOUNT.$G.DISCONNECT");
+    h.shutdown().await;
+}
+
+// go: server/TestSystemAccountNoAuthUser
+#[tokio::test]
+async fn system_account_users_alone_keep_the_global_account_open() {
+    let (h, _d) = start_rust(SYS_ONLY).await;
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        (
+            "valid user/pwd",
+            r#""user":"admin","pass":"pwd""#,
+            Some("$SYS"),
+        ),
+        ("invalid pwd", r#""user":"admin","pass":"wrong""#, None),
+        ("some token", r#""auth_token":"sometoken""#, None),
+        ("user used without pwd", r#""auth_token":"admin""#, None),
+        (
+            "user with empty password",
+            r#""user":"admin","pass":"""#,
+            None,
+        ),
+        ("no user means global account", "", Some("$G")),
+    ];
+    for (what, creds, account) in cases {
+        let sep = if creds.is_empty() { "" } else { "," };
+        let connect = format!(r#"{{"verbose":false,"pedantic":false{sep}{creds}}}"#);
+        let (mut r, _) = Raw::connect_to_info(h.addr()).await;
+        r.send(format!("CONNECT {connect}\r\nPING\r\n").as_bytes())
+            .await;
+        match account {
+            Some(acc) => {
+                r.expect(b"PONG\r\n").await;
+                let got: Vec<String> = h
+                    .shared
+                    .clients_snapshot()
+                    .iter()
+                    .filter_map(|c| c.account().map(|a| a.name.clone()))
+                    .collect();
+                assert_eq!(got, [acc.to_string()], "{what}");
+                drop(r);
+                wait_for("client gone", || h.num_clients() == 0).await;
+            }
+            None => {
+                r.expect_close_after(b"-ERR 'Authorization Violation'\r\n")
+                    .await;
+                wait_for("client gone", || h.num_clients() == 0).await;
+            }
+        }
+    }
+    h.shutdown().await;
+}
