@@ -180,7 +180,7 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
         acc.remove_client();
     }
     server.unregister(cid);
-    crate::sys::events::client_closed(&server, &client, reason);
+    crate::sys::events::client_closed(&server, &client, reason, &s.connect);
     if cid > 0 {
         server.save_closed(closed);
     }

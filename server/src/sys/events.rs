@@ -122,8 +122,13 @@ pub fn client_connected(server: &ServerShared, c: &Arc<ClientHandle>) {
 }
 
 /// A client connection ended (it has left its account): the account's connection count, then the
-/// disconnect event with what the client sent and received.
-pub fn client_closed(server: &ServerShared, c: &Arc<ClientHandle>, reason: ClosedState) {
+/// disconnect event with what the client sent and received, and the credentials it gave (`ci`).
+pub fn client_closed(
+    server: &ServerShared,
+    c: &Arc<ClientHandle>,
+    reason: ClosedState,
+    ci: &ConnectInfo,
+) {
     let Some(sys) = super::of(server) else { return };
     if let Some(acc) = c.account() {
         acc_conns_update(sys, server, &acc);
@@ -134,7 +139,7 @@ pub fn client_closed(server: &ServerShared, c: &Arc<ClientHandle>, reason: Close
         return;
     }
     let now = SystemTime::now();
-    let payload = disconnect_event(sys, server, c, None, &acc, now, reason.as_str());
+    let payload = disconnect_event(sys, server, c, Some(ci), &acc, now, reason.as_str());
     sys.publish(server, &subject, &payload);
 }
 
