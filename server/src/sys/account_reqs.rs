@@ -1,19 +1,20 @@
 //! Requests about accounts and users: `$SYS.REQ.ACCOUNT.<account>.<CONNZ|SUBSZ|LEAFZ|JSZ|INFO|STATZ|CONNS>`,
 //! `$SYS.REQ.ACCOUNT.PING.STATZ`, `$SYS.REQ.USER.<account>.INFO` (reached through the import every
 //! account has of `$SYS.REQ.USER.INFO`), and the small debug services (`$SYS.REQ.ACCOUNT.NSUBS`,
-//! `$SYS.DEBUG.SUBSCRIBERS`). Also the account detail `ACCOUNTZ` and `INFO` share (Go's
-//! `accountInfo`) and the statistics `STATZ` and the connection events share (Go's `statz`).
+//! `$SYS.DEBUG.SUBSCRIBERS`). Also the statistics `STATZ` and the connection events share (Go's
+//! `statz`).
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
 use serde::Serialize;
-use serde_json::json;
 
+use super::accinfo::account_info;
 use super::envelope::{api_response, ApiError, Data, DataStats};
 use super::gojson::{self, Val};
 use super::options::Opts;
-use super::requests::{connz_data, z_req, AccEndpoint, Answer, Fail, Request};
+use super::requests::{z_req, AccEndpoint, Answer, Fail, Request};
+use super::server_reqs::connz_data;
 use super::{header_value, System};
 use crate::accounts::Account;
 use crate::auth::{Permissions, SubjectPermission};
@@ -381,166 +382,4 @@ pub fn debug_subscribers(server: &ServerShared, r: &Request<'_>) -> Option<Answe
             .into_bytes()
             .into(),
     )
-}
-
-/// Go's `ExtImport` of a service or stream import.
-#[derive(Serialize)]
-struct ExtImport {
-    subject: String,
-    account: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    to: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    local_subject: String,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    invalid: bool,
-    share: bool,
-    tracking: bool,
-}
-
-/// Go's `ExtExport`.
-#[derive(Serialize)]
-struct ExtExport {
-    subject: String,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    token_req: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    response_type: Option<&'static str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    approved_accounts: Vec<String>,
-}
-
-/// Go's `AccountInfo` for a configured account.
-#[derive(Serialize)]
-struct AccountInfo {
-    account_name: String,
-    update_time: String,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    is_system: bool,
-    expired: bool,
-    complete: bool,
-    jetstream_enabled: bool,
-    leafnode_connections: i32,
-    client_connections: i32,
-    subscriptions: u32,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    exports: Vec<ExtExport>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    imports: Vec<ExtImport>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    name_tag: String,
-    sublist_stats: crate::sublist::SublistStats,
-}
-
-fn account_info(server: &ServerShared, name: &str) -> Option<AccountInfo> {
-    let a = server.accounts.get(name)?;
-    let cfg = a.config();
-    let export =
-        |e: &crate::accounts::config::Export, kind: &'static str, service: bool| ExtExport {
-            subject: e.subject.clone(),
-            kind,
-            token_req: e.accounts.as_ref().is_some_and(|l| l.is_empty()),
-            response_type: service.then(|| e.response_type.as_str()),
-            approved_accounts: e.accounts.clone().unwrap_or_default(),
-        };
-    let mut exports: Vec<ExtExport> = cfg
-        .service_exports
-        .iter()
-        .map(|e| export(e, "service", true))
-        .collect();
-    exports.extend(
-        cfg.stream_exports
-            .iter()
-            .map(|e| export(e, "stream", false)),
-    );
-    let imports = a.imports();
-    let mut ext: Vec<ExtImport> = imports
-        .streams
-        .iter()
-        .map(|s| ExtImport {
-            subject: s.from.clone(),
-            account: s.exporter_name.clone(),
-            to: String::new(),
-            local_subject: s.to.clone(),
-            kind: "stream",
-            invalid: false,
-            share: false,
-            tracking: false,
-        })
-        .collect();
-    ext.extend(imports.services.iter().map(|s| ExtImport {
-        subject: s.to.clone(),
-        account: s.exporter_name.clone(),
-        to: s.from.clone(),
-        local_subject: s.from.clone(),
-        kind: "service",
-        invalid: false,
-        share: s.share,
-        tracking: false,
-    }));
-    let is_system = server
-        .accounts
-        .system()
-        .is_some_and(|s| Arc::ptr_eq(&s, &a));
-    Some(AccountInfo {
-        account_name: a.name.clone(),
-        update_time: rfc3339_nano(server.config_time()),
-        is_system,
-        expired: false,
-        complete: true,
-        jetstream_enabled: false,
-        leafnode_connections: 0,
-        client_connections: a.num_connections().max(0),
-        subscriptions: a.sublist.count(),
-        exports,
-        imports: ext,
-        name_tag: a.name.clone(),
-        sublist_stats: a.sublist.stats(),
-    })
-}
-
-/// `ACCOUNTZ` with an account: Go's `Accountz` with its detail.
-pub fn accountz_detail(server: &ServerShared, acc: &str) -> Result<Data, Fail> {
-    let Some(info) = account_info(server, acc) else {
-        return Err(Fail::typed(format!("Account {acc} does not exist")));
-    };
-    #[derive(Serialize)]
-    struct Accountz {
-        server_id: String,
-        now: String,
-        #[serde(skip_serializing_if = "String::is_empty")]
-        system_account: String,
-        account_detail: AccountInfo,
-    }
-    Ok(Data::of(&Accountz {
-        server_id: server.id.clone(),
-        now: rfc3339_nano(std::time::SystemTime::now()),
-        system_account: server
-            .accounts
-            .system()
-            .map(|s| s.name.clone())
-            .unwrap_or_default(),
-        account_detail: info,
-    }))
-}
-
-/// Go's `expvarz`: the process's memory statistics under Go's `memstats` keys (what this process
-/// can tell: its resident size; Go's garbage collector counters are zero) and its command line.
-pub fn expvarz() -> serde_json::Value {
-    let (mem, _) = crate::monitor::proc_stats::mem_and_cpu(std::time::Instant::now());
-    let zeros = vec![0u64; 256];
-    let memstats = json!({
-        "Alloc": mem, "TotalAlloc": mem, "Sys": mem, "Lookups": 0, "Mallocs": 0, "Frees": 0,
-        "HeapAlloc": mem, "HeapSys": mem, "HeapIdle": 0, "HeapInuse": mem, "HeapReleased": 0,
-        "HeapObjects": 0, "StackInuse": 0, "StackSys": 0, "MSpanInuse": 0, "MSpanSys": 0,
-        "MCacheInuse": 0, "MCacheSys": 0, "BuckHashSys": 0, "GCSys": 0, "OtherSys": 0,
-        "NextGC": 0, "LastGC": 0, "PauseTotalNs": 0, "PauseNs": zeros, "PauseEnd": zeros,
-        "NumGC": 0, "NumForcedGC": 0, "GCCPUFraction": 0, "EnableGC": false, "DebugGC": false,
-        "BySize": [],
-    });
-    let cmdline: Vec<String> = std::env::args().collect();
-    json!({"memstats": memstats, "cmdline": cmdline})
 }

@@ -6,6 +6,7 @@
 //! are published from the point they happen. The exports and imports that let other accounts reach
 //! some of these services are added with the configured ones (see [`exports`]).
 
+mod accinfo;
 mod account_reqs;
 pub mod compress;
 pub mod envelope;
@@ -14,6 +15,7 @@ pub mod exports;
 pub mod gojson;
 pub mod options;
 mod requests;
+mod server_reqs;
 mod statsz;
 pub mod subjects;
 
