@@ -43,6 +43,15 @@ pub fn feature_flags() -> BTreeMap<String, bool> {
     flags
 }
 
+/// A float as Go's `encoding/json` writes it: whole numbers without a fraction (`2`, not `2.0`).
+pub fn go_float<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
 /// Go's `ApiError` in a response.
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {

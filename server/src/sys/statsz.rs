@@ -55,6 +55,7 @@ struct ServerStats {
     start: String,
     mem: i64,
     cores: usize,
+    #[serde(serialize_with = "super::envelope::go_float")]
     cpu: f64,
     connections: usize,
     total_connections: u64,
