@@ -490,3 +490,73 @@ async fn answers_have_gos_message_line_and_requested_encoding() {
     assert_eq!(v["data"]["status"], "ok");
     h.shutdown().await;
 }
+
+// go: server/TestClientUserInfoReq
+#[tokio::test]
+async fn user_info_for_a_no_auth_user_and_a_system_user() {
+    let conf = "listen: 127.0.0.1:-1\nPERMS = {\n  publish = { allow: \"$SYS.REQ.>\", deny: \"$SYS.REQ.ACCOUNT.>\" }\n  subscribe = \"_INBOX.>\"\n  allow_responses: true\n}\naccounts: {\n  A: { users: [ { user: dlc, password: pass, permissions: $PERMS } ] }\n  $SYS { users = [ { user: \"admin\", pass: \"s3cr3t!\" } ] }\n}\nno_auth_user: dlc\n";
+    let (h, _d) = start_rust(conf).await;
+    let nc = async_nats::connect(h.client_url()).await.unwrap();
+    let v = ask(&nc, "$SYS.REQ.USER.INFO", "").await;
+    assert_eq!(
+        v["data"],
+        serde_json::json!({
+            "user": "dlc",
+            "account": "A",
+            "account_name": "A",
+            "permissions": {
+                "publish": {"allow": ["$SYS.REQ.>"], "deny": ["$SYS.REQ.ACCOUNT.>"]},
+                "subscribe": {"allow": ["_INBOX.>"]},
+                "responses": {"max": 1, "ttl": 120_000_000_000u64},
+            },
+        })
+    );
+    let admin = client(h.addr(), "admin", "s3cr3t!").await;
+    let v = ask(&admin, "$SYS.REQ.USER.INFO", "").await;
+    assert_eq!(
+        v["data"],
+        serde_json::json!({"user": "admin", "account": "$SYS", "account_name": "$SYS"})
+    );
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn debug_subscribers_counts_an_accounts_subscriptions() {
+    let conf = "accounts {\n  SYS {\n    users [{user: sys, password: sys}]\n    exports [{service: \"$SYS.DEBUG.SUBSCRIBERS\"}]\n  }\n  FOO {\n    users [{user: foo, password: foo}]\n    imports [{service: {account: SYS, subject: \"$SYS.DEBUG.SUBSCRIBERS\"}}]\n  }\n}\nsystem_account: SYS\n";
+    let (h, _d) = start_rust(conf).await;
+    let nc = client(h.addr(), "foo", "foo").await;
+    let count = |body: &'static str| {
+        let nc = nc.clone();
+        async move {
+            let r = nc
+                .request("$SYS.DEBUG.SUBSCRIBERS", body.into())
+                .await
+                .expect("an answer");
+            String::from_utf8_lossy(&r.payload)
+                .parse::<i64>()
+                .expect("a number")
+        }
+    };
+    assert_eq!(count("foo.bar").await, 0);
+    let mut subs = Vec::new();
+    for i in 1..=10 {
+        subs.push(nc.subscribe(format!("foo.bar.{i}")).await.unwrap());
+        subs.push(nc.queue_subscribe("foo.baz", "QG.11".into()).await.unwrap());
+    }
+    for i in 1..=5 {
+        subs.push(
+            nc.queue_subscribe(format!("foo.bar.{i}"), "QG.22".into())
+                .await
+                .unwrap(),
+        );
+    }
+    nc.flush().await.unwrap();
+    assert_eq!(count("foo.bar.*").await, 15);
+    assert_eq!(count("foo.bar.2").await, 2);
+    assert_eq!(count("foo.bar.2 QG.22").await, 1);
+    assert_eq!(count("foo.baz").await, 10);
+    assert_eq!(count("foo.baz QG.11").await, 10);
+    assert_eq!(count("foo.> QG.22").await, 5);
+    assert_eq!(count("").await, 0);
+    h.shutdown().await;
+}
