@@ -186,17 +186,118 @@ pub fn decode(go_struct: &str, fields: &[Field], body: &[u8]) -> Result<Decoded,
     }
 }
 
-/// Parse a whole JSON document, with Go's scanner error texts.
+/// Parse a whole JSON document, with Go's scanner error texts. Iterative, so nesting (limited to
+/// Go's depth) costs no stack; values nested below the second level are kept as empty containers,
+/// as option structs only need their kind.
 pub fn parse(input: &[u8]) -> Result<JVal, String> {
     let mut p = Parser { b: input, i: 0 };
-    p.ws();
-    let v = p.value()?;
-    p.ws();
-    if let Some(c) = p.peek() {
-        return Err(invalid(c, "after top-level value"));
+    let mut stack: Vec<Frame> = Vec::new();
+    'value: loop {
+        p.ws();
+        let c = p.peek().ok_or_else(|| EOF.to_string())?;
+        let mut v = match c {
+            b'{' | b'[' => {
+                if stack.len() + 1 > MAX_DEPTH {
+                    return Err(invalid(c, "exceeded max depth"));
+                }
+                p.i += 1;
+                p.ws();
+                let keep = stack.len() < KEPT_LEVELS;
+                if c == b'[' {
+                    if p.peek() == Some(b']') {
+                        p.i += 1;
+                        JVal::Arr(Vec::new())
+                    } else {
+                        stack.push(Frame::Arr {
+                            items: Vec::new(),
+                            keep,
+                        });
+                        continue 'value;
+                    }
+                } else if p.peek() == Some(b'}') {
+                    p.i += 1;
+                    JVal::Obj(Vec::new())
+                } else {
+                    let key = p.key()?;
+                    stack.push(Frame::Obj {
+                        items: Vec::new(),
+                        key,
+                        keep,
+                    });
+                    continue 'value;
+                }
+            }
+            b'"' => {
+                p.i += 1;
+                JVal::Str(p.string()?)
+            }
+            b'-' | b'0'..=b'9' => p.number()?,
+            b't' => p.literal(b"true", JVal::Bool(true))?,
+            b'f' => p.literal(b"false", JVal::Bool(false))?,
+            b'n' => p.literal(b"null", JVal::Null)?,
+            _ => return Err(invalid(c, "looking for beginning of value")),
+        };
+        // A value is complete: give it to the container it is in, closing containers that end.
+        loop {
+            p.ws();
+            match stack.last_mut() {
+                None => {
+                    if let Some(c) = p.peek() {
+                        return Err(invalid(c, "after top-level value"));
+                    }
+                    return Ok(v);
+                }
+                Some(Frame::Arr { items, keep }) => {
+                    if *keep {
+                        items.push(v);
+                    }
+                    match p.next_or_eof()? {
+                        b',' => continue 'value,
+                        b']' => {}
+                        c => return Err(invalid(c, "after array element")),
+                    }
+                }
+                Some(Frame::Obj { items, key, keep }) => {
+                    if *keep {
+                        items.push((std::mem::take(key), v));
+                    }
+                    match p.next_or_eof()? {
+                        b',' => {
+                            p.ws();
+                            *key = p.key()?;
+                            continue 'value;
+                        }
+                        b'}' => {}
+                        c => return Err(invalid(c, "after object key:value pair")),
+                    }
+                }
+            }
+            v = match stack.pop() {
+                Some(Frame::Arr { items, .. }) => JVal::Arr(items),
+                Some(Frame::Obj { items, .. }) => JVal::Obj(items),
+                // The loop above returned when nothing was open.
+                None => return Err(EOF.to_string()),
+            };
+        }
     }
-    Ok(v)
 }
+
+/// An open container while parsing.
+enum Frame {
+    Arr {
+        items: Vec<JVal>,
+        keep: bool,
+    },
+    Obj {
+        items: Vec<(String, JVal)>,
+        /// The key whose value comes next.
+        key: String,
+        keep: bool,
+    },
+}
+
+/// Containers below this many levels are parsed but not kept.
+const KEPT_LEVELS: usize = 2;
 
 const EOF: &str = "unexpected end of JSON input";
 
@@ -235,6 +336,9 @@ fn is_printable_latin1(c: char) -> bool {
     (0xa1..=0xff).contains(&u) && u != 0xad
 }
 
+/// Go's `maxNestingDepth`.
+const MAX_DEPTH: usize = 10_000;
+
 struct Parser<'a> {
     b: &'a [u8],
     i: usize,
@@ -257,76 +361,19 @@ impl Parser<'_> {
         Ok(c)
     }
 
-    fn value(&mut self) -> Result<JVal, String> {
-        let c = self.peek().ok_or_else(|| EOF.to_string())?;
-        match c {
-            b'{' => {
-                self.i += 1;
-                self.object()
-            }
-            b'[' => {
-                self.i += 1;
-                self.array()
-            }
-            b'"' => {
-                self.i += 1;
-                self.string().map(JVal::Str)
-            }
-            b'-' | b'0'..=b'9' => self.number(),
-            b't' => self.literal(b"true", JVal::Bool(true)),
-            b'f' => self.literal(b"false", JVal::Bool(false)),
-            b'n' => self.literal(b"null", JVal::Null),
-            _ => Err(invalid(c, "looking for beginning of value")),
+    /// An object key and its colon: `"key" :`.
+    fn key(&mut self) -> Result<String, String> {
+        let c = self.next_or_eof()?;
+        if c != b'"' {
+            return Err(invalid(c, "looking for beginning of object key string"));
         }
-    }
-
-    fn object(&mut self) -> Result<JVal, String> {
-        let mut out = Vec::new();
+        let key = self.string()?;
         self.ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-            return Ok(JVal::Obj(out));
+        let c = self.next_or_eof()?;
+        if c != b':' {
+            return Err(invalid(c, "after object key"));
         }
-        loop {
-            let c = self.next_or_eof()?;
-            if c != b'"' {
-                return Err(invalid(c, "looking for beginning of object key string"));
-            }
-            let key = self.string()?;
-            self.ws();
-            let c = self.next_or_eof()?;
-            if c != b':' {
-                return Err(invalid(c, "after object key"));
-            }
-            self.ws();
-            let v = self.value()?;
-            out.push((key, v));
-            self.ws();
-            match self.next_or_eof()? {
-                b',' => self.ws(),
-                b'}' => return Ok(JVal::Obj(out)),
-                c => return Err(invalid(c, "after object key:value pair")),
-            }
-        }
-    }
-
-    fn array(&mut self) -> Result<JVal, String> {
-        let mut out = Vec::new();
-        self.ws();
-        if self.peek() == Some(b']') {
-            self.i += 1;
-            return Ok(JVal::Arr(out));
-        }
-        loop {
-            self.ws();
-            out.push(self.value()?);
-            self.ws();
-            match self.next_or_eof()? {
-                b',' => {}
-                b']' => return Ok(JVal::Arr(out)),
-                c => return Err(invalid(c, "after array element")),
-            }
-        }
+        Ok(key)
     }
 
     /// After the opening quote.
@@ -509,6 +556,27 @@ mod tests {
                 String::from_utf8_lossy(input)
             );
         }
+    }
+
+    #[test]
+    fn nesting_is_limited_as_in_go_within_a_small_stack() {
+        let deep = |n: usize| {
+            let mut v = vec![b'['; n];
+            v.extend(std::iter::repeat_n(b']', n));
+            v
+        };
+        // Parsed on a thread with a quarter of a tokio worker's stack.
+        let ok = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(move || (parse(&deep(10_000)).is_ok(), parse(&deep(10_001))))
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(ok.0);
+        assert_eq!(
+            ok.1.unwrap_err(),
+            "invalid character '[' exceeded max depth"
+        );
     }
 
     #[test]
