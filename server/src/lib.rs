@@ -22,6 +22,7 @@ pub mod shutdown;
 pub mod signals;
 pub mod stats;
 pub mod sublist;
+pub mod sys;
 pub mod tls;
 pub mod transform;
 

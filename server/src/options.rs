@@ -64,6 +64,8 @@ pub struct Options {
     pub nkeys: Vec<crate::auth::NkeyUser>,
     /// The user a client without credentials is logged in as.
     pub no_auth_user: String,
+    /// The configuration has an `authorization` block (Go's `authBlockDefined`).
+    pub auth_block_defined: bool,
     /// The `accounts` block (users of an account are in `users`/`nkeys` with their account set).
     pub accounts: Vec<crate::accounts::AccountConfig>,
     /// `system_account`: empty means `$SYS` unless `no_system_account`.
@@ -173,6 +175,7 @@ impl Default for Options {
             username: String::new(),
             password: String::new(),
             authorization: String::new(),
+            auth_block_defined: false,
             users: Vec::new(),
             nkeys: Vec::new(),
             no_auth_user: String::new(),
@@ -217,13 +220,16 @@ impl Options {
         }
     }
 
-    /// Options for an in-process test server: loopback, random port, no signals, no logging.
+    /// Options for an in-process test server: loopback, random port, no signals, no logging, and no
+    /// system account unless a test configures one (as Go's bare test servers have none, so subject
+    /// counts are only the test's own).
     pub fn for_test() -> Self {
         Options {
             host: "127.0.0.1".into(),
             port: RANDOM_PORT,
             no_signals: true,
             no_log: true,
+            no_system_account: true,
             ..Options::default()
         }
     }

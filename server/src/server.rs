@@ -28,6 +28,10 @@ pub struct ServerShared {
     pub client_addr: SocketAddr,
     /// Where the monitoring listener is bound, once started.
     pub monitor_addr: OnceLock<SocketAddr>,
+    /// The running HTTP monitor (held weakly: it holds the server).
+    pub monitor: OnceLock<std::sync::Weak<crate::monitor::Monitor>>,
+    /// The system account's services, when there is a system account.
+    pub sys: OnceLock<Arc<crate::sys::System>>,
     pub id: String,
     pub name: String,
     pub xkey: String,
@@ -218,6 +222,8 @@ impl Server {
             auth: RwLock::new(Arc::new(auth)),
             client_addr: addr,
             monitor_addr: OnceLock::new(),
+            monitor: OnceLock::new(),
+            sys: OnceLock::new(),
             id,
             name,
             xkey,
@@ -238,6 +244,7 @@ impl Server {
             done_flag: AtomicBool::new(false),
             tls_rate: (opts_rate > 0).then(|| crate::tls::rate::RateCounter::new(opts_rate)),
         });
+        crate::sys::start(&shared);
         if shared.tls_rate.is_some() {
             tokio::spawn(log_rejected_tls_conns(shared.clone()));
         }
@@ -698,6 +705,7 @@ impl ServerShared {
             return;
         }
         tracing::info!("Initiating Shutdown...");
+        crate::sys::events::shutdown(self);
         self.stop_accepting.notify_one();
         if let Some(js) = self.jetstream.get() {
             tracing::info!("Initiating JetStream Shutdown...");
@@ -734,6 +742,7 @@ impl ServerShared {
             return;
         }
         tracing::info!("Entering lame duck mode, stop accepting new clients");
+        crate::sys::events::lame_duck(self);
         self.stop_accepting.notify_one();
         let clients = self.snapshot_clients();
         if clients.is_empty() {

@@ -218,44 +218,49 @@ impl Accounts {
         if let Some(e) = errors.into_iter().next() {
             return Err(e);
         }
-        let mut created = Vec::new();
+        // Go's `SetDefaultSystemAccount`: `$SYS` unless another is named or there should be none.
+        let sys_name = if !opts.system_account.is_empty() {
+            Some(opts.system_account.clone())
+        } else if opts.accounts.iter().any(|a| a.name == SYSTEM_ACCOUNT) || !opts.no_system_account
+        {
+            Some(SYSTEM_ACCOUNT.to_string())
+        } else {
+            None
+        };
+        // The configured accounts, the global and default system ones, and the system services'
+        // exports and imports (Go's `addSystemAccountExports` / `registerSystemImports`).
+        let mut cfgs = opts.accounts.clone();
+        if !cfgs.iter().any(|a| a.name == GLOBAL_ACCOUNT) {
+            cfgs.push(AccountConfig::new(GLOBAL_ACCOUNT));
+        }
+        if let Some(name) = &sys_name {
+            if name == SYSTEM_ACCOUNT
+                && opts.system_account.is_empty()
+                && !cfgs.iter().any(|a| &a.name == name)
+            {
+                cfgs.push(AccountConfig::new(SYSTEM_ACCOUNT));
+            }
+            if !cfgs.iter().any(|a| &a.name == name) {
+                return Err("error resolving system account: account missing".into());
+            }
+            crate::sys::exports::add_system_services(&mut cfgs, name);
+        }
         {
             let mut map = self.map.write().map_err(|_| "accounts lock poisoned")?;
-            map.entry(GLOBAL_ACCOUNT.to_string())
-                .or_insert_with(|| Account::new(AccountConfig::new(GLOBAL_ACCOUNT)));
-            for cfg in &opts.accounts {
+            for cfg in cfgs {
                 match map.get(&cfg.name) {
-                    Some(a) => a.set_config(cfg.clone()),
+                    Some(a) => a.set_config(cfg),
                     None => {
-                        let a = Account::new(cfg.clone());
-                        created.push(a.clone());
-                        map.insert(cfg.name.clone(), a);
+                        let name = cfg.name.clone();
+                        map.insert(name, Account::new(cfg));
                     }
                 }
             }
-            let sys_name = if !opts.system_account.is_empty() {
-                Some(opts.system_account.clone())
-            } else if opts.accounts.iter().any(|a| a.name == SYSTEM_ACCOUNT)
-                || !opts.no_system_account
-            {
-                Some(SYSTEM_ACCOUNT.to_string())
-            } else {
-                None
-            };
             if let Some(name) = sys_name {
-                let sys = match map.get(&name) {
-                    Some(a) => a.clone(),
-                    None if name == SYSTEM_ACCOUNT && opts.system_account.is_empty() => {
-                        let a = Account::new(AccountConfig::new(SYSTEM_ACCOUNT));
-                        map.insert(name.clone(), a.clone());
-                        a
+                if let Some(sys) = map.get(&name) {
+                    if let Ok(mut s) = self.system.write() {
+                        *s = Some(sys.clone());
                     }
-                    None => {
-                        return Err("error resolving system account: account missing".into());
-                    }
-                };
-                if let Ok(mut s) = self.system.write() {
-                    *s = Some(sys);
                 }
             }
         }

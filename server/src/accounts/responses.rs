@@ -156,8 +156,9 @@ impl MsgHandler for ResponseHandler {
             acc.responses.remove(m.subject);
             return false;
         };
-        // A response that itself expects an answer gets a mapping the other way.
-        let reply = m.reply.map(|r| {
+        // A response that itself expects an answer gets a mapping the other way (an empty reply, as
+        // the server's own answers carry, expects none).
+        let reply = m.reply.filter(|r| !r.is_empty()).map(|r| {
             if r.starts_with(b"$JS.ACK.") {
                 r.to_vec()
             } else {

@@ -138,6 +138,41 @@ pub fn auth_user_label(ci: &crate::protocol::ConnectInfo) -> Option<String> {
     }
 }
 
+/// Go's `sysAccOnlyNoAuthUser`: when the only configured account is the system account (given users
+/// so operators can reach it) and there is no authorization block or no_auth_user, clients without
+/// credentials still land in the global account, as that hidden user. Its name is chosen once per
+/// process so a reload keeps the clients logged in with it.
+fn sys_account_only_user(o: &Options) -> Option<User> {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let [only] = o.accounts.as_slice() else {
+        return None;
+    };
+    let is_system = if o.system_account.is_empty() {
+        only.name == crate::consts::SYSTEM_ACCOUNT
+    } else {
+        only.name == o.system_account
+    };
+    if !is_system
+        || only.name == crate::consts::GLOBAL_ACCOUNT
+        || !o.no_auth_user.is_empty()
+        || o.auth_block_defined
+    {
+        return None;
+    }
+    let name = NAME.get_or_init(|| {
+        const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        let tail: String = (0..8)
+            .map(|_| DIGITS[(rand::random::<u8>() % 62) as usize] as char)
+            .collect();
+        format!("nats-{tail}")
+    });
+    Some(User {
+        username: name.clone(),
+        password: name[6..].to_string(),
+        ..User::default()
+    })
+}
+
 /// The server's auth configuration, derived from the options (Go's `configureAuthorization`).
 #[derive(Debug, Default)]
 pub struct AuthConfig {
@@ -151,6 +186,9 @@ pub struct AuthConfig {
     pub no_auth_user: String,
     /// `verify_and_map`: users are found from the client certificate.
     pub tls_map: bool,
+    /// `no_auth_user` is the hidden user of a system-account-only configuration: INFO still says
+    /// authentication is required (Go's `sysAccOnlyNoAuthUser`).
+    pub hidden_no_auth_user: bool,
 }
 
 impl AuthConfig {
@@ -179,6 +217,13 @@ impl AuthConfig {
                 (u.nkey.clone(), Arc::new(u))
             })
             .collect();
+        let mut users = users;
+        let mut no_auth_user = o.no_auth_user.clone();
+        let hidden_no_auth_user = sys_account_only_user(o);
+        if let Some(u) = hidden_no_auth_user.clone() {
+            no_auth_user = u.username.clone();
+            users.insert(u.username.clone(), Arc::new(u));
+        }
         let required = !users.is_empty()
             || !nkeys.is_empty()
             || !o.username.is_empty()
@@ -190,8 +235,9 @@ impl AuthConfig {
             username: o.username.clone(),
             password: o.password.clone(),
             token: o.authorization.clone(),
-            no_auth_user: o.no_auth_user.clone(),
             tls_map: o.tls_map && o.tls_config.is_some(),
+            no_auth_user,
+            hidden_no_auth_user: hidden_no_auth_user.is_some(),
         }
     }
 
@@ -202,7 +248,7 @@ impl AuthConfig {
 
     /// INFO `auth_required` as sent to a client: a no_auth_user makes credentials optional.
     pub fn info_auth_required(&self) -> bool {
-        self.required && self.no_auth_user.is_empty()
+        self.required && (self.no_auth_user.is_empty() || self.hidden_no_auth_user)
     }
 
     /// Go's `checkAuthforWarnings`: true when a plaintext password is configured.

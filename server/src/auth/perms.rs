@@ -41,6 +41,8 @@ pub struct ClientPerms {
     /// Subjects of the subscribe denies (Go's `darray`).
     deny_subjects: Vec<Vec<u8>>,
     resp: Option<ResponsePermission>,
+    /// The permissions as given, for `$SYS.REQ.USER.INFO`.
+    source: Permissions,
     /// The delivery deny filter is on (Go's `mperms != nil`).
     deny_filter: AtomicBool,
     deny_cache: Mutex<DenyCache>,
@@ -155,6 +157,7 @@ impl ClientPerms {
             sub_deny,
             deny_subjects,
             resp: p.response.clone(),
+            source: p.clone(),
             deny_filter: AtomicBool::new(false),
             deny_cache: Mutex::new(HashMap::new()),
             replies: Mutex::new(Replies {
@@ -163,6 +166,11 @@ impl ClientPerms {
                 last_prune: Instant::now(),
             }),
         }
+    }
+
+    /// The permissions these were built from.
+    pub fn source(&self) -> &Permissions {
+        &self.source
     }
 
     /// Publish permission by the allow and deny lists alone.

@@ -131,7 +131,7 @@ pub async fn run(server: Arc<ServerShared>, stream: TcpStream, peer: SocketAddr)
             Established::Refused => {}
             Established::Closed(reason) => {
                 client.close(reason, false);
-                finish(&server, &client, reason);
+                finish(&server, &client, reason, &ConnectInfo::default());
             }
         }
         return;
@@ -203,11 +203,16 @@ async fn serve<R: AsyncRead + Unpin>(
         (None, WriterEnd::Deadline) => ClosedState::SlowConsumerWriteDeadline,
         (None, _) => reason,
     };
-    finish(&server, &client, reason);
+    finish(&server, &client, reason, &s.connect);
 }
 
 /// Unregister a closed connection and keep it for /connz?state=closed.
-fn finish(server: &ServerShared, client: &Arc<ClientHandle>, reason: ClosedState) {
+fn finish(
+    server: &ServerShared,
+    client: &Arc<ClientHandle>,
+    reason: ClosedState,
+    connect: &ConnectInfo,
+) {
     let cid = client.cid;
     let mut closed = crate::monitor::connz::conn_info(client, std::time::SystemTime::now());
     closed.subs_detail = crate::monitor::connz::sub_details(client);
@@ -220,6 +225,7 @@ fn finish(server: &ServerShared, client: &Arc<ClientHandle>, reason: ClosedState
         acc.remove_client();
     }
     server.unregister(cid);
+    crate::sys::events::client_closed(server, client, reason, connect);
     if cid > 0 {
         server.save_closed(closed);
     }
@@ -673,9 +679,13 @@ impl Session {
                 if let Ok(mut a) = self.client.auth.lock() {
                     *a = Some(ci.clone());
                 }
+                crate::sys::events::client_connected(&self.server, &self.client);
                 true
             }
-            Err(_) => false,
+            Err(_) => {
+                crate::sys::events::account_auth_error(&self.server, &self.client, ci);
+                false
+            }
         }
     }
 
@@ -753,6 +763,7 @@ impl Session {
             None => tracing::error!("{label} - authentication error"),
         }
         send_err(&self.client, &ServerErr::AuthorizationViolation);
+        crate::sys::events::auth_error(&self.server, &self.client, &self.connect);
         ClosedState::AuthenticationViolation
     }
 

@@ -49,6 +49,23 @@ pub fn normalize_base(p: &str) -> String {
 }
 
 impl Monitor {
+    /// Monitoring data for a server whose HTTP listener is not running (system account requests).
+    pub fn detached(server: Arc<ServerShared>) -> Monitor {
+        let opts = server.opts();
+        let http_host = if opts.http_host.is_empty() {
+            opts.host.clone()
+        } else {
+            opts.http_host.clone()
+        };
+        Monitor {
+            http_host,
+            http_port: opts.http_port.max(0),
+            base: normalize_base(&opts.http_base_path),
+            req_stats: Mutex::new(BTreeMap::new()),
+            server,
+        }
+    }
+
     pub fn req_stats(&self) -> BTreeMap<String, u64> {
         self.req_stats.lock().map(|m| m.clone()).unwrap_or_default()
     }
@@ -207,6 +224,7 @@ pub async fn start(server: Arc<ServerShared>, secure: bool) -> std::io::Result<S
         req_stats: Mutex::new(BTreeMap::new()),
         server,
     });
+    let _ = monitor.server.monitor.set(Arc::downgrade(&monitor));
     tokio::spawn(serve(monitor, listener, secure));
     Ok(addr)
 }

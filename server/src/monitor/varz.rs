@@ -38,6 +38,8 @@ pub struct Varz {
     pub go: String,
     pub host: String,
     pub port: i32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub auth_required: bool,
     #[serde(skip_serializing_if = "is_false")]
     pub tls_required: bool,
     #[serde(skip_serializing_if = "is_false")]
@@ -127,6 +129,7 @@ pub fn varz(m: &Monitor) -> Varz {
         go: info.go.clone(),
         host: info.host.clone(),
         port: info.port,
+        auth_required: info.auth_required,
         tls_required: info.tls_required,
         tls_verify: info.tls_verify,
         max_connections: o.max_connections,

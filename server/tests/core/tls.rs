@@ -238,6 +238,8 @@ async fn pinned_certs_admit_only_listed_keys_and_follow_a_reload() {
     .unwrap();
     let mut o = server::Options::for_test();
     server::config::options::load_file(&mut o, &path).unwrap();
+    // The file, not the test defaults, decides the system account, so a reload keeps it.
+    o.no_system_account = false;
     assert_eq!(o.tls_pinned_certs.as_ref().map(|p| p.len()), Some(1));
     let h = start(o).await;
     let (tls, _) = connect_tls(h.addr(), pki.client_config(Some(&client))).await;
@@ -307,6 +309,8 @@ async fn allow_non_tls_survives_a_reload() {
     std::fs::write(&path, text("10s")).unwrap();
     let mut o = server::Options::for_test();
     server::config::options::load_file(&mut o, &path).unwrap();
+    // The file, not the test defaults, decides the system account, so a reload keeps it.
+    o.no_system_account = false;
     let h = start(o).await;
     let check = |info: serde_json::Value| {
         assert_eq!(info["tls_available"], true, "{info}");

@@ -21,6 +21,8 @@ impl Reloadable {
         std::fs::write(&path, text).unwrap();
         let mut o = server::Options::for_test();
         server::config::options::load_file(&mut o, &path).unwrap();
+        // The file, not the test defaults, decides the system account, so a reload keeps it.
+        o.no_system_account = false;
         o.http_port = -1;
         // Keep the monitor port through reloads (the file does not set it).
         Reloadable {
@@ -254,6 +256,8 @@ async fn the_https_monitor_serves_the_reloaded_certificate() {
     std::fs::write(&path, text(&noip)).unwrap();
     let mut o = server::Options::for_test();
     server::config::options::load_file(&mut o, &path).unwrap();
+    // The file, not the test defaults, decides the system account, so a reload keeps it.
+    o.no_system_account = false;
     let h = start(o).await;
     let mon = h.monitor_addr().unwrap();
     let by_ip = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();

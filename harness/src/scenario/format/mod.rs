@@ -115,6 +115,10 @@ pub enum Expect {
     Info,
     /// The next frame is a message with this control line (and payload, when given).
     Msg { line: String, data: Option<Vec<u8>> },
+    /// The next frame is a message whose control line, without its size(s), is this, and whose
+    /// payload is JSON: the transcript keeps the line and the payload's shape (system account
+    /// answers carry ids, times and counters that differ between servers).
+    Json { head: String },
     /// `n` message frames from the listed clients. `sorted`: compared as a set (sorted in the
     /// transcript). `share`: the sids are counted instead and each must get at least this part.
     Msgs {

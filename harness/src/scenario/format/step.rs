@@ -43,6 +43,7 @@ pub(super) struct RawStep {
     info: Option<bool>,
     msg: Option<String>,
     data: Option<String>,
+    json: Option<String>,
     msgs: Option<usize>,
     sorted: Option<bool>,
     share: Option<f64>,
@@ -59,8 +60,8 @@ fn allowed(action: &str) -> &'static [&'static str] {
         "open" => &["pong"],
         "send" => &["lines", "raw", "repeat", "split"],
         "recv" => &[
-            "line", "match", "err", "info", "msg", "data", "msgs", "sorted", "share", "closed",
-            "nothing", "timeout",
+            "line", "match", "err", "info", "msg", "data", "json", "msgs", "sorted", "share",
+            "closed", "nothing", "timeout",
         ],
         "http" => &["status"],
         _ => &[],
@@ -78,7 +79,7 @@ fn keys_set(s: &RawStep) -> Vec<&'static str> {
     check!(open => "open", send => "send", recv => "recv", close => "close", sleep => "sleep",
         restart => "restart", kill => "kill", start => "start", http => "http", pong => "pong",
         lines => "lines", raw => "raw", repeat => "repeat", split => "split", line => "line",
-        matches => "match", err => "err", info => "info", msg => "msg", data => "data", msgs => "msgs",
+        matches => "match", err => "err", info => "info", msg => "msg", data => "data", json => "json", msgs => "msgs",
         sorted => "sorted", share => "share", closed => "closed", nothing => "nothing",
         timeout => "timeout", status => "status");
     out
@@ -220,6 +221,9 @@ pub(super) fn convert_step(s: RawStep, open: &mut Vec<String>) -> Result<Action,
             } else if s.data.is_some() {
                 return Err("`data` goes with `msg`".into());
             }
+            if let Some(h) = s.json {
+                expects.push(Expect::Json { head: h });
+            }
             if let Some(n) = s.msgs {
                 if n == 0 || n > 1_000_000 {
                     return Err("`msgs` must be 1..=1000000".into());
@@ -249,7 +253,7 @@ pub(super) fn convert_step(s: RawStep, open: &mut Vec<String>) -> Result<Action,
             }
             if expects.len() != 1 {
                 return Err(
-                    "a `recv` step expects one of: line, match, err, info, msg, msgs, closed, nothing"
+                    "a `recv` step expects one of: line, match, err, info, msg, json, msgs, closed, nothing"
                         .into(),
                 );
             }

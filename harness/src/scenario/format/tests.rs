@@ -56,6 +56,17 @@ fn steps_are_converted() {
 }
 
 #[test]
+fn json_messages_are_a_recv_expectation() {
+    let s = one(&format!(
+        "{HEAD}steps = [{{ open = \"a\" }}, {{ recv = \"a\", json = \"MSG _INBOX.1 1\" }}]\n"
+    ));
+    assert!(matches!(
+        &s.steps[1].action,
+        Action::Recv { expect: Expect::Json { head }, .. } if head == "MSG _INBOX.1 1"
+    ));
+}
+
+#[test]
 fn fingerprint_follows_content_not_layout() {
     let a = one(&format!("{HEAD}steps = [{{ open = \"a\" }}]\n"));
     let b = one(&format!(
@@ -127,6 +138,14 @@ fn step_rules() {
         (
             "{ open = \"a\" }, { recv = \"a\", line = \"x\", sorted = true }",
             "go with `msgs`",
+        ),
+        (
+            "{ open = \"a\" }, { recv = \"a\", json = \"MSG x 1\", msg = \"MSG x 1 0\" }",
+            "expects one of",
+        ),
+        (
+            "{ open = \"a\" }, { send = \"a\", lines = [\"x\"], json = \"MSG x 1\" }",
+            "`json` does not apply to a `send`",
         ),
         (
             "{ open = \"a\" }, { recv = \"a\", match = \"(\" }",

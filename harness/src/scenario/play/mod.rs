@@ -263,6 +263,9 @@ impl Player<'_> {
                 return Ok(Err(format!("{}: {msg}", describe(expect))));
             }
         };
+        if let Expect::Json { head } = expect {
+            return Ok(self.json_item(who, &item, head));
+        }
         self.record_item(who, &item);
         let line = match &item {
             Item::Line { text, .. } => Some(String::from_utf8_lossy(text).into_owned()),
@@ -283,13 +286,56 @@ impl Player<'_> {
                 _ => false,
             },
             Expect::Closed => matches!(item, Item::Closed),
-            Expect::Nothing(_) | Expect::Msgs { .. } => false,
+            Expect::Nothing(_) | Expect::Msgs { .. } | Expect::Json { .. } => false,
         };
         if ok {
             return Ok(Ok(()));
         }
         let got = self.out.last().cloned().unwrap_or_default();
         Ok(Err(format!("{}, got `{got}`", describe(expect))))
+    }
+
+    /// A message expected to carry JSON: its control line without sizes, then its shape.
+    fn json_item(&mut self, who: &str, item: &Item, want: &str) -> StepResult {
+        let Item::Msg {
+            head,
+            payload: body,
+            ..
+        } = item
+        else {
+            self.record_item(who, item);
+            let got = self.out.last().cloned().unwrap_or_default();
+            return Err(format!("expected a JSON message `{want}`, got `{got}`"));
+        };
+        // The sizes differ with the payload; the rest of the line is kept byte for byte (Go's
+        // internal messages carry an empty reply: two spaces before the size).
+        let sizes = if head.starts_with("HMSG") { 2 } else { 1 };
+        let mut cut = head.len();
+        for _ in 0..sizes {
+            cut = head[..cut].trim_end().rfind(' ').unwrap_or(0);
+        }
+        let kept = self.norm.ports_in(&head[..cut]);
+        let line = kept.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+        let sizes_text = if sizes == 2 { "<hdr> <size>" } else { "<size>" };
+        self.record(who, '<', &format!("{kept} {sizes_text} <json>"));
+        let parsed = serde_json::from_slice::<serde_json::Value>(body);
+        match &parsed {
+            Ok(v) => {
+                for l in json_shape(v) {
+                    self.record(who, '<', &l);
+                }
+            }
+            Err(_) => self.record(who, '<', &payload(body)),
+        }
+        if line != want {
+            return Err(format!("expected a JSON message `{want}`, got `{line}`"));
+        }
+        if parsed.is_err() {
+            return Err(format!(
+                "expected a JSON message `{want}`, the payload is not JSON"
+            ));
+        }
+        Ok(())
     }
 
     fn recv_msgs(
@@ -467,6 +513,7 @@ fn describe(e: &Expect) -> String {
             Some(d) => format!("expected `{line}` with payload {}", payload(d)),
             None => format!("expected `{line}`"),
         },
+        Expect::Json { head } => format!("expected a JSON message `{head}`"),
         Expect::Msgs { n, .. } => format!("expected {n} messages"),
         Expect::Closed => "expected the server to close the connection".into(),
         Expect::Nothing(d) => format!("expected nothing for {}ms", d.as_millis()),

@@ -80,6 +80,7 @@ fn authorization(o: &mut Options, e: &Entry, ctx: &mut Ctx) {
     let Some(auth) = parse_block(m, ctx) else {
         return;
     };
+    o.auth_block_defined = true;
     o.username = auth.user.clone();
     o.password = auth.pass.clone();
     o.authorization = auth.token.clone();
