@@ -11,7 +11,7 @@ use super::timefmt::rfc3339_nano;
 use super::Monitor;
 use crate::consts::{GLOBAL_ACCOUNT, SYSTEM_ACCOUNT};
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     rfc3339_nano(SystemTime::now())
 }
 
@@ -63,8 +63,19 @@ pub fn jsz(m: &Monitor, q: &Query) -> Result<Value, String> {
     let leader_only = q.boolean("leader-only")?;
     q.boolean("raft")?;
     q.boolean("stream-leader-only")?;
+    if let Some(js) = m.server.jetstream.get() {
+        let flag = |k: &str| q.boolean(k).unwrap_or(false);
+        return Ok(super::jsz::jsz(
+            m,
+            js,
+            flag("accounts"),
+            flag("streams"),
+            flag("consumers"),
+            q.get("acc"),
+        ));
+    }
     // Without JetStream this server is never a leader: Go's Jsz answers errSkipZreq.
-    if leader_only {
+    if leader_only && m.server.jetstream.get().is_none() {
         return Err("filtered response: not leader".into());
     }
     Ok(json!({

@@ -3,6 +3,7 @@
 //! parameter; 404 elsewhere). One handler per file; this file owns the listener and the routing.
 
 pub mod connz;
+pub mod jsz;
 pub mod metrics;
 pub mod misc;
 pub mod proc_stats;

@@ -148,7 +148,11 @@ pub fn varz(m: &Monitor) -> Varz {
         leaf: Map::new(),
         mqtt: Map::new(),
         websocket: Map::new(),
-        jetstream: Map::new(),
+        jetstream: s
+            .jetstream
+            .get()
+            .map(|js| super::jsz::varz_section(js))
+            .unwrap_or_default(),
         tls_timeout: o.tls_timeout,
         write_deadline: o.write_deadline.as_nanos(),
         start: rfc3339_nano(start),

@@ -162,7 +162,9 @@ impl FileStore {
                     idx.last_seq = rec.last_seq;
                     idx.last_ts = rec.last_ts;
                 }
-                if idx.msgs.is_empty() {
+                // An empty store that has held messages continues after them; a never-used one
+                // reports a first sequence of 0, as Go's does.
+                if idx.msgs.is_empty() && idx.last_seq > 0 {
                     idx.first_seq = idx.last_seq + 1;
                     idx.first_ts = 0;
                 }
