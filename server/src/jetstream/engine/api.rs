@@ -251,6 +251,9 @@ fn stream_create(
     if let Err(e) = check_create_request(subject_name, &req.config) {
         return err_json(kind, e);
     }
+    if let Err(e) = limits_check(js, jsa, &req.config) {
+        return err_json(kind, e);
+    }
     let ctx = CheckCtx { js, jsa };
     let mut cfg = match check_stream_config(&req.config, &ctx, req.pedantic) {
         Ok(c) => c,
@@ -277,9 +280,6 @@ fn stream_create(
         return err_json(kind, e);
     }
     if let Err(e) = check_overlap(jsa, &cfg, None) {
-        return err_json(kind, e);
-    }
-    if let Err(e) = check_account_limits(js, jsa, &cfg) {
         return err_json(kind, e);
     }
     let stream = match Stream::open(js, &jsa.account, cfg, GoTime::now()) {
@@ -317,26 +317,38 @@ fn check_overlap(jsa: &JsAccount, cfg: &StreamConfig, skip: Option<&str>) -> Res
     Ok(())
 }
 
-/// Go's `checkLimits`/`reserveStreamResources` for a new stream.
-fn check_account_limits(
-    js: &JetStream,
-    jsa: &JsAccount,
-    cfg: &StreamConfig,
-) -> Result<(), ApiError> {
-    let l = &jsa.limits;
-    if l.max_streams > 0 && jsa.streams().len() as i64 >= l.max_streams {
-        return Err(ErrorId::MaximumStreamsLimit.err());
-    }
-    if cfg.max_bytes > 0 {
-        let (max, exceeded) = match cfg.storage {
-            StorageType::Memory => (js.max_memory, ErrorId::MemoryResourcesExceeded),
-            StorageType::File => (js.max_store, ErrorId::StorageResourcesExceeded),
-        };
-        if max >= 0 && cfg.max_bytes > max {
-            return Err(exceeded.err());
+/// Go's `jsNonClusteredStreamLimitsCheck` on the request's config: stream count, account and
+/// server byte reservations.
+fn limits_check(js: &JetStream, jsa: &JsAccount, cfg: &StreamConfig) -> Result<(), ApiError> {
+    use crate::jetstream::api::limits::{non_clustered_stream_limits_check, ServerReservation};
+    let configs: Vec<StreamConfig> = jsa
+        .streams()
+        .iter()
+        .map(|s| (*s.config()).clone())
+        .collect();
+    let reserved = |st: StorageType| -> i64 {
+        js.accounts()
+            .iter()
+            .flat_map(|a| a.streams())
+            .map(|s| s.config())
+            .filter(|c| c.storage == st && c.max_bytes > 0)
+            .map(|c| c.max_bytes)
+            .sum()
+    };
+    let server = ServerReservation {
+        max_memory: js.max_memory,
+        mem_reserved: reserved(StorageType::Memory),
+        max_store: js.max_store,
+        store_reserved: reserved(StorageType::File),
+    };
+    let limits = std::collections::BTreeMap::from([(String::new(), jsa.limits.clone())]);
+    non_clustered_stream_limits_check(&limits, cfg, configs.iter(), &server).map_err(|e| {
+        if e.err_code == 0 {
+            ErrorId::StreamLimits.with_err(e.description)
+        } else {
+            e
         }
-    }
-    Ok(())
+    })
 }
 
 fn stream_update(
