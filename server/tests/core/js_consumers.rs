@@ -272,3 +272,77 @@ async fn object_store_put_and_get() {
     assert!(os.get("blob.bin").await.is_err());
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn durable_consumer_state_survives_a_restart() {
+    let dir = TempDir::new("js-cdur");
+    {
+        let (h, js) = setup(&dir).await;
+        let s = js
+            .create_stream(stream::Config {
+                name: "D".into(),
+                subjects: vec!["d".into()],
+                storage: stream::StorageType::File,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        for i in 0..6 {
+            js.publish("d", format!("m{i}").into())
+                .await
+                .unwrap()
+                .await
+                .unwrap();
+        }
+        let c = s
+            .create_consumer(consumer::pull::Config {
+                durable_name: Some("keep".into()),
+                ack_wait: Duration::from_millis(500),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let mut batch = c.fetch().max_messages(4).messages().await.unwrap();
+        let mut n = 0;
+        while let Some(m) = timeout(WAIT, batch.next()).await.unwrap() {
+            let m = m.unwrap();
+            n += 1;
+            // m0..m2 acked, m3 delivered but not acked.
+            if n <= 3 {
+                m.double_ack().await.unwrap();
+            }
+        }
+        assert_eq!(n, 4);
+        h.shutdown().await;
+    }
+    let (h, js) = setup(&dir).await;
+    let s = js.get_stream("D").await.unwrap();
+    let mut c: consumer::PullConsumer = s.get_consumer("keep").await.unwrap();
+    let i = c.info().await.unwrap();
+    assert_eq!(
+        (
+            i.delivered.stream_sequence,
+            i.ack_floor.stream_sequence,
+            i.num_ack_pending,
+            i.num_pending
+        ),
+        (4, 3, 1, 2)
+    );
+    // A waiting (not no-wait) batch gets m4 and m5 at once, then the unacknowledged m3 again once
+    // its ack wait passes.
+    let mut got = Vec::new();
+    let mut batch = c
+        .batch()
+        .max_messages(3)
+        .expires(Duration::from_secs(3))
+        .messages()
+        .await
+        .unwrap();
+    while let Some(m) = timeout(WAIT, batch.next()).await.unwrap() {
+        let m = m.unwrap();
+        got.push(String::from_utf8(m.payload.to_vec()).unwrap());
+        m.ack().await.unwrap();
+    }
+    assert_eq!(got, ["m4", "m5", "m3"]);
+    h.shutdown().await;
+}

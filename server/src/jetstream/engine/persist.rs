@@ -124,6 +124,7 @@ pub fn recover_account(js: &Arc<JetStream>, _server: &Arc<ServerShared>, jsa: &A
         match Stream::open(js, &jsa.account, meta.config, meta.created) {
             Ok(s) => {
                 let msgs = s.state().msgs;
+                recover_consumers(&s, &dir);
                 jsa.insert_stream(s);
                 let ms = started.elapsed().as_millis() as u64;
                 tracing::info!(
@@ -135,6 +136,36 @@ pub fn recover_account(js: &Arc<JetStream>, _server: &Arc<ServerShared>, jsa: &A
                 );
             }
             Err(e) => tracing::warn!("  Error recreating stream {:?}: {}", name, e),
+        }
+    }
+}
+
+/// Go's consumer recovery: every durable consumer saved under the stream.
+fn recover_consumers(stream: &Arc<Stream>, dir: &Path) {
+    use super::consumer::{persist as cp, Consumer};
+    let found = cp::list(dir);
+    if found.is_empty() {
+        return;
+    }
+    tracing::info!(
+        "  Recovering {} consumers for stream - '{} > {}'",
+        found.len(),
+        stream.account.name,
+        stream.name
+    );
+    for cdir in found {
+        match cp::read_meta(&cdir) {
+            Ok(meta) => {
+                let name = if meta.config.durable.is_empty() {
+                    meta.config.name.clone()
+                } else {
+                    meta.config.durable.clone()
+                };
+                let saved = cp::read_state(&cdir);
+                let c = Consumer::restore(stream, name, meta.config, meta.created, saved);
+                stream.add_consumer(c);
+            }
+            Err(e) => tracing::warn!("  Error unmarshalling consumer metafile {e}"),
         }
     }
 }

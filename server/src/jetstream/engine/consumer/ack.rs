@@ -184,6 +184,7 @@ fn ack(c: &Arc<Consumer>, sseq: u64, dseq: u64) {
             AckPolicy::None => return,
         }
     }
+    c.mark_dirty();
     if let Some(stream) = c.stream.upgrade() {
         for seq in acked {
             stream.ack_msg(c, seq);
@@ -254,6 +255,7 @@ fn term(c: &Arc<Consumer>, sseq: u64, dseq: u64) {
         s.rdq.retain(|q| *q != sseq);
         let _ = dseq;
     }
+    c.mark_dirty();
     if let Some(stream) = c.stream.upgrade() {
         stream.ack_msg(c, sseq);
     }

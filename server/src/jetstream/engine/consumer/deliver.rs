@@ -218,6 +218,9 @@ fn pump(c: &Arc<Consumer>) -> Step {
         stream.remove_consumer(&c.name);
         return Step::Stop;
     }
+    if let Some(due) = c.flush_state(false) {
+        wake = earliest(wake, due);
+    }
     Step::Wait(wake)
 }
 
@@ -396,6 +399,7 @@ fn deliver_all(
             payload,
         );
         s.dseq += 1;
+        c.mark_dirty();
         let now = Instant::now();
         s.last_sent = now;
         s.last_delivery = Some(GoTime::now());

@@ -6,6 +6,7 @@
 mod ack;
 pub mod config;
 mod deliver;
+pub mod persist;
 mod pull;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -87,23 +88,85 @@ pub struct Consumer {
     /// `$JS.ACK.<stream>.<consumer>.` for building ack replies.
     ack_prefix: String,
     filters: Vec<String>,
+    /// Where a durable consumer of a file stream keeps its state.
+    store_dir: Option<std::path::PathBuf>,
+    dirty: std::sync::atomic::AtomicBool,
+    last_flush: Mutex<Instant>,
 }
 
 impl Consumer {
     /// Create a consumer on `stream` with a checked, defaulted config (Go's `addConsumer`), pick its
     /// starting sequence and start its delivery task.
     pub fn start(stream: &Arc<Stream>, name: String, cfg: ConsumerConfig) -> Arc<Consumer> {
+        let c = Self::build(stream, name, cfg, GoTime::now());
+        c.select_start();
+        if let Some(dir) = &c.store_dir {
+            let meta = persist::Meta {
+                created: c.created,
+                config: c.cfg.clone(),
+            };
+            if let Err(e) = persist::write_meta(dir, &meta) {
+                tracing::error!(
+                    "JetStream could not write consumer '{} > {}': {}",
+                    c.stream_name,
+                    c.name,
+                    e
+                );
+            }
+            c.dirty.store(true, std::sync::atomic::Ordering::Release);
+        }
+        ack::subscribe(&c, stream);
+        deliver::spawn(&c);
+        c
+    }
+
+    /// A durable consumer recovered from disk at start.
+    pub fn restore(
+        stream: &Arc<Stream>,
+        name: String,
+        cfg: ConsumerConfig,
+        created: GoTime,
+        saved: Option<persist::Saved>,
+    ) -> Arc<Consumer> {
+        let c = Self::build(stream, name, cfg, created);
+        match saved {
+            Some(saved) => {
+                let wait = ack::ack_wait(&c);
+                if let Ok(mut s) = c.state.lock() {
+                    saved.restore_into(&mut s, wait);
+                }
+            }
+            None => c.select_start(),
+        }
+        ack::subscribe(&c, stream);
+        deliver::spawn(&c);
+        c
+    }
+
+    fn build(
+        stream: &Arc<Stream>,
+        name: String,
+        cfg: ConsumerConfig,
+        created: GoTime,
+    ) -> Arc<Consumer> {
         let mut filters: Vec<String> = cfg.filter_subjects.clone();
         if !cfg.filter_subject.is_empty() {
             filters.push(cfg.filter_subject.clone());
         }
         let now = Instant::now();
-        let c = Arc::new(Consumer {
+        let store_dir = match (&stream.dir, cfg.durable.is_empty() || cfg.memory_storage) {
+            (Some(d), false) => Some(persist::dir(d, &name)),
+            _ => None,
+        };
+        Arc::new(Consumer {
+            store_dir,
+            dirty: std::sync::atomic::AtomicBool::new(false),
+            last_flush: Mutex::new(now),
             ack_prefix: format!("$JS.ACK.{}.{}.", stream.name, name),
             name,
             stream: Arc::downgrade(stream),
             stream_name: stream.name.clone(),
-            created: GoTime::now(),
+            created,
             state: Mutex::new(State {
                 sseq: 1,
                 dseq: 1,
@@ -135,11 +198,42 @@ impl Consumer {
             subs: Mutex::new(Vec::new()),
             filters,
             cfg,
-        });
-        c.select_start();
-        ack::subscribe(&c, stream);
-        deliver::spawn(&c);
-        c
+        })
+    }
+
+    /// State changed: write it soon.
+    pub fn mark_dirty(&self) {
+        if self.store_dir.is_some() {
+            self.dirty.store(true, std::sync::atomic::Ordering::Release);
+        }
+    }
+
+    /// Write the state if it changed and `force` or the flush interval passed; otherwise when
+    /// it should be written next.
+    pub fn flush_state(&self, force: bool) -> Option<Instant> {
+        let dir = self.store_dir.as_ref()?;
+        if !self.dirty.load(std::sync::atomic::Ordering::Acquire) {
+            return None;
+        }
+        let mut last = self.last_flush.lock().ok()?;
+        let due = *last + persist::FLUSH_EVERY;
+        if !force && Instant::now() < due {
+            return Some(due);
+        }
+        self.dirty
+            .store(false, std::sync::atomic::Ordering::Release);
+        let saved = persist::Saved::of(&*self.state.lock().ok()?);
+        if let Err(e) = persist::write_state(dir, &saved) {
+            tracing::error!(
+                "JetStream could not write consumer '{} > {}' state: {}",
+                self.stream_name,
+                self.name,
+                e
+            );
+            self.dirty.store(true, std::sync::atomic::Ordering::Release);
+        }
+        *last = Instant::now();
+        None
     }
 
     pub fn is_push(&self) -> bool {
@@ -300,6 +394,7 @@ impl Consumer {
 
     /// Stop delivering and drop the internal subscriptions (delete, stream gone, shutdown).
     pub fn stop(&self) {
+        self.flush_state(true);
         if let Ok(mut s) = self.state.lock() {
             s.closed = true;
         }
