@@ -346,3 +346,67 @@ async fn durable_consumer_state_survives_a_restart() {
     assert_eq!(got, ["m4", "m5", "m3"]);
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn consumer_updates_keep_state_and_refuse_what_go_refuses() {
+    let dir = TempDir::new("js-cupd");
+    let (h, js) = setup(&dir).await;
+    let s = js
+        .create_stream(stream::Config {
+            name: "U".into(),
+            subjects: vec!["u.*".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    for i in 0..4 {
+        js.publish(format!("u.{i}"), "x".into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    let cfg = consumer::pull::Config {
+        durable_name: Some("w".into()),
+        ..Default::default()
+    };
+    let c = s.create_consumer(cfg.clone()).await.unwrap();
+    let mut batch = c.fetch().max_messages(2).messages().await.unwrap();
+    while let Some(m) = timeout(WAIT, batch.next()).await.unwrap() {
+        m.unwrap().double_ack().await.unwrap();
+    }
+    // An allowed change keeps the position.
+    let updated = s
+        .update_consumer(consumer::pull::Config {
+            description: Some("now described".into()),
+            max_ack_pending: 10,
+            ..cfg.clone()
+        })
+        .await
+        .unwrap();
+    let mut u = updated.clone();
+    let i = u.info().await.unwrap();
+    assert_eq!(i.config.description.as_deref(), Some("now described"));
+    assert_eq!(
+        (
+            i.delivered.stream_sequence,
+            i.ack_floor.stream_sequence,
+            i.num_pending
+        ),
+        (2, 2, 2)
+    );
+    // A change Go refuses comes back with Go's text.
+    let err = s
+        .update_consumer(consumer::pull::Config {
+            deliver_policy: consumer::DeliverPolicy::New,
+            ..cfg
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("deliver policy can not be updated"),
+        "{err}"
+    );
+    h.shutdown().await;
+}

@@ -174,12 +174,21 @@ fn finish_create(
                 info: Some(existing.info(&server.name)),
             });
         }
-        // An update replaces the consumer's config; its state carries over in Go. Here the
-        // consumer is recreated at its current position.
-        return err_json(
-            kind,
-            ErrorId::ConsumerCreate.with_err("consumer updates are not supported yet by rnats"),
-        );
+        // Go's updateConfig: allowed changes apply and the consumer carries on from its state.
+        let interest = !existing.cfg.deliver_subject.is_empty()
+            && jsa
+                .account
+                .sublist
+                .has_interest(existing.cfg.deliver_subject.as_bytes());
+        if let Err(e) = config::check_update(&existing.cfg, &cfg, interest) {
+            return err_json(kind, e);
+        }
+        let c = Consumer::update(&stream, &existing, cfg);
+        stream.add_consumer(c.clone());
+        return go_json(&ConsumerInfoResponse {
+            response: ApiResponse::new(kind),
+            info: Some(c.info(&server.name)),
+        });
     } else if req.action == "update" {
         return err_json(kind, ErrorId::ConsumerDoesNotExist.err());
     }

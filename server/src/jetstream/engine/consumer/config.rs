@@ -92,3 +92,64 @@ pub fn check(cfg: &ConsumerConfig, stream: &StreamConfig) -> Result<(), ApiError
     }
     Ok(())
 }
+
+/// Go's `checkNewConsumerConfig`: what an update may not change.
+pub fn check_update(
+    old: &ConsumerConfig,
+    new: &ConsumerConfig,
+    deliver_has_interest: bool,
+) -> Result<(), ApiError> {
+    if old == new {
+        return Ok(());
+    }
+    let e = |m: &str| Err(ErrorId::ConsumerCreate.with_err(m));
+    if old.deliver_policy != new.deliver_policy {
+        return e("deliver policy can not be updated");
+    }
+    if old.memory_storage != new.memory_storage {
+        return e("storage type can not be updated");
+    }
+    if old.direct != new.direct {
+        return e("direct can not be updated");
+    }
+    if old.sourcing != new.sourcing {
+        return e("sourcing can not be updated");
+    }
+    if old.opt_start_seq != new.opt_start_seq {
+        return e("start sequence can not be updated");
+    }
+    if old.opt_start_time != new.opt_start_time {
+        return e("start time can not be updated");
+    }
+    if old.ack_policy != new.ack_policy {
+        return e("ack policy can not be updated");
+    }
+    if old.replay_policy != new.replay_policy {
+        return e("replay policy can not be updated");
+    }
+    if old.heartbeat != new.heartbeat {
+        return e("heart beats can not be updated");
+    }
+    if old.flow_control != new.flow_control {
+        return e("flow control can not be updated");
+    }
+    if old.deliver_subject != new.deliver_subject {
+        if old.deliver_subject.is_empty() {
+            return e("can not update pull consumer to push based");
+        }
+        if new.deliver_subject.is_empty() {
+            return e("can not update push consumer to pull based");
+        }
+        if deliver_has_interest {
+            return Err(ErrorId::ConsumerNameExist.err());
+        }
+    }
+    if old.max_waiting != new.max_waiting {
+        return e("max waiting can not be updated");
+    }
+    let lbo = new.back_off.len() as i64;
+    if lbo > 0 && new.max_deliver != -1 && lbo > new.max_deliver {
+        return Err(ErrorId::ConsumerMaxDeliverBackoff.err());
+    }
+    Ok(())
+}

@@ -143,6 +143,33 @@ impl Consumer {
         c
     }
 
+    /// Go's `updateConfig`: the consumer carries on from its state under the new config. Its
+    /// delivery task, subscriptions and waiting requests move to the new instance.
+    pub fn update(stream: &Arc<Stream>, old: &Arc<Consumer>, cfg: ConsumerConfig) -> Arc<Consumer> {
+        let (saved, waiting) = match old.state.lock() {
+            Ok(mut s) => (persist::Saved::of(&s), std::mem::take(&mut s.waiting)),
+            Err(_) => (persist::Saved::default(), Default::default()),
+        };
+        old.stop();
+        let c = Self::build(stream, old.name.clone(), cfg, old.created);
+        let wait = ack::ack_wait(&c);
+        if let Ok(mut s) = c.state.lock() {
+            saved.restore_into(&mut s, wait);
+            s.waiting = waiting;
+        }
+        if let Some(dir) = &c.store_dir {
+            let meta = persist::Meta {
+                created: c.created,
+                config: c.cfg.clone(),
+            };
+            let _ = persist::write_meta(dir, &meta);
+            c.dirty.store(true, std::sync::atomic::Ordering::Release);
+        }
+        ack::subscribe(&c, stream);
+        deliver::spawn(&c);
+        c
+    }
+
     fn build(
         stream: &Arc<Stream>,
         name: String,
