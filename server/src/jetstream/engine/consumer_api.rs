@@ -148,6 +148,7 @@ fn finish_create(
         return err_json(kind, e);
     }
     config::set_defaults(&mut cfg, &scfg, jsa.limits.max_ack_pending);
+    config::set_static_metadata(&mut cfg);
     let name = if !cfg.durable.is_empty() {
         cfg.durable.clone()
     } else if !cfg.name.is_empty() {

@@ -153,3 +153,49 @@ pub fn check_update(
     }
     Ok(())
 }
+
+/// Go's `setStaticConsumerMetadata`: the API level the consumer's features need.
+pub fn set_static_metadata(cfg: &mut ConsumerConfig) {
+    use crate::jetstream::api::enums::PriorityPolicy;
+    use crate::jetstream::api::stream_config::{
+        JS_REQUIRED_LEVEL_METADATA_KEY, JS_SERVER_LEVEL_METADATA_KEY,
+        JS_SERVER_VERSION_METADATA_KEY,
+    };
+    cfg.metadata.remove(JS_SERVER_VERSION_METADATA_KEY);
+    cfg.metadata.remove(JS_SERVER_LEVEL_METADATA_KEY);
+    let mut level = 0;
+    if cfg.pause_until.is_some_and(|t| !t.is_zero()) {
+        level = level.max(1);
+    }
+    if cfg.priority_policy != PriorityPolicy::None
+        || cfg.pinned_ttl != 0
+        || !cfg.priority_groups.is_empty()
+    {
+        level = level.max(1);
+    }
+    if cfg.ack_policy == AckPolicy::FlowControl {
+        level = level.max(4);
+    }
+    cfg.metadata.insert(
+        JS_REQUIRED_LEVEL_METADATA_KEY.to_string(),
+        level.to_string(),
+    );
+}
+
+/// Go's `setDynamicConsumerMetadata`: a copy with the server's version and API level, as answers
+/// show the config.
+pub fn with_dynamic_metadata(cfg: &ConsumerConfig) -> ConsumerConfig {
+    use crate::jetstream::api::stream_config::{
+        JS_API_LEVEL, JS_SERVER_LEVEL_METADATA_KEY, JS_SERVER_VERSION_METADATA_KEY,
+    };
+    let mut c = cfg.clone();
+    c.metadata.insert(
+        JS_SERVER_VERSION_METADATA_KEY.to_string(),
+        crate::consts::VERSION.to_string(),
+    );
+    c.metadata.insert(
+        JS_SERVER_LEVEL_METADATA_KEY.to_string(),
+        JS_API_LEVEL.to_string(),
+    );
+    c
+}

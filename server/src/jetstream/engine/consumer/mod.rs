@@ -19,7 +19,6 @@ use super::Stream;
 use crate::client::SubRef;
 use crate::jetstream::api::consumer_config::{ConsumerConfig, ConsumerInfo, SequenceInfo};
 use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy};
-use crate::jetstream::api::stream_info::ClusterInfo;
 use crate::jetstream::api::GoTime;
 use crate::sublist::{is_subset_match, subject_has_wildcard};
 
@@ -374,7 +373,7 @@ impl Consumer {
     }
 
     /// Go's `ConsumerInfo`.
-    pub fn info(&self, server_name: &str) -> ConsumerInfo {
+    pub fn info(&self, _server_name: &str) -> ConsumerInfo {
         let s = match self.state.lock() {
             Ok(s) => s,
             Err(e) => e.into_inner(),
@@ -389,7 +388,7 @@ impl Consumer {
             stream: self.stream_name.clone(),
             name: self.name.clone(),
             created: self.created,
-            config: Some(self.cfg.clone()),
+            config: Some(config::with_dynamic_metadata(&self.cfg)),
             delivered: SequenceInfo {
                 consumer: s.dseq.max(1) - 1,
                 stream: s.sseq.max(1) - 1,
@@ -404,10 +403,6 @@ impl Consumer {
             num_redelivered,
             num_waiting: s.waiting.len() as i64,
             num_pending: np,
-            cluster: Some(ClusterInfo {
-                leader: server_name.to_string(),
-                ..ClusterInfo::default()
-            }),
             push_bound: self.is_push() && s.active,
             timestamp: GoTime::now(),
             ..ConsumerInfo::default()
