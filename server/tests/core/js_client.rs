@@ -277,3 +277,48 @@ async fn stream_and_consumer_advisories() {
     );
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn account_storage_limit_refuses_what_does_not_fit() {
+    let dir = TempDir::new("js-acclim");
+    let conf = dir.0.join("s.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "jetstream {{ store_dir: {:?} }}\naccounts {{ A {{ users [{{user: a, password: a}}], jetstream {{ max_mem: 1000 }} }} }}\n",
+            dir.0.display().to_string()
+        ),
+    )
+    .unwrap();
+    let mut o = Options::for_test();
+    server::config::options::load_file(&mut o, &conf).unwrap();
+    let h = start(o).await;
+    let nc = async_nats::ConnectOptions::with_user_and_password("a".into(), "a".into())
+        .connect(h.client_url())
+        .await
+        .unwrap();
+    let js = jetstream::new(nc);
+    js.create_stream(stream::Config {
+        name: "M".into(),
+        subjects: vec!["m".into()],
+        storage: stream::StorageType::Memory,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut refused = None;
+    for i in 0..20 {
+        match js.publish("m", vec![b'x'; 100].into()).await.unwrap().await {
+            Ok(_) => {}
+            Err(e) => {
+                refused = Some((i, e.to_string()));
+                break;
+            }
+        }
+    }
+    let (i, e) = refused.expect("the account limit refuses a message");
+    // Each message counts subject + payload + 16 = 117 bytes: eight fit in 1000.
+    assert_eq!(i, 8);
+    assert!(e.contains("resource limits exceeded for account"), "{e}");
+    h.shutdown().await;
+}

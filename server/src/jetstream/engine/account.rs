@@ -12,9 +12,17 @@ use crate::jetstream::api::enums::StorageType;
 
 use super::Stream;
 
+/// Bytes an account's streams hold, kept current by the stores' updates (Go's `jsaUsage`).
+#[derive(Default)]
+pub struct Usage {
+    pub mem: std::sync::atomic::AtomicI64,
+    pub store: std::sync::atomic::AtomicI64,
+}
+
 pub struct JsAccount {
     pub account: Arc<Account>,
     pub limits: JetStreamAccountLimits,
+    pub usage: Arc<Usage>,
     streams: RwLock<BTreeMap<String, Arc<Stream>>>,
     api_sub: RwLock<Option<SubRef>>,
 }
@@ -28,6 +36,7 @@ impl JsAccount {
         Arc::new(JsAccount {
             account,
             limits,
+            usage: Arc::new(Usage::default()),
             streams: RwLock::new(BTreeMap::new()),
             api_sub: RwLock::new(None),
         })

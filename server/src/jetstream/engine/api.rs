@@ -282,7 +282,7 @@ fn stream_create(
     if let Err(e) = check_overlap(jsa, &cfg, None) {
         return err_json(kind, e);
     }
-    let stream = match Stream::open(js, &jsa.account, cfg, GoTime::now()) {
+    let stream = match Stream::open(js, jsa, cfg, GoTime::now()) {
         Ok(s) => s,
         Err(e) => return err_json(kind, e),
     };

@@ -121,7 +121,7 @@ pub fn recover_account(js: &Arc<JetStream>, _server: &Arc<ServerShared>, jsa: &A
             name
         );
         let started = Instant::now();
-        match Stream::open(js, &jsa.account, meta.config, meta.created) {
+        match Stream::open(js, jsa, meta.config, meta.created) {
             Ok(s) => {
                 let msgs = s.state().msgs;
                 recover_consumers(&s, &dir);

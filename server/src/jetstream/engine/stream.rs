@@ -66,6 +66,9 @@ pub struct Stream {
     pub_ack: Vec<u8>,
     stopped: std::sync::atomic::AtomicBool,
     consumers: RwLock<std::collections::BTreeMap<String, Arc<Consumer>>>,
+    /// The account's JetStream limits and usage (Go's `jsa.wouldExceedLimits`).
+    account_limits: crate::jetstream::api::account::JetStreamAccountLimits,
+    account_usage: Arc<super::account::Usage>,
     /// `sync_interval: always` on a file stream: publishes of one delivery batch share one fsync
     /// and their PubAcks wait for it (group commit).
     group_commit: bool,
@@ -153,10 +156,11 @@ impl Stream {
     /// is already checked and defaulted.
     pub fn open(
         js: &Arc<JetStream>,
-        account: &Arc<Account>,
+        jsa: &super::JsAccount,
         cfg: StreamConfig,
         created: GoTime,
     ) -> Result<Arc<Stream>, ApiError> {
+        let account = &jsa.account;
         let scfg = store_config(&cfg);
         let (store, dir): (Arc<dyn StreamStore>, Option<PathBuf>) = match cfg.storage {
             StorageType::Memory => (
@@ -173,7 +177,17 @@ impl Stream {
                 (Arc::new(fs), Some(dir))
             }
         };
-        js.add_usage(cfg.storage, store.fast_state().bytes as i64);
+        let initial = store.fast_state().bytes as i64;
+        js.add_usage(cfg.storage, initial);
+        let usage = jsa.usage.clone();
+        let add_account = move |u: &super::account::Usage, st: StorageType, n: i64| {
+            let c = match st {
+                StorageType::Memory => &u.mem,
+                StorageType::File => &u.store,
+            };
+            c.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        };
+        add_account(&usage, cfg.storage, initial);
         {
             let jw = Arc::downgrade(js);
             let st = cfg.storage;
@@ -181,6 +195,7 @@ impl Stream {
                 if let Some(j) = jw.upgrade() {
                     j.add_usage(st, u.bytes);
                 }
+                add_account(&usage, st, u.bytes);
             }));
         }
         for d in store.take_diagnostics() {
@@ -217,6 +232,8 @@ impl Stream {
             pub_ack: pub_ack.into_bytes(),
             stopped: std::sync::atomic::AtomicBool::new(false),
             consumers: RwLock::new(std::collections::BTreeMap::new()),
+            account_limits: jsa.limits.clone(),
+            account_usage: jsa.usage.clone(),
             group_commit,
             deferred_acks: Mutex::new(Vec::new()),
             transforms: RwLock::new(Arc::new(Transforms::default())),
@@ -654,6 +671,26 @@ impl Stream {
                 remember_msg_id(&mut st, msg_id, seq);
             }
             return respond.then(|| self.ok_ack(seq, false));
+        }
+        // Go's jsa.wouldExceedLimits: the account's memory or storage limit.
+        {
+            let size = self.store.msg_size(subject, hdr, msg) as i64;
+            let (used, limit) = match cfg.storage {
+                StorageType::Memory => (&self.account_usage.mem, self.account_limits.max_memory),
+                StorageType::File => (&self.account_usage.store, self.account_limits.max_store),
+            };
+            if limit >= 0 && used.load(std::sync::atomic::Ordering::Relaxed) + size > limit {
+                tracing::warn!(
+                    "JetStream {} resource limits exceeded for account: {:?}",
+                    if cfg.storage == StorageType::Memory {
+                        "memory"
+                    } else {
+                        "file"
+                    },
+                    self.account.name
+                );
+                return fail(ErrorId::AccountResourcesExceeded.err());
+            }
         }
         let ttl = match slice_header(MSG_TTL, hdr) {
             Some(v) if !v.is_empty() => match parse_ttl(v) {
