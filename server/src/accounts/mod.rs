@@ -293,24 +293,7 @@ impl Account {
         header: &[u8],
         payload: &[u8],
     ) -> bool {
-        let mut msg = Vec::with_capacity(header.len() + payload.len());
-        msg.extend_from_slice(header);
-        msg.extend_from_slice(payload);
-        let m = crate::client::delivery::Message {
-            subject,
-            reply,
-            header_len: header.len(),
-            msg: &msg,
-        };
-        let ctx = PubCtx {
-            server,
-            client: &self.internal,
-            account: self,
-            from_service: false,
-            chain: &[],
-        };
-        let result = self.sublist.match_subject(subject);
-        fan.deliver_result(&result, &m, &ctx, 0, true)
+        self.deliver_as(fan, server, subject, subject, reply, header, payload)
     }
 
     /// Deliver a server-originated message matched on `match_subject` but shown with `subject`
