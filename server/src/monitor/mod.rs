@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod misc;
 pub mod proc_stats;
 pub mod query;
+mod stacks;
 pub mod subsz;
 pub mod timefmt;
 pub mod varz;
@@ -121,6 +122,38 @@ impl Monitor {
             "accountz" => self.answer("/accountz", misc::accountz(self, &q)),
             "accstatz" => self.answer("/accstatz", misc::accstatz(self, &q)),
             "jsz" => self.answer("/jsz", misc::jsz(self, &q)),
+            "raftz" => {
+                // A single server has no Raft groups: Go answers 404 with this text.
+                self.count("/raftz");
+                base_response(
+                    StatusCode::NOT_FOUND,
+                    "text/plain; charset=utf-8",
+                    b"No Raft nodes registered".to_vec(),
+                )
+            }
+            "ipqueuesz" => {
+                // rnats has no internal IP queues: the map Go fills with its queues is empty
+                // (Go's own answer without `all` lists only non-empty queues, usually none).
+                self.count("/ipqueuesz");
+                json_bytes(b"{}".to_vec())
+            }
+            "stacksz" => {
+                self.count("/stacksz");
+                base_response(
+                    StatusCode::OK,
+                    "application/json",
+                    stacks::dump(self).into_bytes(),
+                )
+            }
+            "debug/vars" => {
+                self.count("/debug/vars");
+                let v = crate::sys::server_reqs::expvarz();
+                base_response(
+                    StatusCode::OK,
+                    "application/json; charset=utf-8",
+                    serde_json::to_vec(&v).unwrap_or_default(),
+                )
+            }
             "healthz" => {
                 // Go marshals the health status compactly (json.Marshal, not MarshalIndent).
                 self.count("/healthz");

@@ -15,7 +15,7 @@ pub mod exports;
 pub mod gojson;
 pub mod options;
 mod requests;
-mod server_reqs;
+pub(crate) mod server_reqs;
 mod statsz;
 pub mod subjects;
 

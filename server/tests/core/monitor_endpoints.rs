@@ -314,3 +314,27 @@ async fn endpoints_answer_concurrently_while_clients_churn() {
     churn.await.expect("churn task");
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn raftz_ipqueuesz_stacksz_and_debug_vars() {
+    let mut o = server::Options::for_test();
+    o.http_port = -1;
+    let h = start(o).await;
+    let (_c, _) = Raw::connect(&h).await;
+    let m = h.monitor_addr().unwrap();
+    let (status, _, body) = http_get(m, "/raftz").await;
+    assert_eq!((status, body.as_str()), (404, "No Raft nodes registered"));
+    let (status, _, body) = http_get(m, "/ipqueuesz").await;
+    assert_eq!((status, body.as_str()), (200, "{}"));
+    let (status, _, body) = http_get(m, "/stacksz").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("task session cid:"), "{body}");
+    let (status, _, body) = http_get(m, "/debug/vars").await;
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        v["cmdline"].is_array() && v["memstats"]["HeapAlloc"].is_number(),
+        "{body}"
+    );
+    h.shutdown().await;
+}
