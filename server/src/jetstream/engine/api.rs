@@ -37,6 +37,8 @@ struct ApiRequest {
     jsa: Arc<JsAccount>,
     subject: String,
     reply: Option<Vec<u8>>,
+    /// The request's `Nats-Required-Api-Level` header, if any.
+    required_level: Option<String>,
     body: Vec<u8>,
 }
 
@@ -53,7 +55,14 @@ impl ApiQueue {
                 let (Some(server), Some(js)) = (server.upgrade(), req.js.upgrade()) else {
                     continue;
                 };
-                let answer = dispatch(&server, &js, &req.jsa, &req.subject, &req.body);
+                let answer = if crate::jetstream::api::stream_config::error_on_required_api_level(
+                    req.required_level.as_deref(),
+                ) {
+                    // Go answers every API request asking for a newer level with this error.
+                    required_level_error(&req.subject)
+                } else {
+                    dispatch(&server, &js, &req.jsa, &req.subject, &req.body)
+                };
                 if let (Some(reply), Some(body)) = (&req.reply, answer) {
                     req.jsa
                         .account
@@ -99,6 +108,11 @@ impl MsgHandler for ApiHandler {
             jsa,
             subject,
             reply: m.reply.map(|r| r.to_vec()),
+            required_level: crate::jetstream::store::header::slice_header(
+                "Nats-Required-Api-Level",
+                &m.msg[..hl],
+            )
+            .map(|v| String::from_utf8_lossy(v).into_owned()),
             body: m.msg[hl..].to_vec(),
         });
         true
@@ -137,8 +151,51 @@ fn dispatch(
     Some(answer)
 }
 
-fn err_json(kind: &str, e: ApiError) -> String {
-    go_json(&ApiResponse::err(kind, e))
+/// The answer to a request that needs a newer API level, typed as its request's answer.
+fn required_level_error(subject: &str) -> Option<String> {
+    let rest = subject.strip_prefix("$JS.API.")?;
+    let toks: Vec<&str> = rest.split('.').collect();
+    let kind = match toks.as_slice() {
+        ["INFO"] => types::ACCOUNT_INFO,
+        ["STREAM", "CREATE", _] => types::STREAM_CREATE,
+        ["STREAM", "UPDATE", _] => types::STREAM_UPDATE,
+        ["STREAM", "INFO", _] => types::STREAM_INFO,
+        ["STREAM", "DELETE", _] => types::STREAM_DELETE,
+        ["STREAM", "PURGE", _] => types::STREAM_PURGE,
+        ["STREAM", "NAMES"] => types::STREAM_NAMES,
+        ["STREAM", "LIST"] => types::STREAM_LIST,
+        ["STREAM", "MSG", "GET", _] => types::MSG_GET,
+        ["STREAM", "MSG", "DELETE", _] => types::MSG_DELETE,
+        ["CONSUMER", "CREATE", ..] | ["CONSUMER", "DURABLE", "CREATE", ..] => {
+            types::CONSUMER_CREATE
+        }
+        ["CONSUMER", "INFO", _, _] => types::CONSUMER_INFO,
+        _ => return None,
+    };
+    Some(err_json(kind, ErrorId::RequiredApiLevel.err()))
+}
+
+/// An error answer as Go marshals it: the response struct of that request with only the error
+/// set, so paged answers keep their zero paging fields (and Go's nil or empty lists).
+pub(super) fn err_json(kind: &str, e: ApiError) -> String {
+    let mut out = go_json(&ApiResponse::err(kind, e));
+    let tail = match kind {
+        types::STREAM_INFO => r#","total":0,"offset":0,"limit":0"#,
+        types::STREAM_NAMES => r#","total":0,"offset":0,"limit":0,"streams":null"#,
+        types::STREAM_LIST => r#","total":0,"offset":0,"limit":0,"streams":[]"#,
+        types::STREAM_PURGE => r#","purged":0"#,
+        "io.nats.jetstream.api.v1.consumer_names_response"
+        | "io.nats.jetstream.api.v1.consumer_list_response" => {
+            r#","total":0,"offset":0,"limit":0,"consumers":[]"#
+        }
+        _ => "",
+    };
+    if !tail.is_empty() && out.ends_with('}') {
+        out.pop();
+        out.push_str(tail);
+        out.push('}');
+    }
+    out
 }
 
 /// Decode a request body as Go's `json.Unmarshal` does; an empty body is the default request

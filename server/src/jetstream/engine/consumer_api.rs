@@ -24,7 +24,7 @@ const NAMES_LIMIT: i64 = 1024;
 const LIST_LIMIT: i64 = 256;
 
 fn err_json(kind: &str, e: ApiError) -> String {
-    go_json(&ApiResponse::err(kind, e))
+    super::api::err_json(kind, e)
 }
 
 /// Answer a `$JS.API.CONSUMER.*` request; None when Go does not answer (MSG.NEXT is the consumer's).
