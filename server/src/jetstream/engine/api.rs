@@ -39,6 +39,8 @@ struct ApiRequest {
     reply: Option<Vec<u8>>,
     /// The request's `Nats-Required-Api-Level` header, if any.
     required_level: Option<String>,
+    /// Who asked, as the API audit shows it (Go's detailed `ClientInfo`).
+    client: AuditClient,
     body: Vec<u8>,
 }
 
@@ -63,6 +65,9 @@ impl ApiQueue {
                 } else {
                     dispatch(&server, &js, &req.jsa, &req.subject, &req.body)
                 };
+                if let Some(body) = &answer {
+                    audit(&server, &js, &req, body);
+                }
                 if let (Some(reply), Some(body)) = (&req.reply, answer) {
                     req.jsa
                         .account
@@ -90,7 +95,7 @@ impl ApiHandler {
 }
 
 impl MsgHandler for ApiHandler {
-    fn handle(&self, _fan: &mut Fanout<'_>, _ctx: &PubCtx<'_>, m: &Message<'_>) -> bool {
+    fn handle(&self, _fan: &mut Fanout<'_>, ctx: &PubCtx<'_>, m: &Message<'_>) -> bool {
         let (Some(js), Some(jsa)) = (self.js.upgrade(), self.jsa.upgrade()) else {
             return false;
         };
@@ -114,9 +119,101 @@ impl MsgHandler for ApiHandler {
             )
             .map(|v| String::from_utf8_lossy(v).into_owned()),
             body: m.msg[hl..].to_vec(),
+            client: AuditClient::of(ctx),
         });
         true
     }
+}
+
+/// Go's detailed `ClientInfo` of the requester, without the server (added when sent).
+#[derive(serde::Serialize, Default, Clone)]
+struct AuditClient {
+    start: String,
+    host: String,
+    id: u64,
+    acc: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    user: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    lang: String,
+    #[serde(rename = "ver", skip_serializing_if = "String::is_empty")]
+    version: String,
+    #[serde(skip_serializing_if = "is_zero")]
+    rtt: u64,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    server: String,
+    kind: &'static str,
+    client_type: &'static str,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
+}
+
+impl AuditClient {
+    fn of(ctx: &PubCtx<'_>) -> AuditClient {
+        let c = ctx.client;
+        let meta = c.meta();
+        AuditClient {
+            start: crate::monitor::timefmt::rfc3339_nano(c.start),
+            host: c.peer.ip().to_string(),
+            id: c.cid,
+            acc: ctx.account.name.clone(),
+            user: c
+                .auth
+                .lock()
+                .ok()
+                .and_then(|a| a.as_ref().map(|a| a.user.clone()))
+                .unwrap_or_default(),
+            name: meta.name,
+            lang: meta.lang,
+            version: meta.version,
+            rtt: meta.rtt.map(|d| d.as_nanos() as u64).unwrap_or(0),
+            server: String::new(),
+            kind: "Client",
+            client_type: "nats",
+        }
+    }
+}
+
+/// Go's `sendJetStreamAPIAuditAdvisory` on `$JS.EVENT.ADVISORY.API`.
+fn audit(server: &ServerShared, js: &JetStream, req: &ApiRequest, response: &str) {
+    const SUBJECT: &str = "$JS.EVENT.ADVISORY.API";
+    if !req.jsa.account.sublist.has_interest(SUBJECT.as_bytes()) {
+        return;
+    }
+    #[derive(serde::Serialize)]
+    struct Audit<'a> {
+        #[serde(flatten)]
+        event: super::advisory::TypedEvent,
+        server: &'a str,
+        client: &'a AuditClient,
+        subject: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        request: &'a str,
+        response: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        domain: &'a str,
+    }
+    let request = String::from_utf8_lossy(&req.body);
+    let mut client = req.client.clone();
+    client.server = server.name.clone();
+    super::advisory::publish(
+        server,
+        &req.jsa.account,
+        SUBJECT,
+        &Audit {
+            event: super::advisory::TypedEvent::new("io.nats.jetstream.advisory.v1.api_audit"),
+            server: &server.name,
+            client: &client,
+            subject: &req.subject,
+            request: &request,
+            response,
+            domain: &js.domain,
+        },
+    );
 }
 
 /// Answer one request; None for subjects Go does not answer.
