@@ -328,3 +328,84 @@ async fn account_storage_limit_refuses_what_does_not_fit() {
     assert!(e.contains("resource limits exceeded for account"), "{e}");
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn mirrors_and_sources_follow_their_origins() {
+    let dir = TempDir::new("js-mirror");
+    let h = start(js_opts(&dir)).await;
+    let nc = async_nats::connect(h.client_url()).await.unwrap();
+    let js = jetstream::new(nc);
+    js.create_stream(stream::Config {
+        name: "ORIG".into(),
+        subjects: vec!["orig.>".into()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    for (i, subj) in ["orig.a", "orig.b", "orig.a"].iter().enumerate() {
+        js.publish(*subj, format!("{i}").into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    let mut mirror = js
+        .create_stream(stream::Config {
+            name: "MIR".into(),
+            mirror: Some(stream::Source {
+                name: "ORIG".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut sourced = js
+        .create_stream(stream::Config {
+            name: "SRC".into(),
+            sources: Some(vec![stream::Source {
+                name: "ORIG".into(),
+                filter_subject: Some("orig.a".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    // New messages follow as well.
+    js.publish("orig.a", "3".into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let (m, s) = (
+            mirror.info().await.unwrap().state.messages,
+            sourced.info().await.unwrap().state.messages,
+        );
+        if (m, s) == (4, 3) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "mirror {m}, source {s}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The mirror keeps the origin's sequences; the source renumbers and says where from.
+    let m = mirror.get_raw_message(2).await.unwrap();
+    assert_eq!((m.subject.as_str(), &m.payload[..]), ("orig.b", &b"1"[..]));
+    let s = sourced.get_raw_message(2).await.unwrap();
+    assert_eq!(&s.payload[..], b"2");
+    let from = s
+        .headers
+        .get("Nats-Stream-Source")
+        .unwrap()
+        .as_str()
+        .to_string();
+    assert!(from.starts_with("ORIG 3 orig.a > orig.a "), "{from}");
+    let info = sourced.info().await.unwrap();
+    assert_eq!(info.sources[0].lag, 0);
+    h.shutdown().await;
+}

@@ -15,6 +15,7 @@ pub mod consumer;
 mod consumer_api;
 mod direct;
 mod persist;
+mod source;
 pub mod stream;
 
 use std::collections::HashMap;

@@ -75,6 +75,8 @@ pub struct Stream {
     deferred_acks: Mutex<Vec<(Vec<u8>, Vec<u8>)>>,
     /// Transforms built from the config: input subject transform and republish.
     transforms: RwLock<Arc<Transforms>>,
+    /// The mirror or sources this stream follows, with their progress.
+    origins: Arc<Mutex<Vec<super::source::Origin>>>,
 }
 
 /// The stream's subject transforms (Go's `mset.itr` and `mset.tr`).
@@ -237,7 +239,12 @@ impl Stream {
             group_commit,
             deferred_acks: Mutex::new(Vec::new()),
             transforms: RwLock::new(Arc::new(Transforms::default())),
+            origins: Arc::new(Mutex::new(Vec::new())),
         });
+        if let Ok(mut o) = s.origins.lock() {
+            *o = super::source::origins(&s);
+        }
+        super::source::start(&s, js, s.origins.clone());
         if let Ok(mut t) = s.transforms.write() {
             *t = Arc::new(Transforms::of(&s.config()));
         }
@@ -409,7 +416,7 @@ impl Stream {
         });
     }
 
-    fn is_stopped(&self) -> bool {
+    pub(crate) fn is_stopped(&self) -> bool {
         self.stopped.load(std::sync::atomic::Ordering::Acquire)
     }
 
@@ -483,9 +490,90 @@ impl Stream {
                 leader: server_name.to_string(),
                 ..ClusterInfo::default()
             }),
+            mirror: self
+                .origins
+                .lock()
+                .ok()
+                .and_then(|o| o.iter().find(|o| o.mirror).map(|o| o.info())),
+            sources: self
+                .origins
+                .lock()
+                .map(|o| o.iter().filter(|o| !o.mirror).map(|o| o.info()).collect())
+                .unwrap_or_default(),
             timestamp: GoTime::now(),
             ..StreamInfo::default()
         }
+    }
+
+    /// A mirror keeps the origin's sequence: gaps in the origin stay gaps here (Go's
+    /// `processInboundMirrorMsg`). False when the message could not be stored.
+    pub(crate) fn store_mirrored(&self, m: &store::StoreMsg) -> bool {
+        let last = self.store.fast_state().last_seq;
+        if m.seq <= last {
+            return true;
+        }
+        if m.seq > last + 1 && last > 0 {
+            let _ = self.store.skip_msgs(last + 1, m.seq - last - 1);
+        }
+        let ttl = crate::jetstream::store::header::message_ttl(&m.hdr);
+        let seq = if last == 0 { 0 } else { m.seq };
+        let r = if last == 0 && m.seq > 1 {
+            // A new mirror starts at the origin's position.
+            let _ = self.store.compact(m.seq);
+            self.store
+                .store_raw_msg(&m.subject, &m.hdr, &m.msg, m.seq, m.ts, ttl, false)
+        } else {
+            self.store
+                .store_raw_msg(&m.subject, &m.hdr, &m.msg, seq, m.ts, ttl, false)
+        };
+        match r {
+            Ok(()) => {
+                if let Ok(mut st) = self.state.lock() {
+                    st.last_seq = m.seq;
+                }
+                true
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "JetStream mirror '{} > {}' could not store sequence {}: {}",
+                    self.account.name,
+                    self.name,
+                    m.seq,
+                    e
+                );
+                false
+            }
+        }
+    }
+
+    /// A sourced message: the publish path with the `Nats-Stream-Source` header set and the
+    /// origin's expectations dropped (Go's `processInboundSourceMsg`).
+    pub(crate) fn store_sourced(&self, subject: &str, hdr: &[u8], msg: &[u8], source: &str) {
+        let mut h = if hdr.is_empty() {
+            Vec::new()
+        } else {
+            remove_header(hdr, STREAM_SOURCE)
+        };
+        h = remove_header_prefix(&h, "Nats-Expected-");
+        let mut out = if h.is_empty() {
+            b"NATS/1.0\r\n".to_vec()
+        } else {
+            h[..h.len() - 2].to_vec()
+        };
+        out.extend_from_slice(STREAM_SOURCE.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(source.as_bytes());
+        out.extend_from_slice(b"\r\n\r\n");
+        let mut republish = None;
+        let _ = self.process_msg(subject, false, &out, msg, 0, &mut republish, true);
+    }
+
+    /// After a round of sourcing: consumers look again and file writes reach the OS.
+    pub(crate) fn after_sourcing(&self) {
+        for c in self.consumers() {
+            c.signal();
+        }
+        let _ = self.store.flush_all_pending();
     }
 
     /// The PubAck error response (Go's `JSPubAckResponse` with `PubAck{Stream: name}`).
@@ -533,6 +621,7 @@ impl Stream {
         msg: &[u8],
         max_payload: i64,
         republish: &mut Option<(String, Vec<u8>, Vec<u8>)>,
+        sourced: bool,
     ) -> Option<Vec<u8>> {
         let cfg = self.config();
         let transforms = self
@@ -605,7 +694,7 @@ impl Stream {
                     return fail(ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &last)]));
                 }
             }
-            if slice_header(STREAM_SOURCE, hdr).is_some_and(|s| !s.is_empty()) {
+            if !sourced && slice_header(STREAM_SOURCE, hdr).is_some_and(|s| !s.is_empty()) {
                 return fail(ErrorId::MessageSourceHdrNotAllowed.err());
             }
             if let Some(id) = slice_header(MSG_ID, hdr).filter(|v| !v.is_empty()) {
@@ -907,6 +996,34 @@ impl crate::client::delivery::BatchFinisher for Stream {
     }
 }
 
+/// A header block without any header whose name starts with `prefix`.
+fn remove_header_prefix(hdr: &[u8], prefix: &str) -> Vec<u8> {
+    if hdr.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(hdr.len());
+    let mut lines = hdr.split_inclusive(|b| *b == b'\n');
+    if let Some(first) = lines.next() {
+        out.extend_from_slice(first);
+    }
+    let mut kept = 0;
+    for line in lines {
+        if line.len() >= prefix.len()
+            && line[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+        {
+            continue;
+        }
+        if line != b"\r\n" {
+            kept += 1;
+        }
+        out.extend_from_slice(line);
+    }
+    if kept == 0 {
+        return Vec::new();
+    }
+    out
+}
+
 /// The internal subscription on a stream's subjects.
 struct StreamHandler {
     stream: Weak<Stream>,
@@ -929,6 +1046,7 @@ impl MsgHandler for StreamHandler {
             payload,
             max_payload,
             &mut republish,
+            false,
         );
         if let Some((subj, h, p)) = republish {
             s.account
