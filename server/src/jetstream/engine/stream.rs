@@ -613,6 +613,7 @@ impl Stream {
 
     /// Go's `processJetStreamMsg` for a single server. Returns the PubAck to send (None: no ack)
     /// and the republished message (subject, headers, payload) if any.
+    #[allow(clippy::too_many_arguments)]
     pub fn process_msg(
         &self,
         subject: &str,
