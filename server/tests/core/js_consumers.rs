@@ -410,3 +410,77 @@ async fn consumer_updates_keep_state_and_refuse_what_go_refuses() {
     );
     h.shutdown().await;
 }
+
+/// The pending count in each delivery's ack reply follows new messages, limits that drop
+/// messages the consumer has not reached, purges and deletes.
+#[tokio::test]
+async fn pending_counts_in_ack_replies_follow_the_stream() {
+    let dir = TempDir::new("js-pending");
+    let (h, js) = setup(&dir).await;
+    let s = js
+        .create_stream(stream::Config {
+            name: "P".into(),
+            subjects: vec!["p.*".into()],
+            max_messages: 6,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let publish = |n: std::ops::Range<u32>| {
+        let js = js.clone();
+        async move {
+            for i in n {
+                let subj = format!("p.{}", i % 2);
+                js.publish(subj, "x".into()).await.unwrap().await.unwrap();
+            }
+        }
+    };
+    publish(0..4).await;
+    let c = s
+        .create_consumer(consumer::pull::Config {
+            durable_name: Some("all".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let odd = s
+        .create_consumer(consumer::pull::Config {
+            durable_name: Some("odd".into()),
+            filter_subject: "p.1".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let next = |c: consumer::Consumer<consumer::pull::Config>| async move {
+        let mut b = c.fetch().max_messages(1).messages().await.unwrap();
+        let m = timeout(WAIT, b.next()).await.unwrap().unwrap().unwrap();
+        let i = m.info().unwrap();
+        let out = (i.stream_sequence, i.pending);
+        m.ack().await.unwrap();
+        out
+    };
+    assert_eq!(next(c.clone()).await, (1, 3));
+    assert_eq!(next(odd.clone()).await, (2, 1));
+    // Four more: the limit of six drops 1 and 2; both consumers are past them.
+    publish(4..8).await;
+    assert_eq!(next(c.clone()).await, (3, 5));
+    assert_eq!(next(odd.clone()).await, (4, 2));
+    // Eight more: 3..=10 go, which the consumers had not reached.
+    publish(8..16).await;
+    assert_eq!(next(c.clone()).await, (11, 5));
+    assert_eq!(next(odd.clone()).await, (12, 2));
+    // A delete and a purge of one subject.
+    s.delete_message(13).await.unwrap();
+    assert_eq!(next(c.clone()).await, (12, 3));
+    js.get_stream("P")
+        .await
+        .unwrap()
+        .purge()
+        .filter("p.1")
+        .await
+        .unwrap();
+    publish(16..18).await;
+    assert_eq!(next(c.clone()).await, (15, 2));
+    assert_eq!(next(odd.clone()).await, (18, 0));
+    h.shutdown().await;
+}

@@ -660,6 +660,7 @@ fn stream_purge(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
             .store()
             .purge_ex(&req.subject, req.sequence, req.keep)
     };
+    stream.recount_pending();
     match res {
         Ok(purged) => go_json(&StreamPurgeResponse {
             response: ApiResponse::new(kind),
@@ -827,6 +828,7 @@ fn msg_delete(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
     } else {
         stream.store().erase_msg(req.seq)
     };
+    stream.recount_pending();
     match res {
         Ok(true) => go_json(&SuccessResponse {
             response: ApiResponse::new(kind),

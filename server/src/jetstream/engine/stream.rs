@@ -190,14 +190,24 @@ impl Stream {
             c.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         };
         add_account(&usage, cfg.storage, initial);
+        // The stream, once built: removals make its consumers count their pending again.
+        let this: Arc<std::sync::OnceLock<std::sync::Weak<Stream>>> = Arc::default();
         {
             let jw = Arc::downgrade(js);
             let st = cfg.storage;
+            let this = this.clone();
             store.register_storage_updates(Arc::new(move |u: &store::StorageUpdate| {
                 if let Some(j) = jw.upgrade() {
                     j.add_usage(st, u.bytes);
                 }
                 add_account(&usage, st, u.bytes);
+                if u.msgs < 0 {
+                    if let Some(s) = this.get().and_then(std::sync::Weak::upgrade) {
+                        for c in s.consumers() {
+                            c.recount_pending();
+                        }
+                    }
+                }
             }));
         }
         for d in store.take_diagnostics() {
@@ -241,6 +251,7 @@ impl Stream {
             transforms: RwLock::new(Arc::new(Transforms::default())),
             origins: Arc::new(Mutex::new(Vec::new())),
         });
+        let _ = this.set(Arc::downgrade(&s));
         if let Ok(mut o) = s.origins.lock() {
             *o = super::source::origins(&s);
         }
@@ -290,6 +301,15 @@ impl Stream {
             let _ = std::fs::remove_dir_all(d.join("obs").join(name));
         }
         Some(c)
+    }
+
+    /// Messages went away outside the consumers' view (purge, delete, limits): their pending
+    /// counts are taken again.
+    pub fn recount_pending(&self) {
+        for c in self.consumers() {
+            c.recount_pending();
+            c.signal();
+        }
     }
 
     /// A consumer is done with `seq`: interest and work-queue streams drop what no consumer
@@ -571,6 +591,7 @@ impl Stream {
     /// After a round of sourcing: consumers look again and file writes reach the OS.
     pub(crate) fn after_sourcing(&self) {
         for c in self.consumers() {
+            c.recount_pending();
             c.signal();
         }
         let _ = self.store.flush_all_pending();
@@ -833,7 +854,7 @@ impl Stream {
         }
         drop(st);
         for c in self.consumers() {
-            c.signal();
+            c.new_message(subject);
         }
         respond.then(|| self.ok_ack(seq, false))
     }

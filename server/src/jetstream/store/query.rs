@@ -94,6 +94,9 @@ impl<L> Index<L> {
                 last: self.last_seq,
             };
         }
+        if f.all && !last_per_subject {
+            return self.all_from(sseq);
+        }
         let subjects = self.matching_subjects(&f);
         let mut ss = SimpleState::default();
         let mut partial = false;
@@ -133,6 +136,27 @@ impl<L> Index<L> {
             msgs,
             first,
             last: ss.last,
+        }
+    }
+
+    /// Every message in `[sseq, last]` (first_seq < sseq <= last_seq): arithmetic when no message
+    /// is missing in between, else a walk of the shorter side of `sseq`.
+    fn all_from(&self, sseq: u64) -> SimpleState {
+        let total = self.len();
+        let span_len = self.last_seq - self.first_seq + 1;
+        let msgs = if total == span_len {
+            self.last_seq - sseq + 1
+        } else if sseq - self.first_seq <= self.last_seq - sseq {
+            total - span(&self.msgs, self.first_seq, sseq - 1).count() as u64
+        } else {
+            span(&self.msgs, sseq, self.last_seq).count() as u64
+        };
+        let first = self.msgs.range(sseq..).next().map_or(0, |(&s, _)| s);
+        let last = self.msgs.keys().next_back().copied().unwrap_or(0);
+        SimpleState {
+            msgs,
+            first,
+            last: if msgs == 0 { 0 } else { last },
         }
     }
 

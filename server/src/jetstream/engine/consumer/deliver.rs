@@ -129,8 +129,9 @@ fn pump(c: &Arc<Consumer>) -> Step {
         if s.active || !s.waiting.is_empty() {
             s.last_active = now;
         }
-        let mut npc = c.num_pending(&s) as i64;
+        let mut npc = c.running_pending(&mut s);
         deliver_all(c, &mut s, &stream, &acc, &server, &mut fan, &mut npc);
+        s.npc = Some(npc.max(0));
         // End of stream for no-wait requests (Go's processWaiting(eos=true)).
         if !c.is_push() {
             let has_more = !s.rdq.is_empty() || npc > 0;

@@ -73,6 +73,8 @@ pub struct State {
     pub max_delivered: Vec<(u64, u64)>,
     /// Stream sequences this consumer no longer needs (ack none), for retention after the lock.
     pub done_with: Vec<u64>,
+    /// The running count of messages still to deliver (None: take it from the store).
+    pub npc: Option<i64>,
 }
 
 pub struct Consumer {
@@ -87,6 +89,10 @@ pub struct Consumer {
     /// `$JS.ACK.<stream>.<consumer>.` for building ack replies.
     ack_prefix: String,
     filters: Vec<String>,
+    /// Messages stored since the delivery task last counted (Go's `npc` updates on new messages),
+    /// and whether the count must be taken again from the store.
+    npc_delta: std::sync::atomic::AtomicI64,
+    npc_stale: std::sync::atomic::AtomicBool,
     /// Where a durable consumer of a file stream keeps its state.
     store_dir: Option<std::path::PathBuf>,
     dirty: std::sync::atomic::AtomicBool,
@@ -186,6 +192,8 @@ impl Consumer {
         };
         Arc::new(Consumer {
             store_dir,
+            npc_delta: std::sync::atomic::AtomicI64::new(0),
+            npc_stale: std::sync::atomic::AtomicBool::new(true),
             dirty: std::sync::atomic::AtomicBool::new(false),
             last_flush: Mutex::new(now),
             ack_prefix: format!("$JS.ACK.{}.{}.", stream.name, name),
@@ -219,6 +227,7 @@ impl Consumer {
                 closed: false,
                 max_delivered: Vec::new(),
                 done_with: Vec::new(),
+                npc: None,
             }),
             wake: Arc::new(Notify::new()),
             subs: Mutex::new(Vec::new()),
@@ -406,6 +415,32 @@ impl Consumer {
             push_bound: self.is_push() && s.active,
             timestamp: GoTime::now(),
             ..ConsumerInfo::default()
+        }
+    }
+
+    /// A message was stored on `subject`: one more pending when it matches, and a wake-up.
+    pub fn new_message(&self, subject: &str) {
+        if self.matches(subject) {
+            self.npc_delta
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        }
+        self.wake.notify_one();
+    }
+
+    /// The pending count must be taken again (messages removed behind the consumer's back).
+    pub fn recount_pending(&self) {
+        self.npc_stale
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The running pending count for ack replies (Go's `npc`): exact after a recount, then kept
+    /// by deliveries and new messages.
+    pub fn running_pending(&self, s: &mut State) -> i64 {
+        use std::sync::atomic::Ordering;
+        let delta = self.npc_delta.swap(0, Ordering::AcqRel);
+        match s.npc {
+            Some(n) if !self.npc_stale.swap(false, Ordering::AcqRel) => n + delta,
+            _ => self.num_pending(s) as i64,
         }
     }
 

@@ -266,6 +266,56 @@ fn num_pending(mk: Mk) {
     }
 }
 
+/// The unfiltered count from a start inside the stream, with and without gaps on either side.
+fn num_pending_all(mk: Mk) {
+    let s = mk(cfg(&["a.*"]));
+    for i in 0..1000 {
+        s.store_msg(&format!("a.{}", i % 7), b"", b"x", 0)
+            .expect("store");
+    }
+    let starts = [0, 1, 2, 100, 499, 500, 501, 900, 1000, 1001];
+    let check = |s: &dyn StreamStore| {
+        for start in starts {
+            for filter in ["", ">", "a.*"] {
+                let got = s.filtered_state(start, filter).expect("filtered");
+                let brute = if filter.is_empty() { ">" } else { filter };
+                let want = brute_state(s, start, brute, false);
+                assert_eq!(
+                    (got.msgs, got.first),
+                    (want.msgs, want.first),
+                    "{filter:?} from {start}"
+                );
+                // As in Go, a start at or before the first message reports the stream's last
+                // sequence even when that message is gone.
+                if start > s.fast_state().first_seq {
+                    assert_eq!(got.last, want.last, "{filter:?} from {start}");
+                }
+            }
+        }
+    };
+    check(&*s);
+    for seq in [3, 50, 51, 400] {
+        s.remove_msg(seq).expect("remove low");
+    }
+    check(&*s);
+    for seq in [600, 777, 950, 999] {
+        s.remove_msg(seq).expect("remove high");
+    }
+    check(&*s);
+    s.remove_msg(1000).expect("remove last");
+    check(&*s);
+}
+
+#[test]
+fn num_pending_all_mem() {
+    num_pending_all(mem)
+}
+
+#[test]
+fn num_pending_all_file() {
+    num_pending_all(file)
+}
+
 // go: server/TestMemStoreNumPending
 #[test]
 fn num_pending_mem() {
