@@ -68,6 +68,17 @@ fn subject_map(from: &str, to: &str) -> Result<SubjectMap, String> {
             return Ok(SubjectMap::Prefix(prefix.to_string()));
         }
     }
+    // Go's strict (import) transform refuses a plain literal destination for a wildcard source: with
+    // `>` in the source the destination must have one too, and every `*` must be placed.
+    let placeholder = |t: &str| t.starts_with('$') || t.starts_with("{{");
+    if !subject_has_wildcard(to.as_bytes()) && !to.split('.').any(placeholder) {
+        if from.split('.').any(|t| t == ">") {
+            return Err("invalid subject".into());
+        }
+        return Err(format!(
+            "invalid mapping destination: not using all of the token wildcard(s) in {to}"
+        ));
+    }
     Err("wildcard subject mappings other than a prefix are not supported yet by rnats".into())
 }
 

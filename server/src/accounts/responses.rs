@@ -89,6 +89,11 @@ impl Responses {
         reply
     }
 
+    /// Reply mappings still awaiting answers.
+    pub fn pending(&self) -> usize {
+        self.map.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
     pub fn remove(&self, reply: &[u8]) {
         if let Ok(mut m) = self.map.lock() {
             m.remove(reply);

@@ -155,6 +155,9 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
     new.check_config = cur.check_config;
     crate::config::options::validate_auth(&new)?;
     let changes = diff(&cur, &new)?;
+    // Go's reloadAuthorization configures the accounts again: new ones are created, existing ones keep
+    // their clients and subject index and take the new exports, imports and limits.
+    server.accounts.configure(&new)?;
     // Go re-runs ConfigureLogger when any logging option changed; the new file gets the lines below.
     let relog = cur.log_file != new.log_file
         || cur.logtime != new.logtime

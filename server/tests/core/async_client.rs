@@ -116,7 +116,10 @@ async fn auto_unsubscribe_after_max_messages() {
         got.push(String::from_utf8(m.payload.to_vec()).unwrap());
     }
     assert_eq!(got, vec!["0", "1", "2"]);
-    wait_for("server removed the sub", || h.shared.accounts.global().sublist.count() == 0).await;
+    wait_for("server removed the sub", || {
+        h.shared.accounts.global().sublist.count() == 0
+    })
+    .await;
     h.shutdown().await;
 }
 
@@ -134,7 +137,10 @@ async fn no_echo_client_does_not_get_its_own_messages() {
     nc.flush().await.unwrap();
     other.flush().await.unwrap();
     // Both subscriptions come from different connections: wait until the server holds both.
-    wait_for("both subscriptions", || h.shared.accounts.global().sublist.count() == 2).await;
+    wait_for("both subscriptions", || {
+        h.shared.accounts.global().sublist.count() == 2
+    })
+    .await;
     nc.publish("foo", "x".into()).await.unwrap();
     nc.flush().await.unwrap();
     assert!(timeout(WAIT, theirs.next()).await.unwrap().is_some());

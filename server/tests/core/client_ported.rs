@@ -66,7 +66,10 @@ async fn unsubscribe_while_messages_flow() {
         .await
         .expect("publisher done")
         .unwrap();
-    wait_for("subscription removed", || h.shared.accounts.global().sublist.count() == 0).await;
+    wait_for("subscription removed", || {
+        h.shared.accounts.global().sublist.count() == 0
+    })
+    .await;
     // Both connections and the server carry on.
     assert_eq!(h.num_clients(), 2);
     let mut r = Raw::quiet(&h).await;

@@ -138,7 +138,10 @@ async fn write_deadline_makes_a_slow_consumer_even_without_connect() {
     let mut slow = Raw::connect_only(&h).await;
     slow.send(b"SUB foo 1\r\n").await;
     let mut p = Raw::quiet(&h).await;
-    wait_for("sub registered", || h.shared.accounts.global().sublist.count() == 1).await;
+    wait_for("sub registered", || {
+        h.shared.accounts.global().sublist.count() == 1
+    })
+    .await;
     let msg = format!("PUB foo 10000\r\n{}\r\n", "x".repeat(10000));
     for _ in 0..10_000 {
         p.send(msg.as_bytes()).await;

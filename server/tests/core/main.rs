@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod accounts;
 mod async_client;
 mod auth;
 mod auth_nkeys;

@@ -52,7 +52,11 @@ async fn unsub_with_max_stops_after_max_messages() {
     r.send(b"PING\r\n").await;
     r.expect(b"MSG foo 22 2\r\nok\r\nMSG foo 22 2\r\nok\r\nPONG\r\n")
         .await;
-    assert_eq!(h.shared.accounts.global().sublist.count(), 0, "auto-unsubscribed");
+    assert_eq!(
+        h.shared.accounts.global().sublist.count(),
+        0,
+        "auto-unsubscribed"
+    );
     h.shutdown().await;
 }
 
@@ -124,7 +128,10 @@ async fn subscriptions_are_removed_on_disconnect() {
     r.expect(b"PONG\r\n").await;
     assert_eq!(h.shared.accounts.global().sublist.count(), 2);
     drop(r);
-    wait_for("subs removed", || h.shared.accounts.global().sublist.count() == 0).await;
+    wait_for("subs removed", || {
+        h.shared.accounts.global().sublist.count() == 0
+    })
+    .await;
     wait_for("client gone", || h.num_clients() == 0).await;
     h.shutdown().await;
 }
