@@ -6,6 +6,7 @@
 mod support;
 
 mod accounts;
+mod accounts_services;
 mod async_client;
 mod auth;
 mod auth_nkeys;
