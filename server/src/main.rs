@@ -73,6 +73,11 @@ fn main() -> ExitCode {
         print(false, &format!("nats-server: {e}\n"));
         return ExitCode::from(1);
     }
+    // NewServer then configures the accounts (a `system_account` that names no account fails here).
+    if let Err(e) = server::accounts::Accounts::from_options(&opts) {
+        print(false, &format!("nats-server: {e}\n"));
+        return ExitCode::from(1);
+    }
     let _log = match logging::init(&opts) {
         Ok(g) => g,
         Err(e) => {

@@ -35,6 +35,34 @@ pub fn stream_import_subjects(
     Ok((subject.to_string(), to.to_string()))
 }
 
+/// Go's `transformUntokenize`: each `$N` or `{{wildcard(N)}}` placeholder of a mapping destination
+/// becomes `*`, giving the subject space the destination covers.
+pub fn untokenize(subject: &str) -> String {
+    subject
+        .split('.')
+        .map(|t| {
+            let b = t.as_bytes();
+            let dollar = b.len() > 1 && b[0] == b'$' && (b'1'..=b'9').contains(&b[1]);
+            let func = t
+                .strip_prefix("{{")
+                .and_then(|r| r.strip_suffix("}}"))
+                .map(|r| r.trim().to_ascii_lowercase())
+                .and_then(|r| {
+                    r.strip_prefix("wildcard(")
+                        .and_then(|a| a.strip_suffix(')'))
+                        .map(|a| !a.trim().is_empty())
+                })
+                .unwrap_or(false);
+            if dollar || func {
+                "*"
+            } else {
+                t
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 /// Go's `checkAuth` for a configured export (no activation tokens: an export that requires one
 /// approves nobody).
 fn auth_allows(e: &Export, importer: &str, subject: &str) -> bool {
@@ -182,6 +210,12 @@ impl Checker<'_> {
                 )
             })?;
         }
+        // Go keeps the destination of a mapped import untokenized (`$1` as `*`) for later cycle searches.
+        let to = if subject_has_wildcard(from.as_bytes()) && to != from {
+            untokenize(&to)
+        } else {
+            to
+        };
         let acc = self.accepted.entry(importer.to_string()).or_default();
         if acc
             .streams
@@ -207,8 +241,15 @@ impl Checker<'_> {
         if !export_approved(&exporter.service_exports, importer, to) {
             return Err("service import not authorized".into());
         }
+        // Go's addServiceImportWithClaim: with a wildcard export subject the local subject may hold
+        // `$N` placeholders; the cycle search uses the subject space they stand for.
+        let from_t = if subject_has_wildcard(to.as_bytes()) {
+            untokenize(from)
+        } else {
+            from.to_string()
+        };
         let mut visited = HashMap::from([(importer.to_string(), true)]);
-        self.service_cycles(&exporter.name, from, &mut visited)?;
+        self.service_cycles(&exporter.name, &from_t, &mut visited)?;
         let acc = self.accepted.entry(importer.to_string()).or_default();
         if let Some((dst, _, dto)) = acc
             .services

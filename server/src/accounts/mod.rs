@@ -127,6 +127,12 @@ impl Account {
         true
     }
 
+    /// Requests that came in through one of this account's service exports and still await answers
+    /// (Go's `NumPendingAllResponses`).
+    pub fn num_pending_responses(&self) -> usize {
+        self.responses.pending()
+    }
+
     pub fn remove_client(&self) {
         self.num_conns.fetch_sub(1, Ordering::AcqRel);
     }

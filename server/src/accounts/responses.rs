@@ -2,9 +2,10 @@
 //! reply subject `_R_.<prefix>.<id>`; one internal wildcard subscription on `_R_.<prefix>.>` catches
 //! the answers and delivers them to the requester's own reply subject in the importing account. A
 //! singleton response ends the mapping; streamed and chunked ones keep it until the export's response
-//! threshold passes without an answer (Go's `addRespServiceImport`, `newServiceReply`,
-//! `processServiceImportResponse`, `checkExpiredResponses`). Also builds the `Nats-Request-Info`
-//! header a service import adds (Go's `getClientInfo`, `setHeader`).
+//! threshold passes without an answer, or until nobody listens on the requester's reply subject (Go's
+//! `addRespServiceImport`, `newServiceReply`, `processServiceImportResponse`,
+//! `checkExpiredResponses`, `checkForReverseEntries`). Also builds the `Nats-Request-Info` header a
+//! service import adds (Go's `getClientInfo`, `setHeader`).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +18,11 @@ use super::config::ResponseType;
 use super::imports::{MsgHandler, PubCtx, ServiceImportRt};
 use super::Account;
 use crate::client::delivery::{Fanout, Message};
+
+/// The longest the sweeper sleeps. It otherwise wakes every smallest threshold, as Go's expiry timer
+/// does, so an entry goes between one and two thresholds of silence; the cap bounds that for entries
+/// with a short threshold added while it sleeps.
+const SWEEP_MAX: Duration = Duration::from_millis(100);
 
 const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -89,13 +95,19 @@ impl Responses {
         reply
     }
 
+    /// Reply mappings still awaiting answers.
+    pub fn pending(&self) -> usize {
+        self.map.lock().map(|m| m.len()).unwrap_or(0)
+    }
+
     pub fn remove(&self, reply: &[u8]) {
         if let Ok(mut m) = self.map.lock() {
             m.remove(reply);
         }
     }
 
-    /// Drop mappings idle past their threshold; a task does it while any are pending.
+    /// Drop mappings idle past their threshold or whose requester went away; a task does it while any
+    /// are pending.
     fn start_sweeper(&self, owner: &Arc<Account>) {
         if self.sweeping.swap(true, Ordering::AcqRel) {
             return;
@@ -114,8 +126,8 @@ impl Responses {
                     m.values()
                         .map(|e| e.threshold)
                         .min()
-                        .unwrap_or(Duration::from_secs(1))
-                        .clamp(Duration::from_millis(10), Duration::from_secs(1))
+                        .unwrap_or(SWEEP_MAX)
+                        .clamp(Duration::from_millis(10), SWEEP_MAX)
                 };
                 tokio::time::sleep(tick).await;
                 let Some(a) = acc.upgrade() else { return };
@@ -123,7 +135,19 @@ impl Responses {
                     return;
                 };
                 let now = Instant::now();
-                m.retain(|_, e| now.duration_since(e.last) < e.threshold);
+                // Past its threshold an entry goes; so does one idle for a sweep whose requester no
+                // longer listens on the reply subject (Go removes the response imports of a reply
+                // subject when its interest goes away: `checkForReverseEntries`).
+                m.retain(|_, e| {
+                    let idle = now.duration_since(e.last);
+                    if idle >= e.threshold {
+                        return false;
+                    }
+                    idle < SWEEP_MAX
+                        || e.dest
+                            .upgrade()
+                            .is_some_and(|d| d.sublist.has_interest(&e.to))
+                });
                 if m.is_empty() {
                     a.responses.sweeping.store(false, Ordering::Release);
                     return;

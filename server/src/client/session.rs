@@ -1052,8 +1052,8 @@ fn send_raw(client: &ClientHandle, bytes: &[u8]) {
     }
 }
 
-/// Go's client log label after CONNECT: `<ip:port> - cid:<n> - "v<version>:<lang>:<name>" - "$G/<user>"`, each
-/// quoted part present only when known.
+/// Go's client log label after CONNECT: `<ip:port> - cid:<n> - "v<version>:<lang>:<name>" - "<account>/<user>"`,
+/// each quoted part present only when known.
 fn client_label(client: &ClientHandle, ci: &ConnectInfo) -> Option<String> {
     let mut parts = Vec::new();
     if !ci.version.is_empty() {
@@ -1066,8 +1066,11 @@ fn client_label(client: &ClientHandle, ci: &ConnectInfo) -> Option<String> {
         parts.push(ci.name.clone());
     }
     let ncs = (!parts.is_empty()).then(|| parts.join(":"));
-    let acs = crate::auth::auth_user_label(ci)
-        .map(|u| format!("{}/{}", crate::consts::GLOBAL_ACCOUNT, u));
+    let account = client
+        .account()
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| crate::consts::GLOBAL_ACCOUNT.to_string());
+    let acs = crate::auth::auth_user_label(ci).map(|u| format!("{account}/{u}"));
     let base = format!("{} - cid:{}", client.peer, client.cid);
     match (ncs, acs) {
         (Some(n), Some(a)) => Some(format!("{base} - {n:?} - {a:?}")),

@@ -59,7 +59,8 @@ impl fmt::Display for ProtoError {
                 write!(f, "maximum control line exceeded (max {max}, got {len})")
             }
             ProtoError::MaxPayload { size, max } => {
-                write!(f, "Maximum Payload Violation: {size} vs {max}")
+                // Go's maxPayloadViolation logs ErrMaxPayload's text; the client gets the -ERR text.
+                write!(f, "maximum payload exceeded: {size} vs {max}")
             }
             ProtoError::BadArgs { reason } => f.write_str(reason),
             ProtoError::HeadersNotSupported => f.write_str("message headers not supported"),

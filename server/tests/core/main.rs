@@ -5,6 +5,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod accounts;
+mod accounts_services;
 mod async_client;
 mod auth;
 mod auth_nkeys;
