@@ -2,6 +2,7 @@
 //! Load comes from raw-protocol clients on loopback (no client library in the way), each load bounded in
 //! message count and time. Both servers run as separate processes with the same flags.
 
+pub mod jetstream;
 pub mod load;
 pub mod locate;
 pub mod servers;
@@ -78,7 +79,7 @@ pub fn run(cfg: &BenchConfig, mut progress: impl FnMut(&str)) -> Result<Vec<Row>
             }
             let n = msg_count(scenario, size, cfg.scale);
             let label = format!("{name} {size}B");
-            let Some((go, rust)) = measure(cfg, &label, &mut progress, |srv| {
+            let Some((go, rust)) = measure(cfg, &label, None, &mut progress, |srv| {
                 load::run(scenario, srv.addr(), size, n, Duration::from_secs(60))
             })?
             else {
@@ -91,6 +92,26 @@ pub fn run(cfg: &BenchConfig, mut progress: impl FnMut(&str)) -> Result<Vec<Row>
                 rust,
             });
         }
+    }
+    for case in jetstream::Case::ALL {
+        let name = case.name();
+        if cfg.filter.as_deref().is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        let n = case.count(cfg.scale);
+        let config = Some(jetstream::server_config(case));
+        let Some((go, rust)) = measure(cfg, &name, config, &mut progress, |srv| {
+            jetstream::run(case, srv.addr(), n, Duration::from_secs(60))
+        })?
+        else {
+            continue;
+        };
+        rows.push(Row {
+            scenario: name,
+            size: jetstream::SIZE,
+            go,
+            rust,
+        });
     }
     if cfg
         .filter
@@ -107,7 +128,7 @@ pub const IDLE_CONNECTIONS: usize = 1000;
 
 /// Resident memory of each server holding 1,000 idle client connections (median of the runs).
 fn idle_connections(cfg: &BenchConfig, progress: &mut impl FnMut(&str)) -> Result<Row> {
-    let (go, rust) = measure(cfg, "idle-connections", progress, |srv| {
+    let (go, rust) = measure(cfg, "idle-connections", None, progress, |srv| {
         let conns = load::idle_connections(srv.addr(), IDLE_CONNECTIONS)?;
         let pid = srv
             .pid()
@@ -130,6 +151,7 @@ fn idle_connections(cfg: &BenchConfig, progress: &mut impl FnMut(&str)) -> Resul
 fn measure(
     cfg: &BenchConfig,
     label: &str,
+    config: Option<String>,
     progress: &mut impl FnMut(&str),
     mut one: impl FnMut(&ServerProc) -> Result<Outcome>,
 ) -> Result<Option<(Outcome, Outcome)>> {
@@ -151,7 +173,7 @@ fn measure(
                 ServerKind::Go => &cfg.go_bin,
                 ServerKind::Rust => &cfg.rust_bin,
             };
-            let srv = ServerProc::start(kind, bin)?;
+            let srv = ServerProc::start_with(kind, bin, config.clone())?;
             let out = one(&srv)?;
             drop(srv);
             outcomes[kind as usize].push(out);
@@ -241,12 +263,12 @@ pub fn to_json(cfg: &BenchConfig, rows: &[Row], meta: &BenchMeta) -> serde_json:
 pub fn render(rows: &[Row]) -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "{:<16} {:>6} {:>18} {:>18} {:>8}\n",
+        "{:<20} {:>6} {:>18} {:>18} {:>8}\n",
         "scenario", "size", "go", "rnats", "ratio"
     ));
     for r in rows {
         out.push_str(&format!(
-            "{:<16} {:>5}B {:>18} {:>18} {:>7.2}x\n",
+            "{:<20} {:>5}B {:>18} {:>18} {:>7.2}x\n",
             r.scenario,
             r.size,
             r.go.to_string(),

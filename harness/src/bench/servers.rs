@@ -16,7 +16,14 @@ pub struct ServerProc {
 
 impl ServerProc {
     pub fn start(kind: ServerKind, bin: &Path) -> Result<ServerProc> {
-        let server = ProcessServer::start(&ServerSpec::new(kind, bin))?;
+        Self::start_with(kind, bin, None)
+    }
+
+    /// Start with a config file (written to the server's own directory, its working directory).
+    pub fn start_with(kind: ServerKind, bin: &Path, config: Option<String>) -> Result<ServerProc> {
+        let mut spec = ServerSpec::new(kind, bin);
+        spec.config = config;
+        let server = ProcessServer::start(&spec)?;
         Ok(ServerProc { server })
     }
 

@@ -456,7 +456,7 @@ impl Backend for FileBackend {
             self.reading = Some(blk);
         }
         let data = match self.blocks.get_mut(&blk) {
-            Some(b) => Bytes::from(b.read_at(off as u64, len as usize).map_err(io_err)?),
+            Some(b) => b.read_shared(off as u64, len as usize).map_err(io_err)?,
             None => Bytes::new(),
         };
         match parse(&data) {

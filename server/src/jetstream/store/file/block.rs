@@ -6,6 +6,7 @@
 //! Writes land in `pending` and reach the file on `flush` (or when the buffer passes
 //! [`FLUSH_AT`]); `sync` also fsyncs. Reads of bytes still pending are served from the buffer.
 
+use bytes::Bytes;
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::unix::fs::FileExt;
@@ -40,7 +41,13 @@ pub struct Block {
     pub tombs: Vec<(u64, i64)>,
     /// Highest floor written here (0: none).
     pub floor: u64,
+    /// A read-ahead window of flushed bytes (offset, data), so a consumer walking the block
+    /// costs one read per window instead of one per message (Go's block cache plays this part).
+    window: Option<(u64, Bytes)>,
 }
+
+/// Bytes read ahead when a read misses the window.
+const READ_AHEAD: usize = 256 * 1024;
 
 pub fn block_path(dir: &Path, id: u32) -> PathBuf {
     dir.join(format!("{id}.blk"))
@@ -80,6 +87,7 @@ impl Block {
             max_ts: 0,
             tombs: Vec::new(),
             floor: 0,
+            window: None,
         }
     }
 
@@ -96,6 +104,7 @@ impl Block {
     /// Closes the file handle (it reopens on demand).
     pub fn close(&mut self) {
         self.file = None;
+        self.window = None;
     }
 
     pub fn is_open(&self) -> bool {
@@ -172,9 +181,42 @@ impl Block {
         Ok(buf)
     }
 
+    /// Reads `len` bytes at `off` as shared bytes: pending bytes are copied, flushed ones come
+    /// from the read-ahead window (filled with one read when they are outside it).
+    pub fn read_shared(&mut self, off: u64, len: usize) -> io::Result<Bytes> {
+        let end = off + len as u64;
+        if end > self.size {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "read past block end",
+            ));
+        }
+        if off >= self.flushed {
+            let s = (off - self.flushed) as usize;
+            return Ok(Bytes::copy_from_slice(&self.pending[s..s + len]));
+        }
+        if end > self.flushed {
+            self.flush()?;
+        }
+        if let Some((at, w)) = &self.window {
+            if off >= *at && end <= *at + w.len() as u64 {
+                let s = (off - at) as usize;
+                return Ok(w.slice(s..s + len));
+            }
+        }
+        let want = len.max(READ_AHEAD).min((self.flushed - off) as usize);
+        let mut buf = vec![0u8; want];
+        self.file()?.read_exact_at(&mut buf, off)?;
+        let w = Bytes::from(buf);
+        let out = w.slice(0..len);
+        self.window = Some((off, w));
+        Ok(out)
+    }
+
     /// Overwrites bytes in place (erase); flushes first so the offsets are on disk.
     pub fn overwrite_at(&mut self, off: u64, data: &[u8]) -> io::Result<()> {
         self.flush()?;
+        self.window = None;
         self.file()?.write_all_at(data, off)?;
         self.dirty = true;
         Ok(())
