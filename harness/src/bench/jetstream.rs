@@ -92,7 +92,8 @@ impl Case {
     /// Messages in one run at scale 1.0 (publishing one at a time is slow on every server).
     pub fn count(self, scale: f64) -> usize {
         let base = match self {
-            Case::PubSync(_) => 10_000,
+            // Go fsyncs each publish with sync_interval always, window or not.
+            Case::PubSync(_) | Case::PubAsync(Storage::FileSyncAlways) => 10_000,
             _ => 200_000,
         };
         ((base as f64) * scale).max(500.0) as usize
