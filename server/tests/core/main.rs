@@ -24,6 +24,7 @@ mod handshake;
 mod js_client;
 mod js_consumers;
 mod js_durability;
+mod js_go_consumers;
 mod js_go_streams;
 mod keepalive;
 mod limits;

@@ -1,0 +1,282 @@
+//! Go's single-server pull consumer tests from `jetstream_test.go`, over the wire: next-message
+//! requests one at a time and in batches (waiting requests filled as messages arrive), and acks
+//! that ask for more (`+NXT`, with a count or a request body).
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde_json::{json, Value};
+
+use crate::support::*;
+use server::Options;
+
+fn js_opts(dir: &TempDir) -> Options {
+    let mut o = Options::for_test();
+    o.jetstream = true;
+    o.store_dir = dir.0.display().to_string();
+    o
+}
+
+async fn setup(name: &str) -> (server::ServerHandle, async_nats::Client, TempDir) {
+    let dir = TempDir::new(name);
+    let h = start(js_opts(&dir)).await;
+    let nc = async_nats::connect(h.client_url()).await.unwrap();
+    (h, nc, dir)
+}
+
+async fn req(nc: &async_nats::Client, subject: &str, body: Value) -> Value {
+    let m = tokio::time::timeout(
+        WAIT,
+        nc.request(subject.to_string(), body.to_string().into()),
+    )
+    .await
+    .expect("answer in time")
+    .expect("answer");
+    serde_json::from_slice(&m.payload).expect("JSON answer")
+}
+
+async fn send(nc: &async_nats::Client, subject: &str, payload: String) {
+    let m = tokio::time::timeout(WAIT, nc.request(subject.to_string(), payload.into()))
+        .await
+        .expect("ack in time")
+        .expect("ack");
+    let v: Value = serde_json::from_slice(&m.payload).expect("PubAck");
+    assert!(v["error"].is_null(), "{v}");
+}
+
+/// Go's `workerModeConfig`: a durable that delivers everything and wants explicit acks.
+async fn worker(nc: &async_nats::Client, stream: &str, name: &str) {
+    let v = req(
+        nc,
+        &format!("$JS.API.CONSUMER.DURABLE.CREATE.{stream}.{name}"),
+        json!({"stream_name": stream, "config": {"durable_name": name, "deliver_policy": "all", "ack_policy": "explicit"}}),
+    )
+    .await;
+    assert!(v["error"].is_null(), "{v}");
+}
+
+/// The stream sequence in an ack reply `$JS.ACK.<stream>.<consumer>.<dc>.<sseq>.<dseq>.<ts>.<pending>`.
+fn sseq_of(reply: &str) -> u64 {
+    reply
+        .split('.')
+        .nth(5)
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0)
+}
+
+async fn ack_floor(nc: &async_nats::Client, stream: &str, name: &str) -> u64 {
+    let v = req(
+        nc,
+        &format!("$JS.API.CONSUMER.INFO.{stream}.{name}"),
+        json!({}),
+    )
+    .await;
+    v["ack_floor"]["stream_seq"].as_u64().unwrap_or(0)
+}
+
+// go: server/TestJetStreamBasicWorkQueue
+#[tokio::test]
+async fn next_requests_deliver_in_order_and_wait_for_new_messages() {
+    let (h, nc, _d) = setup("js-go-wq").await;
+    for storage in ["memory", "file"] {
+        let v = req(
+            &nc,
+            "$JS.API.STREAM.CREATE.MY_MSG_SET",
+            json!({"name": "MY_MSG_SET", "storage": storage, "subjects": ["foo", "bar"]}),
+        )
+        .await;
+        assert!(v["error"].is_null(), "{v}");
+        worker(&nc, "MY_MSG_SET", "WQ").await;
+        for _ in 0..100 {
+            send(&nc, "bar", "Hello World!".into()).await;
+        }
+        let next = "$JS.API.CONSUMER.MSG.NEXT.MY_MSG_SET.WQ";
+        // Old-style requests (a subscription per request, as Go's test client makes them): the
+        // delivered message keeps the stream subject, so a muxed inbox could not route it.
+        let get_next = |seq: u64| {
+            let nc = nc.clone();
+            async move {
+                let inbox = nc.new_inbox();
+                let mut sub = nc.subscribe(inbox.clone()).await.unwrap();
+                nc.publish_with_reply(next, inbox, "".into()).await.unwrap();
+                let m = tokio::time::timeout(WAIT, sub.next())
+                    .await
+                    .unwrap_or_else(|_| panic!("seq {seq} in time"))
+                    .expect("message");
+                assert_eq!(m.subject.as_str(), "bar");
+                let reply = m.reply.expect("ack reply");
+                assert_eq!(sseq_of(reply.as_str()), seq, "{reply}");
+            }
+        };
+        for seq in 1..=100 {
+            get_next(seq).await;
+        }
+        // A request waits for a message published later.
+        let delay = Duration::from_millis(50);
+        let pubc = nc.clone();
+        let late = tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            send(&pubc, "bar", "Hello World!".into()).await;
+        });
+        let t = Instant::now();
+        get_next(101).await;
+        assert!(t.elapsed() >= delay, "received too quickly");
+        late.await.unwrap();
+        // Requests and publishes interleaved.
+        let pubc = nc.clone();
+        let more = tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            for _ in 0..100 {
+                send(&pubc, "bar", "Hello World!".into()).await;
+            }
+        });
+        for seq in 102..202 {
+            get_next(seq).await;
+        }
+        more.await.unwrap();
+        let d = req(&nc, "$JS.API.STREAM.DELETE.MY_MSG_SET", json!({})).await;
+        assert_eq!(d["success"], json!(true));
+    }
+    h.shutdown().await;
+}
+
+// go: server/TestJetStreamAckNext
+#[tokio::test]
+async fn ack_next_acks_and_asks_for_more() {
+    let (h, nc, _d) = setup("js-go-acknext").await;
+    let v = req(
+        &nc,
+        "$JS.API.STREAM.CREATE.ACKNXT",
+        json!({"name": "ACKNXT", "storage": "memory"}),
+    )
+    .await;
+    assert!(v["error"].is_null(), "{v}");
+    let v = req(
+        &nc,
+        "$JS.API.CONSUMER.DURABLE.CREATE.ACKNXT.worker",
+        json!({"stream_name": "ACKNXT", "config": {"durable_name": "worker", "ack_policy": "explicit"}}),
+    )
+    .await;
+    assert!(v["error"].is_null(), "{v}");
+    for i in 0..12 {
+        send(&nc, "ACKNXT", format!("msg {i}")).await;
+    }
+    let inbox = nc.new_inbox();
+    let mut sub = nc.subscribe(inbox.clone()).await.unwrap();
+    nc.publish_with_reply(
+        "$JS.API.CONSUMER.MSG.NEXT.ACKNXT.worker",
+        inbox.clone(),
+        "1".into(),
+    )
+    .await
+    .unwrap();
+    // A plain +NXT asks for one more.
+    let m = recv(&mut sub).await;
+    assert_eq!(&m.payload[..], b"msg 0");
+    nc.publish_with_reply(m.reply.unwrap(), inbox.clone(), "+NXT".into())
+        .await
+        .unwrap();
+    let m = recv(&mut sub).await;
+    assert_eq!(&m.payload[..], b"msg 1");
+    // Only that one came.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), sub.next())
+            .await
+            .is_err(),
+        "one message only"
+    );
+    assert_eq!(ack_floor(&nc, "ACKNXT", "worker").await, 1);
+    // +NXT with a count, then with a request body.
+    let reply = m.reply.unwrap();
+    nc.publish_with_reply(reply.clone(), inbox.clone(), "+NXT 5".into())
+        .await
+        .unwrap();
+    for i in 2..=6 {
+        let m = recv(&mut sub).await;
+        assert_eq!(m.payload, format!("msg {i}").as_bytes());
+    }
+    nc.publish_with_reply(reply, inbox.clone(), "+NXT {\"batch\": 5}".into())
+        .await
+        .unwrap();
+    for i in 7..=11 {
+        let m = recv(&mut sub).await;
+        assert_eq!(m.payload, format!("msg {i}").as_bytes());
+    }
+    assert_eq!(ack_floor(&nc, "ACKNXT", "worker").await, 2);
+    h.shutdown().await;
+}
+
+async fn recv(sub: &mut async_nats::Subscriber) -> async_nats::Message {
+    tokio::time::timeout(Duration::from_millis(500), sub.next())
+        .await
+        .expect("message in time")
+        .expect("message")
+}
+
+/// Messages waiting on `sub` after `within`.
+async fn count_within(sub: &mut async_nats::Subscriber, want: usize, within: Duration) -> usize {
+    let deadline = tokio::time::Instant::now() + within;
+    let mut n = 0;
+    while n < want {
+        match tokio::time::timeout_at(deadline, sub.next()).await {
+            Ok(Some(_)) => n += 1,
+            _ => break,
+        }
+    }
+    // Nothing beyond the batch.
+    if tokio::time::timeout(Duration::from_millis(50), sub.next())
+        .await
+        .is_ok()
+    {
+        n += 1;
+    }
+    n
+}
+
+// go: server/TestJetStreamWorkQueueRequestBatch
+#[tokio::test]
+async fn a_batch_request_is_filled_now_or_as_messages_arrive() {
+    let (h, nc, _d) = setup("js-go-wqbatch").await;
+    for storage in ["memory", "file"] {
+        let v = req(
+            &nc,
+            "$JS.API.STREAM.CREATE.MY_MSG_SET",
+            json!({"name": "MY_MSG_SET", "storage": storage, "subjects": ["foo", "bar"]}),
+        )
+        .await;
+        assert!(v["error"].is_null(), "{v}");
+        worker(&nc, "MY_MSG_SET", "WQ").await;
+        for _ in 0..100 {
+            send(&nc, "bar", "Hello World!".into()).await;
+        }
+        let next = "$JS.API.CONSUMER.MSG.NEXT.MY_MSG_SET.WQ";
+        let inbox = nc.new_inbox();
+        let mut sub = nc.subscribe(inbox.clone()).await.unwrap();
+        nc.publish_with_reply(next, inbox, "50".into())
+            .await
+            .unwrap();
+        assert_eq!(
+            count_within(&mut sub, 50, Duration::from_millis(500)).await,
+            50
+        );
+        // A request waiting before the messages exist.
+        let inbox = nc.new_inbox();
+        let mut sub = nc.subscribe(inbox.clone()).await.unwrap();
+        let p = req(&nc, "$JS.API.STREAM.PURGE.MY_MSG_SET", json!({})).await;
+        assert_eq!(p["success"], json!(true));
+        nc.publish_with_reply(next, inbox, "50".into())
+            .await
+            .unwrap();
+        nc.flush().await.unwrap();
+        for _ in 0..100 {
+            send(&nc, "bar", "Hello World!".into()).await;
+        }
+        assert_eq!(
+            count_within(&mut sub, 50, Duration::from_millis(500)).await,
+            50
+        );
+        let d = req(&nc, "$JS.API.STREAM.DELETE.MY_MSG_SET", json!({})).await;
+        assert_eq!(d["success"], json!(true));
+    }
+    h.shutdown().await;
+}
