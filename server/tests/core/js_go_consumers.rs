@@ -280,3 +280,222 @@ async fn a_batch_request_is_filled_now_or_as_messages_arrive() {
     }
     h.shutdown().await;
 }
+
+/// A status reply's code and description (async-nats parses the status line).
+fn status_of(m: &async_nats::Message) -> (u16, String) {
+    (
+        m.status.map(|s| s.as_u16()).unwrap_or(0),
+        m.description.clone().unwrap_or_default(),
+    )
+}
+
+/// Send a pull request with `body` and wait for the first thing to come back on its inbox.
+async fn pull_once(nc: &async_nats::Client, subject: &str, body: Value) -> async_nats::Message {
+    let inbox = nc.new_inbox();
+    let mut sub = nc.subscribe(inbox.clone()).await.unwrap();
+    nc.publish_with_reply(subject.to_string(), inbox, body.to_string().into())
+        .await
+        .unwrap();
+    tokio::time::timeout(WAIT, sub.next())
+        .await
+        .expect("answer in time")
+        .expect("answer")
+}
+
+async fn durable(nc: &async_nats::Client, stream: &str, cfg: Value) -> Value {
+    let name = cfg["durable_name"].as_str().unwrap_or_default().to_string();
+    req(
+        nc,
+        &format!("$JS.API.CONSUMER.DURABLE.CREATE.{stream}.{name}"),
+        json!({"stream_name": stream, "config": cfg}),
+    )
+    .await
+}
+
+// go: server/TestJetStreamConsumerPullMaxWaitingOfOne
+#[tokio::test]
+async fn max_waiting_of_one_times_out_and_refuses_a_second_request() {
+    let (h, nc, _d) = setup("js-go-maxwait1").await;
+    let v = req(
+        &nc,
+        "$JS.API.STREAM.CREATE.TEST",
+        json!({"name": "TEST", "subjects": ["TEST.A"]}),
+    )
+    .await;
+    assert!(v["error"].is_null(), "{v}");
+    let c = durable(
+        &nc,
+        "TEST",
+        json!({"durable_name": "dur", "max_waiting": 1, "ack_policy": "explicit"}),
+    )
+    .await;
+    assert!(c["error"].is_null(), "{c}");
+    let next = "$JS.API.CONSUMER.MSG.NEXT.TEST.dur";
+    let m = pull_once(&nc, next, json!({"batch": 1, "expires": 250_000_000})).await;
+    assert_eq!(status_of(&m).0, 408);
+    // One request waiting, then another one is refused.
+    let inbox = nc.new_inbox();
+    let _waiting = nc.subscribe(inbox.clone()).await.unwrap();
+    nc.publish_with_reply(next, inbox, json!({"batch": 1}).to_string().into())
+        .await
+        .unwrap();
+    let m = pull_once(&nc, next, json!({"batch": 1, "expires": 250_000_000})).await;
+    assert_eq!(status_of(&m), (409, "Exceeded MaxWaiting".to_string()));
+    h.shutdown().await;
+}
+
+// go: server/TestJetStreamConsumerPullMaxWaiting
+#[tokio::test]
+async fn max_waiting_can_not_be_updated() {
+    let (h, nc, _d) = setup("js-go-maxwait").await;
+    let v = req(
+        &nc,
+        "$JS.API.STREAM.CREATE.TEST",
+        json!({"name": "TEST", "subjects": ["test.*"]}),
+    )
+    .await;
+    assert!(v["error"].is_null(), "{v}");
+    let c = durable(
+        &nc,
+        "TEST",
+        json!({"durable_name": "dur", "ack_policy": "explicit", "max_waiting": 10}),
+    )
+    .await;
+    assert!(c["error"].is_null(), "{c}");
+    let u = req(
+        &nc,
+        "$JS.API.CONSUMER.CREATE.TEST.dur",
+        json!({"stream_name": "TEST", "config": {"durable_name": "dur", "ack_policy": "explicit", "max_waiting": 1}, "action": "update"}),
+    )
+    .await;
+    let text = u["error"]["description"].as_str().unwrap_or_default();
+    assert!(text.contains("can not be updated"), "{u}");
+    h.shutdown().await;
+}
+
+// go: server/TestJetStreamConsumerPullRequestMaximums
+#[tokio::test]
+async fn pull_requests_past_the_consumer_maximums_get_409() {
+    let (h, nc, _d) = setup("js-go-pullmax").await;
+    let v = req(
+        &nc,
+        "$JS.API.STREAM.CREATE.TEST",
+        json!({"name": "TEST", "storage": "memory"}),
+    )
+    .await;
+    assert!(v["error"].is_null(), "{v}");
+    let c = durable(
+        &nc,
+        "TEST",
+        json!({"durable_name": "dlc", "max_batch": 10, "max_bytes": 10_000, "max_expires": 1_000_000_000, "ack_policy": "explicit"}),
+    )
+    .await;
+    assert!(c["error"].is_null(), "{c}");
+    let next = "$JS.API.CONSUMER.MSG.NEXT.TEST.dlc";
+    let m = pull_once(&nc, next, json!({"batch": 11, "expires": 100_000_000})).await;
+    assert_eq!(
+        status_of(&m),
+        (409, "Exceeded MaxRequestBatch of 10".into())
+    );
+    let m = pull_once(
+        &nc,
+        next,
+        json!({"batch": 1, "expires": 600_000_000_000u64}),
+    )
+    .await;
+    assert_eq!(
+        status_of(&m),
+        (409, "Exceeded MaxRequestExpires of 1s".into())
+    );
+    let m = pull_once(
+        &nc,
+        next,
+        json!({"batch": 10, "max_bytes": 20_000, "expires": 600_000_000_000u64}),
+    )
+    .await;
+    assert_eq!(status_of(&m).0, 409);
+    h.shutdown().await;
+}
+
+// go: server/TestJetStreamConsumerPullNoAck
+#[tokio::test]
+async fn a_pull_consumer_may_ack_nothing() {
+    let (h, nc, _d) = setup("js-go-pullnoack").await;
+    let v = req(
+        &nc,
+        "$JS.API.STREAM.CREATE.TEST",
+        json!({"name": "TEST", "subjects": ["ORDERS.*"]}),
+    )
+    .await;
+    assert!(v["error"].is_null(), "{v}");
+    let c = durable(
+        &nc,
+        "TEST",
+        json!({"durable_name": "dlc", "ack_policy": "none"}),
+    )
+    .await;
+    assert!(c["error"].is_null(), "{c}");
+    assert_eq!(c["config"]["ack_policy"], json!("none"));
+    h.shutdown().await;
+}
+
+// go: server/TestJetStreamConsumerPullTimeoutHeaders
+#[tokio::test]
+async fn request_timeouts_say_what_was_left_of_the_request() {
+    let (h, nc, _d) = setup("js-go-pullhdrs").await;
+    let v = req(
+        &nc,
+        "$JS.API.STREAM.CREATE.TEST",
+        json!({"name": "TEST", "subjects": ["foo.>"]}),
+    )
+    .await;
+    assert!(v["error"].is_null(), "{v}");
+    let c = durable(
+        &nc,
+        "TEST",
+        json!({"durable_name": "dlc", "ack_policy": "explicit"}),
+    )
+    .await;
+    assert!(c["error"].is_null(), "{c}");
+    for (s, p) in [("foo.foo", "foo"), ("foo.bar", "bar"), ("foo.else", "baz")] {
+        nc.publish(s, p.into()).await.unwrap();
+    }
+    nc.flush().await.unwrap();
+    let (batch, max_bytes) = (50usize, 1024usize);
+    let inbox = nc.new_inbox();
+    let mut sub = nc.subscribe(inbox.clone()).await.unwrap();
+    let body = json!({"batch": batch, "expires": 100_000_000, "max_bytes": max_bytes});
+    nc.publish_with_reply(
+        "$JS.API.CONSUMER.MSG.NEXT.TEST.dlc",
+        inbox.clone(),
+        body.to_string().into(),
+    )
+    .await
+    .unwrap();
+    let (mut msgs, mut bytes) = (0usize, 0usize);
+    loop {
+        let m = tokio::time::timeout(Duration::from_millis(350), sub.next())
+            .await
+            .expect("all messages in time")
+            .expect("message");
+        if m.status.is_some() {
+            assert_eq!(status_of(&m), (408, "Request Timeout".into()));
+            let hdrs = m.headers.as_ref().expect("headers");
+            assert_eq!(
+                hdrs.get("Nats-Pending-Messages").map(|v| v.to_string()),
+                Some((batch - msgs).to_string())
+            );
+            assert_eq!(
+                hdrs.get("Nats-Pending-Bytes").map(|v| v.to_string()),
+                Some((max_bytes - bytes).to_string())
+            );
+            break;
+        }
+        msgs += 1;
+        // As Go's test counts it: data, reply and subject (these messages carry no headers).
+        assert!(m.headers.is_none());
+        bytes += m.payload.len() + m.reply.as_ref().map_or(0, |r| r.len()) + m.subject.len();
+    }
+    assert_eq!(msgs, 3);
+    h.shutdown().await;
+}
