@@ -499,3 +499,261 @@ async fn request_timeouts_say_what_was_left_of_the_request() {
     assert_eq!(msgs, 3);
     h.shutdown().await;
 }
+
+fn err_of(v: &Value) -> (u64, String) {
+    (
+        v["error"]["err_code"].as_u64().unwrap_or(0),
+        v["error"]["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+async fn ephemeral(nc: &async_nats::Client, stream: &str, cfg: Value) -> Value {
+    req(
+        nc,
+        &format!("$JS.API.CONSUMER.CREATE.{stream}"),
+        json!({"stream_name": stream, "config": cfg}),
+    )
+    .await
+}
+
+// go: server/TestJetStreamConsumerCreate
+#[tokio::test]
+async fn consumer_configs_go_refuses_on_a_work_queue() {
+    let (h, nc, _d) = setup("js-go-ccreate").await;
+    for storage in ["memory", "file"] {
+        let v = req(
+            &nc,
+            "$JS.API.STREAM.CREATE.foo",
+            json!({"name": "foo", "storage": storage, "subjects": ["foo", "bar"], "retention": "workqueue"}),
+        )
+        .await;
+        assert!(v["error"].is_null(), "{v}");
+        let pull_ack = (
+            10084,
+            "consumer in pull mode requires explicit ack policy on workqueue stream".to_string(),
+        );
+        let no_config = req(
+            &nc,
+            "$JS.API.CONSUMER.CREATE.foo",
+            json!({"stream_name": "foo"}),
+        )
+        .await;
+        assert_eq!(err_of(&no_config), pull_ack);
+        assert_eq!(err_of(&ephemeral(&nc, "foo", json!({})).await), pull_ack);
+        let wildcards = (10079, "consumer deliver subject has wildcards".to_string());
+        let cycle = (10081, "consumer deliver subject forms a cycle".to_string());
+        for (deliver, want) in [
+            ("foo.*", &wildcards),
+            ("foo", &cycle),
+            ("bar", &cycle),
+            ("*", &wildcards),
+        ] {
+            let v = ephemeral(&nc, "foo", json!({"deliver_subject": deliver})).await;
+            assert_eq!(&err_of(&v), want, "{deliver}");
+        }
+        let now = "2026-01-01T00:00:00Z";
+        let v = ephemeral(
+            &nc,
+            "foo",
+            json!({"deliver_subject": "A", "opt_start_seq": 1, "opt_start_time": now}),
+        )
+        .await;
+        assert_eq!(
+            err_of(&v),
+            (
+                10094,
+                "consumer delivery policy is deliver all, but optional start sequence is also set"
+                    .into()
+            )
+        );
+        let v = ephemeral(
+            &nc,
+            "foo",
+            json!({"deliver_subject": "A", "opt_start_time": now}),
+        )
+        .await;
+        assert_eq!(
+            err_of(&v),
+            (
+                10094,
+                "consumer delivery policy is deliver all, but optional start time is also set"
+                    .into()
+            )
+        );
+        // A push consumer with interest, then deleted.
+        let delivery = nc.new_inbox();
+        let _sub = nc.subscribe(delivery.clone()).await.unwrap();
+        nc.flush().await.unwrap();
+        let v = ephemeral(
+            &nc,
+            "foo",
+            json!({"deliver_subject": delivery, "ack_policy": "explicit"}),
+        )
+        .await;
+        assert!(v["error"].is_null(), "{v}");
+        let name = v["name"].as_str().unwrap().to_string();
+        let d = req(
+            &nc,
+            &format!("$JS.API.CONSUMER.DELETE.foo.{name}"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(d["success"], json!(true));
+        // A durable twice, then with only its deliver subject changed while inactive.
+        let dcfg = |deliver: &str| json!({"stream_name": "foo", "config": {"durable_name": "ddd", "deliver_subject": deliver, "ack_policy": "explicit"}});
+        for _ in 0..2 {
+            let v = req(
+                &nc,
+                "$JS.API.CONSUMER.DURABLE.CREATE.foo.ddd",
+                dcfg(&delivery),
+            )
+            .await;
+            assert!(v["error"].is_null(), "{v}");
+        }
+        drop(_sub);
+        let _sub2 = nc.subscribe("d.d.d").await.unwrap();
+        nc.flush().await.unwrap();
+        let v = req(
+            &nc,
+            "$JS.API.CONSUMER.DURABLE.CREATE.foo.ddd",
+            dcfg("d.d.d"),
+        )
+        .await;
+        assert!(v["error"].is_null(), "{v}");
+        assert_eq!(v["config"]["deliver_subject"], json!("d.d.d"));
+        let d = req(&nc, "$JS.API.STREAM.DELETE.foo", json!({})).await;
+        assert_eq!(d["success"], json!(true));
+    }
+    h.shutdown().await;
+}
+
+// go: server/TestJetStreamConsumerWithNameAndDurable
+#[tokio::test]
+async fn durable_and_name_must_agree() {
+    let (h, nc, _d) = setup("js-go-namedur").await;
+    let v = req(
+        &nc,
+        "$JS.API.STREAM.CREATE.foo",
+        json!({"name": "foo", "description": "foo asset"}),
+    )
+    .await;
+    assert_eq!(v["config"]["description"], json!("foo asset"));
+    let ok = req(
+        &nc,
+        "$JS.API.CONSUMER.CREATE.foo.consumer",
+        json!({"stream_name": "foo", "config": {"deliver_subject": "to", "durable_name": "consumer", "name": "consumer", "ack_policy": "none"}}),
+    )
+    .await;
+    assert!(ok["error"].is_null(), "{ok}");
+    // Through the legacy endpoint the name in the body is checked against the durable.
+    let bad = ephemeral(
+        &nc,
+        "foo",
+        json!({"deliver_subject": "to", "name": "name", "ack_policy": "none", "durable_name": "durable"}),
+    )
+    .await;
+    assert_eq!(
+        err_of(&bad).1,
+        "consumer expected to be ephemeral but a durable name was set in request"
+    );
+    h.shutdown().await;
+}
+
+// go: server/TestJetStreamConsumerAndStreamDescriptions
+#[tokio::test]
+async fn descriptions_are_kept_and_limited() {
+    let (h, nc, _d) = setup("js-go-descr").await;
+    let v = req(
+        &nc,
+        "$JS.API.STREAM.CREATE.foo",
+        json!({"name": "foo", "description": "foo asset"}),
+    )
+    .await;
+    assert_eq!(v["config"]["description"], json!("foo asset"));
+    let c = ephemeral(
+        &nc,
+        "foo",
+        json!({"description": "analytics", "deliver_subject": "to", "ack_policy": "none"}),
+    )
+    .await;
+    assert_eq!(c["config"]["description"], json!("analytics"), "{c}");
+    let big = "x".repeat(4097);
+    let v = req(
+        &nc,
+        "$JS.API.STREAM.CREATE.bar",
+        json!({"name": "bar", "description": big}),
+    )
+    .await;
+    assert!(err_of(&v).1.contains("description is too long"), "{v}");
+    let c = ephemeral(
+        &nc,
+        "foo",
+        json!({"description": big, "deliver_subject": "to", "ack_policy": "none"}),
+    )
+    .await;
+    assert_eq!(
+        err_of(&c),
+        (
+            10107,
+            "consumer description is too long, maximum allowed is 4096".into()
+        )
+    );
+    h.shutdown().await;
+}
+
+// go: server/TestJetStreamConsumerWithMultipleStartOptions
+#[tokio::test]
+async fn deliver_last_with_a_filter_is_accepted() {
+    let (h, nc, _d) = setup("js-go-multistart").await;
+    for storage in ["memory", "file"] {
+        let v = req(
+            &nc,
+            "$JS.API.STREAM.CREATE.my_stream",
+            json!({"name": "my_stream", "subjects": ["foo.>"], "storage": storage}),
+        )
+        .await;
+        assert!(v["error"].is_null(), "{v}");
+        let c = req(
+            &nc,
+            "$JS.API.CONSUMER.CREATE.my_stream",
+            json!({"stream_name": "my_stream", "config": {"durable_name": "d", "deliver_policy": "last", "filter_subject": "foo.22", "ack_policy": "explicit"}}),
+        )
+        .await;
+        // The legacy ephemeral endpoint refuses a durable name, as Go's does.
+        assert_eq!(err_of(&c).0, 10020, "{c}");
+        let c = req(
+            &nc,
+            "$JS.API.CONSUMER.DURABLE.CREATE.my_stream.d",
+            json!({"stream_name": "my_stream", "config": {"durable_name": "d", "deliver_policy": "last", "filter_subject": "foo.22", "ack_policy": "explicit"}}),
+        )
+        .await;
+        assert!(c["error"].is_null(), "{c}");
+        let d = req(&nc, "$JS.API.STREAM.DELETE.my_stream", json!({})).await;
+        assert_eq!(d["success"], json!(true));
+    }
+    h.shutdown().await;
+}
+
+// go: server/TestJetStreamConsumerSingleTokenSubject
+#[tokio::test]
+async fn a_filter_in_the_subject_must_match_the_config() {
+    let (h, nc, _d) = setup("js-go-singletok").await;
+    let v = req(
+        &nc,
+        "$JS.API.STREAM.CREATE.TEST",
+        json!({"name": "TEST", "subjects": ["foo"]}),
+    )
+    .await;
+    assert!(v["error"].is_null(), "{v}");
+    let c = req(
+        &nc,
+        "$JS.API.CONSUMER.CREATE.TEST.name.not_filter_subject",
+        json!({"stream_name": "TEST", "config": {"filter_subject": "foo", "name": "name"}}),
+    )
+    .await;
+    assert_eq!(err_of(&c).0, 10131, "{c}");
+    h.shutdown().await;
+}

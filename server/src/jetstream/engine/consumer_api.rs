@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::consumer::{config, Consumer};
+use super::consumer::{check, config, Consumer};
 use super::{JetStream, JsAccount};
 use crate::info::go_json;
 use crate::jetstream::api::consumer_config::{ConsumerInfo, CreateConsumerRequest};
@@ -59,6 +59,17 @@ fn decode_create(body: &[u8]) -> Result<CreateConsumerRequest, ApiError> {
         .map_err(|e| ErrorId::InvalidJSON.with_err(e))
 }
 
+/// Which create subject a request came on (Go's `ccReqType`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CreateKind {
+    /// `CONSUMER.CREATE.<stream>`: the name, if any, is in the body.
+    LegacyEphemeral,
+    /// `CONSUMER.DURABLE.CREATE.<stream>.<durable>`.
+    LegacyDurable,
+    /// `CONSUMER.CREATE.<stream>.<name>[.<filter>]`.
+    New,
+}
+
 fn create_durable(
     server: &ServerShared,
     js: &Arc<JetStream>,
@@ -67,18 +78,16 @@ fn create_durable(
     durable: &str,
     body: &[u8],
 ) -> String {
-    let kind = types::CONSUMER_CREATE;
-    let req = match decode_create(body) {
-        Ok(r) => r,
-        Err(e) => return err_json(kind, e),
-    };
-    if req.config.durable.is_empty() {
-        return err_json(kind, ErrorId::ConsumerDurableNameNotSet.err());
-    }
-    if req.config.durable != durable {
-        return err_json(kind, ErrorId::ConsumerDurableNameNotMatchSubject.err());
-    }
-    finish_create(server, js, jsa, stream, req)
+    create_as(
+        server,
+        js,
+        jsa,
+        CreateKind::LegacyDurable,
+        stream,
+        Some(durable),
+        None,
+        body,
+    )
 }
 
 fn create(
@@ -90,40 +99,75 @@ fn create(
     filter: Option<&str>,
     body: &[u8],
 ) -> String {
+    let kind = if name.is_some() {
+        CreateKind::New
+    } else {
+        CreateKind::LegacyEphemeral
+    };
+    create_as(server, js, jsa, kind, stream, name, filter, body)
+}
+
+/// Go's `jsConsumerCreateRequest` for one server: the subject and the body must agree before
+/// the config is looked at.
+#[allow(clippy::too_many_arguments)]
+fn create_as(
+    server: &ServerShared,
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    rt: CreateKind,
+    stream: &str,
+    name: Option<&str>,
+    filter: Option<&str>,
+    body: &[u8],
+) -> String {
     let kind = types::CONSUMER_CREATE;
     let mut req = match decode_create(body) {
         Ok(r) => r,
         Err(e) => return err_json(kind, e),
     };
+    if req.stream != stream {
+        return err_json(kind, ErrorId::StreamMismatch.err());
+    }
+    let consumer_name = match name {
+        Some(n) => n.to_string(),
+        None => req.config.name.clone(),
+    };
+    if consumer_name.contains(['\\', '/']) {
+        return err_json(kind, ErrorId::ConsumerNameContainsPathSeparators.err());
+    }
     let cfg = &mut req.config;
-    if let Some(name) = name {
-        if !cfg.durable.is_empty() && !cfg.name.is_empty() && cfg.durable != cfg.name {
-            return err_json(kind, ErrorId::ConsumerCreateDurableAndNameMismatch.err());
-        }
-        let given = if cfg.name.is_empty() {
-            &cfg.durable
-        } else {
-            &cfg.name
-        };
-        if !given.is_empty() && given != name {
-            return err_json(kind, ErrorId::ConsumerDurableNameNotMatchSubject.err());
-        }
-        if cfg.name.is_empty() {
-            cfg.name = name.to_string();
-        }
-        if let Some(f) = filter {
-            if !f.is_empty()
-                && cfg.filter_subject != f
-                && !(cfg.filter_subject.is_empty() && cfg.filter_subjects.is_empty())
-            {
-                return err_json(kind, ErrorId::ConsumerCreateFilterSubjectMismatch.err());
+    match rt {
+        CreateKind::LegacyDurable => {
+            if cfg.durable.is_empty() {
+                return err_json(kind, ErrorId::ConsumerDurableNameNotSet.err());
             }
-            if cfg.filter_subject.is_empty() && cfg.filter_subjects.is_empty() {
-                cfg.filter_subject = f.to_string();
+            if cfg.durable != consumer_name {
+                return err_json(kind, ErrorId::ConsumerDurableNameNotMatchSubject.err());
+            }
+            cfg.name = consumer_name;
+        }
+        CreateKind::New => {
+            if !cfg.durable.is_empty() && cfg.durable != consumer_name {
+                return err_json(kind, ErrorId::ConsumerDurableNameNotMatchSubject.err());
+            }
+            cfg.name = consumer_name;
+        }
+        CreateKind::LegacyEphemeral => {
+            if !cfg.durable.is_empty() {
+                return err_json(kind, ErrorId::ConsumerEphemeralWithDurableName.err());
             }
         }
-    } else if !cfg.durable.is_empty() {
-        return err_json(kind, ErrorId::ConsumerEphemeralWithDurableName.err());
+    }
+    if let Some(f) = filter.filter(|f| !f.is_empty()) {
+        if !cfg.filter_subjects.is_empty() {
+            return err_json(kind, ErrorId::ConsumerMultipleFiltersNotAllowed.err());
+        }
+        if cfg.filter_subject != f {
+            return err_json(kind, ErrorId::ConsumerCreateFilterSubjectMismatch.err());
+        }
+    }
+    if cfg.replicas > 1 {
+        return err_json(kind, ErrorId::StreamReplicasNotSupported.err());
     }
     finish_create(server, js, jsa, stream, req)
 }
@@ -144,10 +188,18 @@ fn finish_create(
     };
     let mut cfg = req.config;
     let scfg = stream.config();
-    if let Err(e) = config::check(&cfg, &scfg) {
+    // Go sets the defaults first, then checks (addConsumerWithAssignment).
+    config::set_defaults(&mut cfg, &scfg, jsa.limits.max_ack_pending);
+    let opts = server.opts();
+    let limits = check::Limits {
+        server_max_ack_pending: opts.js.limits.max_ack_pending,
+        server_max_request_batch: opts.js.limits.max_request_batch,
+        account_max_ack_pending: jsa.limits.max_ack_pending,
+    };
+    if let Err(e) = check::go_rules(&cfg, &scfg, &limits).and_then(|()| config::check(&cfg, &scfg))
+    {
         return err_json(kind, e);
     }
-    config::set_defaults(&mut cfg, &scfg, jsa.limits.max_ack_pending);
     config::set_static_metadata(&mut cfg);
     let name = if !cfg.durable.is_empty() {
         cfg.durable.clone()

@@ -4,6 +4,7 @@
 //! control replies arrive on internal subscriptions (`ack.rs`) and wake the task.
 
 mod ack;
+pub mod check;
 pub mod config;
 mod deliver;
 pub mod persist;
