@@ -12,6 +12,7 @@ pub mod consts;
 pub mod flags;
 pub mod gofmt;
 pub mod info;
+pub mod jwt;
 pub mod jetstream;
 pub mod logging;
 pub mod monitor;

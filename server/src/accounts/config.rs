@@ -28,6 +28,8 @@ pub struct AccountConfig {
     pub mappings: Vec<crate::transform::Mapping>,
     /// JetStream for this account: None disabled, otherwise its limits (-1: unlimited).
     pub jetstream: Option<crate::jetstream::api::account::JetStreamAccountLimits>,
+    /// Operator mode: the account JWT's issuer, signing keys, revocations and expiry.
+    pub jwt: Option<std::sync::Arc<crate::jwt::account::JwtAccount>>,
 }
 
 impl AccountConfig {

@@ -74,6 +74,8 @@ struct Session {
     /// This connection's permissions, as last read from the client handle (generation `perms_gen`).
     perms: Option<Arc<ClientPerms>>,
     perms_gen: u64,
+    /// A JWT user's own subscription limit (Go's user `subs` claim).
+    user_max_subs: Option<i64>,
 }
 
 /// Run one accepted client connection to its end.
@@ -191,6 +193,7 @@ async fn serve<R: AsyncRead + Unpin>(
         awaiting_auth: auth_required,
         perms: None,
         perms_gen: 0,
+        user_max_subs: None,
         server: server.clone(),
         account: client.account().unwrap_or_else(|| server.accounts.global()),
         client: client.clone(),
@@ -668,6 +671,9 @@ impl Session {
         let label = self.client.label();
         let cert = self.client.tls.get().and_then(|t| t.peer.as_ref());
         let cert = cert.map(|p| &p.info);
+        if let Some(op) = auth.operator.clone() {
+            return self.login_jwt(&op, ci, nonce.as_bytes(), &label);
+        }
         match crate::auth::authenticate_with_cert(&auth, ci, nonce.as_bytes(), &label, cert) {
             Ok(id) => {
                 if let Identity::User { account, .. } = &id {
@@ -678,6 +684,49 @@ impl Session {
                 apply_identity(&self.client, id);
                 if let Ok(mut a) = self.client.auth.lock() {
                     *a = Some(ci.clone());
+                }
+                crate::sys::events::client_connected(&self.server, &self.client);
+                true
+            }
+            Err(_) => {
+                crate::sys::events::account_auth_error(&self.server, &self.client, ci);
+                false
+            }
+        }
+    }
+
+    /// Operator mode login: the user JWT names the account, its claims the permissions, limits and
+    /// expiry (Go's JWT branch of `processClientOrLeafAuthentication`).
+    fn login_jwt(
+        &mut self,
+        op: &crate::auth::operator::OperatorAuth,
+        ci: &mut ConnectInfo,
+        nonce: &[u8],
+        label: &str,
+    ) -> bool {
+        let host = Some(self.client.peer.ip());
+        match crate::auth::operator::authenticate(&self.server, op, ci, nonce, host, label) {
+            Ok(login) => {
+                if !self.bind_to(login.account.clone()) {
+                    return false;
+                }
+                if let Some(p) = login.max_payload {
+                    let cur = self.client.max_payload.load(Ordering::Relaxed);
+                    self.client.max_payload.store(cur.min(p), Ordering::Relaxed);
+                }
+                self.user_max_subs = login.max_subs;
+                apply_identity(
+                    &self.client,
+                    Identity::User {
+                        perms: login.perms,
+                        account: login.account.name.clone(),
+                    },
+                );
+                if let Ok(mut a) = self.client.auth.lock() {
+                    *a = Some(ci.clone());
+                }
+                if let Some(d) = login.expires_in {
+                    expire_after(self.client.clone(), d);
                 }
                 crate::sys::events::client_connected(&self.server, &self.client);
                 true
@@ -705,6 +754,10 @@ impl Session {
             );
             return false;
         };
+        self.bind_to(acc)
+    }
+
+    fn bind_to(&mut self, acc: Arc<Account>) -> bool {
         if !Arc::ptr_eq(&acc, &self.account) {
             if !acc.add_client() {
                 // Go's maxAccountConnExceeded: the client is told and closed; it stays counted where it was.
@@ -960,6 +1013,10 @@ impl Session {
             }
             (s, _) => s as i64,
         };
+        let max_subs = match self.user_max_subs {
+            Some(u) if max_subs <= 0 || u < max_subs => u,
+            _ => max_subs,
+        };
         let existing = {
             let Ok(subs) = self.client.subs.lock() else {
                 return;
@@ -1080,6 +1137,22 @@ fn client_label(client: &ClientHandle, ci: &ConnectInfo) -> Option<String> {
     }
 }
 
+/// Go's `setExpiration` timer: when a JWT login runs out the client is told
+/// `User Authentication Expired` and closed.
+fn expire_after(client: Arc<ClientHandle>, d: Duration) {
+    tokio::spawn(async move {
+        tokio::time::sleep(d).await;
+        if client.is_closed() {
+            return;
+        }
+        tracing::debug!("{} - User Authentication Expired", client.label());
+        if client.out.queue(&err_line("User Authentication Expired")) != Queued::Closed {
+            client.out.wake();
+        }
+        client.close(ClosedState::AuthenticationExpired, true);
+    });
+}
+
 /// Take on the permissions of a login (a token or single user keeps what the connection had, as in Go).
 pub fn apply_identity(client: &ClientHandle, id: Identity) {
     if let Identity::User { perms: p, .. } = id {
@@ -1100,6 +1173,10 @@ fn is_reserved_reply(reply: &[u8]) -> bool {
 /// permissions and lose subscriptions those no longer allow.
 pub fn reauthorize_clients(server: &ServerShared) {
     let auth = server.auth();
+    // Operator mode logins do not depend on the configuration's users.
+    if auth.operator.is_some() {
+        return;
+    }
     for c in server.clients_snapshot() {
         if c.is_closed() {
             continue;
