@@ -238,7 +238,10 @@ impl Accounts {
         let mut cfgs = opts.accounts.clone();
         // Operator mode: the system account is named by its public key and built from its JWT when
         // the resolver has one (Go's `SetSystemAccount`).
-        if let Some(name) = sys_name.as_ref().filter(|_| !opts.trusted_operators.is_empty()) {
+        if let Some(name) = sys_name
+            .as_ref()
+            .filter(|_| !opts.trusted_operators.is_empty())
+        {
             if !cfgs.iter().any(|a| &a.name == name) {
                 cfgs.push(operator_system_account(opts, name));
             }

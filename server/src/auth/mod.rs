@@ -153,7 +153,11 @@ fn jwt_subject(jwt: &str) -> String {
     }
     jwt.split('.')
         .nth(1)
-        .and_then(|p| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p).ok())
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
         .and_then(|b| serde_json::from_slice::<Sub>(&b).ok())
         .map(|s| s.sub)
         .unwrap_or_default()

@@ -249,11 +249,19 @@ fn src_allowed(src: &[String], host: Option<IpAddr>) -> bool {
         };
         match (net, host) {
             (IpAddr::V4(n), IpAddr::V4(h)) => {
-                let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+                let mask = if bits == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - bits)
+                };
                 u32::from(n) & mask == u32::from(h) & mask
             }
             (IpAddr::V6(n), IpAddr::V6(h)) => {
-                let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+                let mask = if bits == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - bits)
+                };
                 u128::from(n) & mask == u128::from(h) & mask
             }
             _ => false,

@@ -59,10 +59,7 @@ pub fn decode<T: DeserializeOwned + Claims>(token: &str) -> Result<T, JwtError> 
         return Err(err(format!("not supported type {:?}", header.typ)));
     }
     if !header.alg.eq_ignore_ascii_case("ed25519-nkey") {
-        return Err(err(format!(
-            "unexpected {:?} algorithm",
-            header.alg
-        )));
+        return Err(err(format!("unexpected {:?} algorithm", header.alg)));
     }
     let payload = b64
         .decode(parts[1])
@@ -82,10 +79,7 @@ pub fn decode<T: DeserializeOwned + Claims>(token: &str) -> Result<T, JwtError> 
         return Err(err("unable to validate expected prefixes"));
     }
     if claims.kind() != T::KIND {
-        return Err(err(format!(
-            "not {} claim",
-            T::KIND
-        )));
+        return Err(err(format!("not {} claim", T::KIND)));
     }
     Ok(claims)
 }
@@ -131,8 +125,6 @@ pub fn encode(claims: &serde_json::Value, kp: &nkeys::KeyPair) -> Result<String,
     let header = b64.encode(br#"{"typ":"JWT","alg":"ed25519-nkey"}"#);
     let payload = b64.encode(serde_json::to_vec(claims).map_err(|e| err(e.to_string()))?);
     let signed = format!("{header}.{payload}");
-    let sig = kp
-        .sign(signed.as_bytes())
-        .map_err(|e| err(e.to_string()))?;
+    let sig = kp.sign(signed.as_bytes()).map_err(|e| err(e.to_string()))?;
     Ok(format!("{signed}.{}", b64.encode(sig)))
 }

@@ -20,8 +20,8 @@ use crate::config::conf::{self, Map};
 use crate::options::Options;
 
 pub use auth::validate as validate_auth;
-pub use operator::{fill_trusted_keys, read_operator_jwt, validate as validate_operators};
 pub use ctx::Ctx;
+pub use operator::{fill_trusted_keys, read_operator_jwt, validate as validate_operators};
 pub use tls::parse_tls;
 
 /// Collected problems of one configuration.

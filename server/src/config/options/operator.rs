@@ -155,7 +155,10 @@ fn resolver(o: &mut Options, e: &Entry, ctx: &mut Ctx) {
 
 fn preload(o: &mut Options, e: &Entry, ctx: &mut Ctx) {
     let Value::Map(m) = &e.value.value else {
-        ctx.error(e, "preload should be a map of account_public_key:account_jwt");
+        ctx.error(
+            e,
+            "preload should be a map of account_public_key:account_jwt",
+        );
         return;
     };
     o.resolver_preload.clear();
@@ -239,7 +242,9 @@ pub fn validate(o: &Options) -> Result<(), String> {
     }
     for k in o.resolver_preload.keys() {
         if !is_account_key(k) {
-            return Err(format!("preload key {k:?} is not a valid account public key"));
+            return Err(format!(
+                "preload key {k:?} is not a valid account public key"
+            ));
         }
     }
     Ok(())
