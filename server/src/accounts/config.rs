@@ -11,6 +11,8 @@ pub const DEFAULT_RESPONSE_THRESHOLD: Duration = Duration::from_secs(120);
 
 /// Go's `jwt.NoLimit`.
 pub const NO_LIMIT: i32 = -1;
+/// [`NO_LIMIT`] as an i64.
+pub const NO_LIMIT_I64: i64 = -1;
 
 /// One configured account.
 #[derive(Debug, Clone, Default, PartialEq)]

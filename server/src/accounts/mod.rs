@@ -17,7 +17,7 @@ use crate::consts::{GLOBAL_ACCOUNT, SYSTEM_ACCOUNT};
 use crate::options::Options;
 use crate::sublist::Sublist;
 
-pub use config::{AccountConfig, AccountLimits, ResponseType, NO_LIMIT};
+pub use config::{AccountConfig, AccountLimits, ResponseType, NO_LIMIT, NO_LIMIT_I64};
 pub use imports::{MsgHandler, PubCtx};
 
 /// Per-account message counters (Go's account `stats`), for /accstatz.

@@ -55,9 +55,10 @@ pub struct JwtLogin {
     pub perms: Option<Permissions>,
     /// When the login stops being valid (JWT expiry or end of the allowed time range).
     pub expires_in: Option<Duration>,
-    /// The user's limits on payload size and subscriptions (-1 or None: the account's).
+    /// The user's limit on payload size (None: the account's).
     pub max_payload: Option<i64>,
-    pub max_subs: Option<i64>,
+    /// The user's subscription limit as the JWT says it (-1: none).
+    pub max_subs: i64,
 }
 
 /// Go's `LookupAccount` in operator mode: the live account, or one built from the resolver's JWT.
@@ -193,8 +194,8 @@ pub fn authenticate(
         account: acc,
         perms,
         expires_in,
-        max_payload: lim.payload.filter(|p| *p >= 0),
-        max_subs: lim.subs.filter(|s| *s >= 0),
+        max_payload: (lim.payload >= 0).then_some(lim.payload),
+        max_subs: lim.subs,
     })
 }
 

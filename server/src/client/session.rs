@@ -714,7 +714,15 @@ impl Session {
                     let cur = self.client.max_payload.load(Ordering::Relaxed);
                     self.client.max_payload.store(cur.min(p), Ordering::Relaxed);
                 }
-                self.user_max_subs = login.max_subs;
+                self.user_max_subs = Some(login.max_subs);
+                // Go's applyAccountLimits: a JWT user already at its subscription limit (0) is told
+                // and closed.
+                if self.jwt_sub_limit() == Some(0) {
+                    tracing::error!("{} - maximum subscriptions exceeded", self.client.label());
+                    send_err(&self.client, &ServerErr::MaxSubscriptionsExceeded);
+                    self.client
+                        .close(ClosedState::MaxSubscriptionsExceeded, true);
+                }
                 apply_identity(
                     &self.client,
                     Identity::User {
@@ -736,6 +744,23 @@ impl Session {
                 false
             }
         }
+    }
+
+    /// Go's `applyAccountLimits` for a JWT user: the smallest of the user's, the account's and the
+    /// server's subscription limits, where -1 (and the server's 0) mean none. None for other logins.
+    fn jwt_sub_limit(&self) -> Option<i64> {
+        let user = self.user_max_subs?;
+        let min = |v: i64, limit: i64| match (v, limit) {
+            (_, crate::accounts::NO_LIMIT_I64) => v,
+            (crate::accounts::NO_LIMIT_I64, l) => l,
+            (v, l) => v.min(l),
+        };
+        let acc = self.account.limits().max_subscriptions as i64;
+        let server = match self.server.opts().max_subs as i64 {
+            0 => crate::accounts::NO_LIMIT_I64,
+            s => s,
+        };
+        Some(min(min(user, acc), server))
     }
 
     /// Go's `registerWithAccount` at login: move to the user's account and take on its limits. False
@@ -1013,15 +1038,17 @@ impl Session {
             }
             (s, _) => s as i64,
         };
-        let max_subs = match self.user_max_subs {
-            Some(u) if max_subs <= 0 || u < max_subs => u,
-            _ => max_subs,
-        };
+        let max_subs = self.jwt_sub_limit().unwrap_or(max_subs);
         let existing = {
             let Ok(subs) = self.client.subs.lock() else {
                 return;
             };
-            if max_subs > 0 && subs.len() >= max_subs as usize {
+            let limited = if self.user_max_subs.is_some() {
+                max_subs >= 0
+            } else {
+                max_subs > 0
+            };
+            if limited && subs.len() >= max_subs as usize {
                 drop(subs);
                 tracing::error!("{} - maximum subscriptions exceeded", self.client.label());
                 self.send_err(fan, &ServerErr::MaxSubscriptionsExceeded);

@@ -117,9 +117,10 @@ pub struct UserLimits {
     pub src: StringList,
     pub times: Vec<TimeRange>,
     pub times_location: String,
-    pub subs: Option<i64>,
-    pub data: Option<i64>,
-    pub payload: Option<i64>,
+    /// -1 is no limit; absent is 0, as Go decodes it.
+    pub subs: i64,
+    pub data: i64,
+    pub payload: i64,
     pub bearer_token: bool,
     pub allowed_connection_types: Vec<String>,
 }
@@ -221,8 +222,9 @@ pub struct Import {
     pub share: bool,
 }
 
-/// Go's `OperatorLimits` (NATS and JetStream limits of an account); -1 is no limit.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// Go's `OperatorLimits` (NATS and JetStream limits of an account); -1 is no limit. A field the JWT
+/// leaves out is 0, as Go decodes it (tools write -1 for "no limit").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct AccountLimits {
     pub subs: i64,
@@ -242,30 +244,6 @@ pub struct AccountLimits {
     pub mem_max_stream_bytes: i64,
     pub disk_max_stream_bytes: i64,
     pub max_bytes_required: bool,
-}
-
-impl Default for AccountLimits {
-    fn default() -> Self {
-        AccountLimits {
-            subs: -1,
-            data: -1,
-            payload: -1,
-            imports: -1,
-            exports: -1,
-            wildcards: true,
-            disallow_bearer: false,
-            conn: -1,
-            leaf: -1,
-            mem_storage: 0,
-            disk_storage: 0,
-            streams: 0,
-            consumer: 0,
-            max_ack_pending: 0,
-            mem_max_stream_bytes: 0,
-            disk_max_stream_bytes: 0,
-            max_bytes_required: false,
-        }
-    }
 }
 
 /// Go's `AccountClaims`.

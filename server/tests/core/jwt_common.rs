@@ -24,12 +24,30 @@ pub fn sign_jwt(claims: &Value, kp: &nkeys::KeyPair) -> String {
     format!("{h}.{p}.{}", b64.encode(sig))
 }
 
-/// Claims of `kind` for `sub` issued by `iss`, with `nats` merged into the `nats` section.
+/// Claims of `kind` for `sub` issued by `iss`, with `nats` merged into the `nats` section. Limits
+/// start as the Go jwt library's `NewAccountClaims` / `NewUserClaims` write them (-1: no limit), and
+/// an account's `limits` given here override single fields.
 pub fn claims(kind: &str, sub: &str, iss: &nkeys::KeyPair, nats: Value) -> Value {
-    let mut n = json!({"type": kind, "version": 2});
-    if let (Some(n), Some(extra)) = (n.as_object_mut(), nats.as_object()) {
+    let mut n = match kind {
+        "account" => json!({"limits": {
+            "subs": -1, "data": -1, "payload": -1, "imports": -1, "exports": -1,
+            "wildcards": true, "conn": -1, "leaf": -1,
+        }}),
+        "user" => json!({"subs": -1, "data": -1, "payload": -1}),
+        _ => json!({}),
+    };
+    n["type"] = json!(kind);
+    n["version"] = json!(2);
+    if let Some(extra) = nats.as_object() {
         for (k, v) in extra {
-            n.insert(k.clone(), v.clone());
+            match (k.as_str(), v.as_object()) {
+                ("limits", Some(l)) => {
+                    for (lk, lv) in l {
+                        n["limits"][lk] = lv.clone();
+                    }
+                }
+                _ => n[k] = v.clone(),
+            }
         }
     }
     json!({

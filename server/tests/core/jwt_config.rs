@@ -110,7 +110,6 @@ async fn operator_config_errors_carry_their_position() {
     );
 }
 
-// go: test/TestOperatorRestrictions
 #[tokio::test]
 async fn operator_mode_refuses_configured_accounts_users_and_no_resolver() {
     let dir = TempDir::new("opconf");
@@ -181,7 +180,6 @@ async fn preloaded_system_account_named_by_the_operator() {
     );
 }
 
-// go: test/TestOperatorSigningKeys
 #[tokio::test]
 async fn account_signed_by_an_operator_signing_key() {
     let op = nkeys::KeyPair::new_operator();

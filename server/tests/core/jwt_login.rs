@@ -166,7 +166,6 @@ async fn revoked_user_is_refused() {
     h.shutdown().await;
 }
 
-// go: server/TestJWTUserRevocation
 #[tokio::test]
 async fn revoking_all_users_issued_before_a_time() {
     let op = nkeys::KeyPair::new_operator();
@@ -213,7 +212,6 @@ async fn bearer_token_needs_no_signature() {
     h.shutdown().await;
 }
 
-// go: server/TestJWTUserSigningKey
 #[tokio::test]
 async fn user_signed_by_an_account_signing_key() {
     let op = nkeys::KeyPair::new_operator();
@@ -239,7 +237,6 @@ async fn user_signed_by_an_account_signing_key() {
     h.shutdown().await;
 }
 
-// go: server/TestJWTScopedSigningKeys
 #[tokio::test]
 async fn scoped_signing_key_applies_its_template() {
     let op = nkeys::KeyPair::new_operator();
@@ -249,7 +246,8 @@ async fn scoped_signing_key_applies_its_template() {
         "kind": "user_scope",
         "key": sk.public_key(),
         "role": "lim",
-        "template": {"pub": {"allow": ["foo"]}, "sub": {"allow": ["foo"]}},
+        "template": {"pub": {"allow": ["foo"]}, "sub": {"allow": ["foo"]},
+                     "subs": -1, "data": -1, "payload": -1},
     });
     let s = OpSetup {
         op_jwt: operator_jwt(&op, json!({})),
@@ -258,8 +256,18 @@ async fn scoped_signing_key_applies_its_template() {
         acc,
     };
     let h = start_conf(&s.conf(&[], "")).await;
+    // A scoped user carries no limits of its own (Go's `SetScoped`).
     let u = nkeys::KeyPair::new_user();
-    let ujwt = user_jwt(&sk, &u, json!({"issuer_account": s.acc.public_key()}));
+    let mut c = claims(
+        "user",
+        &u.public_key(),
+        &sk,
+        json!({"issuer_account": s.acc.public_key()}),
+    );
+    for k in ["subs", "data", "payload"] {
+        c["nats"].as_object_mut().unwrap().remove(k);
+    }
+    let ujwt = sign_jwt(&c, &sk);
     let (mut r, _) = connect_jwt(&h, &ujwt, Some(&u)).await;
     r.expect(b"+OK\r\nPONG\r\n").await;
     r.send(b"PUB foo 0\r\n\r\nPUB bar 0\r\n\r\n").await;
@@ -326,7 +334,6 @@ async fn account_payload_limit_from_the_jwt() {
     h.shutdown().await;
 }
 
-// go: server/TestJWTAccountLimitsSubs
 #[tokio::test]
 async fn account_subscription_limit_from_the_jwt() {
     let s = OpSetup::new(json!({"limits": {"subs": 2}}));
@@ -381,5 +388,112 @@ async fn async_nats_logs_in_with_a_creds_file() {
         .unwrap()
         .unwrap();
     assert_eq!(&m.payload[..], b"hi");
+    h.shutdown().await;
+}
+
+/// The first line each server answers a CONNECT + PING with, for the same generated users.
+async fn first_lines(
+    addr: std::net::SocketAddr,
+    logins: &[(String, Option<&nkeys::KeyPair>)],
+) -> Vec<String> {
+    use base64::Engine;
+    let mut out = Vec::new();
+    for (jwt, key) in logins {
+        let (mut r, info) = Raw::connect_to_info(addr).await;
+        let nonce = info["nonce"].as_str().unwrap_or_default().to_string();
+        let mut cs = json!({"verbose": false, "jwt": jwt});
+        if let Some(k) = key {
+            cs["sig"] = json!(base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(k.sign(nonce.as_bytes()).unwrap()));
+        }
+        r.send(format!("CONNECT {cs}\r\nPING\r\n").as_bytes()).await;
+        out.push(r.read_line().await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn same_answers_as_the_go_server() {
+    let op = nkeys::KeyPair::new_operator();
+    let acc = nkeys::KeyPair::new_account();
+    let revoked = nkeys::KeyPair::new_user();
+    let s = OpSetup {
+        op_jwt: operator_jwt(&op, json!({})),
+        acc_jwt: account_jwt(
+            &op,
+            &acc,
+            json!({"revocations": {revoked.public_key(): now() + 1}}),
+        ),
+        op,
+        acc,
+    };
+    let (good, good_jwt) = s.user(json!({}));
+    let (_b, bearer) = s.user(json!({"bearer_token": true}));
+    let rjwt = user_jwt(&s.acc, &revoked, json!({}));
+    let stranger = nkeys::KeyPair::new_account();
+    let sjwt = user_jwt(&stranger, &good, json!({}));
+    let logins = vec![
+        (good_jwt.clone(), Some(&good)),
+        (good_jwt.clone(), None),
+        (bearer, None),
+        (rjwt, Some(&revoked)),
+        (sjwt, Some(&good)),
+        (String::new(), None),
+    ];
+    let conf = s.conf(&[], "");
+    let dir = TempDir::new("jwt-go");
+    let path = dir.0.join("go.conf");
+    std::fs::write(&path, &conf).unwrap();
+    let go = GoServer::start(&["-c", path.to_str().unwrap()]).await;
+    let h = start_conf(&conf).await;
+    let ours = first_lines(h.addr(), &logins).await;
+    let theirs = first_lines(go.client, &logins).await;
+    assert_eq!(ours, theirs);
+    assert_eq!(ours[0], "PONG\r\n");
+    assert_eq!(ours[1], "-ERR 'Authorization Violation'\r\n");
+    h.shutdown().await;
+}
+
+/// Limits a JWT leaves out are zero, as Go decodes them: an account without `conn` takes no
+/// connections, a user without `subs` is over its limit at once.
+#[tokio::test]
+async fn limits_left_out_of_a_jwt_are_zero() {
+    let op = nkeys::KeyPair::new_operator();
+    let acc = nkeys::KeyPair::new_account();
+    let bare = sign_jwt(
+        &json!({"jti": "J1", "iat": now(), "iss": op.public_key(), "sub": acc.public_key(),
+                "nats": {"type": "account", "version": 2}}),
+        &op,
+    );
+    let s = OpSetup {
+        op_jwt: operator_jwt(&op, json!({})),
+        acc_jwt: bare,
+        op,
+        acc,
+    };
+    let h = start_conf(&s.conf(&[], "")).await;
+    let (u, ujwt) = s.user(json!({}));
+    let (mut r, _) = connect_jwt(&h, &ujwt, Some(&u)).await;
+    r.expect_close_after(b"-ERR 'maximum account active connections exceeded'\r\n")
+        .await;
+    h.shutdown().await;
+
+    let s = OpSetup::new(json!({}));
+    let h = start_conf(&s.conf(&[], "")).await;
+    let u = nkeys::KeyPair::new_user();
+    let ujwt = sign_jwt(
+        &json!({"jti": "J2", "iat": now(), "iss": s.acc.public_key(), "sub": u.public_key(),
+                "nats": {"type": "user", "version": 2}}),
+        &s.acc,
+    );
+    // Go tells the client from another goroutine, so whether +OK comes first varies: only the
+    // last line before the close is checked.
+    let (mut r, _) = connect_jwt(&h, &ujwt, Some(&u)).await;
+    let got = String::from_utf8(r.drain_for(std::time::Duration::from_millis(500)).await).unwrap();
+    assert!(
+        got.ends_with("-ERR 'maximum subscriptions exceeded'\r\n"),
+        "{got:?}"
+    );
+    r.expect_close_after(b"").await;
     h.shutdown().await;
 }
