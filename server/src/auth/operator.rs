@@ -162,7 +162,7 @@ pub fn authenticate(
         }
     }
     if !lim.bearer_token {
-        verify_nonce_signature(&juc.data.sub, &ci.sig, nonce).map_err(|why| fail(why))?;
+        verify_nonce_signature(&juc.data.sub, &ci.sig, nonce).map_err(fail)?;
     }
     if ajwt.is_revoked(&juc.data.sub, juc.data.iat) {
         return Err(fail("User authentication revoked"));
@@ -298,9 +298,8 @@ fn times_allowed(times: &[TimeRange], location: &str) -> Option<Option<Duration>
         let (Some(start), Some(end)) = (parse_hms(&t.start), parse_hms(&t.end)) else {
             return None;
         };
-        let left = if start < now && now < end {
-            Some(end - now)
-        } else if start > end && now < end {
+        // Inside the range, or before its end when it crosses midnight.
+        let left = if (start < now || start > end) && now < end {
             Some(end - now)
         } else if start > end && start < now {
             Some(end + 86_400 - now)

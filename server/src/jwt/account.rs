@@ -163,7 +163,7 @@ pub fn from_claims(claims: &AccountClaims, jwt: &str) -> (AccountConfig, JwtAcco
         .iter()
         .map(|k| match k {
             SigningKey::Plain(s) => (s.clone(), None),
-            SigningKey::Scoped(s) => (s.key.clone(), Some(s.clone())),
+            SigningKey::Scoped(s) => (s.key.clone(), Some((**s).clone())),
         })
         .collect();
     let info = JwtAccount {

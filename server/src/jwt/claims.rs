@@ -170,7 +170,7 @@ impl UserClaims {
 #[serde(untagged)]
 pub enum SigningKey {
     Plain(String),
-    Scoped(UserScope),
+    Scoped(Box<UserScope>),
 }
 
 /// Go's `UserScope`.
