@@ -325,14 +325,26 @@ impl Accounts {
 
 /// The system account of an operator: from its preloaded JWT when there is a good one, else bare.
 fn operator_system_account(opts: &Options, name: &str) -> AccountConfig {
-    let from_jwt = opts.resolver_preload.get(name).and_then(|jwt| {
-        let claims = crate::jwt::decode::<crate::jwt::AccountClaims>(jwt).ok()?;
-        (claims.data.sub == name).then(|| {
-            let (mut cfg, info) = crate::jwt::account::from_claims(&claims, jwt);
-            cfg.jwt = Some(Arc::new(info));
-            cfg
-        })
-    });
+    // A full resolver's directory has the newer JWT when there is one.
+    let stored = match &opts.resolver {
+        Some(crate::jwt::resolver::ResolverConfig::Full { dir, .. }) => {
+            std::fs::read_to_string(dir.join(format!("{name}.jwt")))
+                .ok()
+                .map(|s| s.trim().to_string())
+        }
+        _ => None,
+    };
+    let from_jwt = stored
+        .as_ref()
+        .or(opts.resolver_preload.get(name))
+        .and_then(|jwt| {
+            let claims = crate::jwt::decode::<crate::jwt::AccountClaims>(jwt).ok()?;
+            (claims.data.sub == name).then(|| {
+                let (mut cfg, info) = crate::jwt::account::from_claims(&claims, jwt);
+                cfg.jwt = Some(Arc::new(info));
+                cfg
+            })
+        });
     from_jwt.unwrap_or_else(|| AccountConfig::new(name))
 }
 
