@@ -206,3 +206,65 @@ async fn newer_claims_revoke_a_user_of_a_live_account() {
     assert_eq!(stored.trim(), revoking);
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn claim_answers_match_the_go_server() {
+    let f = full_setup();
+    let go_dir = TempDir::new("jwt-go-dir");
+    let go_conf = f.conf.replace(
+        &format!("{:?}", f.dir.0.display().to_string()),
+        &format!("{:?}", go_dir.0.display().to_string()),
+    );
+    assert_ne!(go_conf, f.conf);
+    let go_conf_path = go_dir.0.join("go.conf");
+    std::fs::write(&go_conf_path, &go_conf).unwrap();
+    let go = GoServer::start(&["-c", go_conf_path.to_str().unwrap()]).await;
+    let h = start_conf(&f.conf).await;
+
+    let a = nkeys::KeyPair::new_account();
+    let b = nkeys::KeyPair::new_account();
+    let ajwt = account_jwt(&f.op, &a, json!({}));
+    let bjwt = account_jwt(&f.op, &b, json!({}));
+    let asubj = format!("$SYS.REQ.ACCOUNT.{}.CLAIMS.UPDATE", a.public_key());
+    let alookup = format!("$SYS.REQ.ACCOUNT.{}.CLAIMS.LOOKUP", a.public_key());
+    let steps: Vec<(&str, &str)> = vec![
+        ("$SYS.REQ.CLAIMS.UPDATE", ajwt.as_str()),
+        (asubj.as_str(), bjwt.as_str()),
+        (asubj.as_str(), ajwt.as_str()),
+        ("$SYS.REQ.CLAIMS.UPDATE", "garbage"),
+        (alookup.as_str(), ""),
+        ("$SYS.REQ.CLAIMS.LIST", ""),
+    ];
+    let ours = sys_client(&h, &f).await;
+    let go_url = format!("nats://{}", go.client);
+    let u = nkeys::KeyPair::new_user();
+    let ujwt = user_jwt(&f.sys, &u, json!({}));
+    let path = go_dir.0.join("sys.creds");
+    std::fs::write(&path, creds(&ujwt, &u)).unwrap();
+    let theirs = async_nats::ConnectOptions::with_credentials_file(&path)
+        .await
+        .unwrap()
+        .connect(go_url)
+        .await
+        .expect("system user connects to Go");
+    for (subj, body) in steps {
+        let o = request(&ours, subj, body).await;
+        let t = request(&theirs, subj, body).await;
+        match (
+            serde_json::from_slice::<Value>(&o),
+            serde_json::from_slice::<Value>(&t),
+        ) {
+            (Ok(o), Ok(t)) if o.is_object() => {
+                assert_eq!(o["data"], t["data"], "{subj}");
+                // The decode error texts differ between JWT libraries; shape and prefix must not.
+                assert_eq!(o["error"]["account"], t["error"]["account"], "{subj}");
+                assert_eq!(o["error"]["code"], t["error"]["code"], "{subj}");
+                if subj != "$SYS.REQ.CLAIMS.UPDATE" || body != "garbage" {
+                    assert_eq!(o["error"], t["error"], "{subj}");
+                }
+            }
+            _ => assert_eq!(o, t, "{subj}"),
+        }
+    }
+    h.shutdown().await;
+}
