@@ -298,6 +298,15 @@ impl Accounts {
         }
     }
 
+    /// Operator mode: forget an account whose JWT the resolver no longer has.
+    pub fn remove(&self, name: &str) {
+        let _guard = self.rebuild.lock();
+        if let Ok(mut map) = self.map.write() {
+            map.remove(name);
+        }
+        self.rebuild_imports();
+    }
+
     /// Operator mode: add an account built from its JWT, or update the one of that name with it
     /// (Go's `registerAccount` and `UpdateAccountClaims`). Returns the live account.
     pub fn register_jwt(&self, cfg: AccountConfig) -> Arc<Account> {

@@ -351,3 +351,30 @@ fn apply_template(
     }
     l
 }
+
+/// After a reload with a memory resolver: accounts whose JWT is gone are forgotten, those whose
+/// JWT changed take on the new claims (Go's `configureAccounts` when reloading in operator mode).
+pub fn refresh_accounts(server: &crate::server::ServerShared, op: &OperatorAuth) {
+    if op.resolver.config != ResolverConfig::Memory {
+        return;
+    }
+    for acc in server.accounts.all() {
+        let Some(info) = acc.config().jwt.clone() else {
+            continue;
+        };
+        if acc.is_system(&server.accounts) {
+            continue;
+        }
+        match op.resolver.fetch(&acc.name) {
+            Err(_) => server.accounts.remove(&acc.name),
+            Ok(jwt) if jwt != info.jwt => {
+                if let Ok(claims) = crate::jwt::decode::<AccountClaims>(&jwt) {
+                    let (mut cfg, info) = from_claims(&claims, &jwt);
+                    cfg.jwt = Some(Arc::new(info));
+                    server.accounts.register_jwt(cfg);
+                }
+            }
+            Ok(_) => {}
+        }
+    }
+}

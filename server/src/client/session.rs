@@ -1200,8 +1200,8 @@ fn is_reserved_reply(reply: &[u8]) -> bool {
 /// permissions and lose subscriptions those no longer allow.
 pub fn reauthorize_clients(server: &ServerShared) {
     let auth = server.auth();
-    // Operator mode logins do not depend on the configuration's users.
-    if auth.operator.is_some() {
+    if let Some(op) = auth.operator.clone() {
+        reauthorize_jwt_clients(server, &op);
         return;
     }
     for c in server.clients_snapshot() {
@@ -1232,6 +1232,44 @@ pub fn reauthorize_clients(server: &ServerShared) {
                     *a = Some(ci.clone());
                 }
                 remove_unauthorized_subs(&c, &ci);
+            }
+        }
+    }
+}
+
+/// Operator mode reload: accounts follow the resolver, then every client logs in again with its
+/// user JWT; those whose account is gone or who no longer pass are closed with
+/// `Authorization Violation`.
+fn reauthorize_jwt_clients(server: &ServerShared, op: &crate::auth::operator::OperatorAuth) {
+    crate::auth::operator::refresh_accounts(server, op);
+    for c in server.clients_snapshot() {
+        if c.is_closed() {
+            continue;
+        }
+        let Some(ci) = c.auth.lock().ok().and_then(|a| a.clone()) else {
+            continue;
+        };
+        let nonce = c.nonce.lock().map(|n| n.clone()).unwrap_or_default();
+        let label = c.label();
+        let host = Some(c.peer.ip());
+        match crate::auth::operator::authenticate(server, op, &ci, nonce.as_bytes(), host, &label) {
+            Ok(login) if c.account().is_some_and(|a| Arc::ptr_eq(&a, &login.account)) => {
+                apply_identity(
+                    &c,
+                    Identity::User {
+                        perms: login.perms,
+                        account: login.account.name.clone(),
+                    },
+                );
+                remove_unauthorized_subs(&c, &ci);
+            }
+            _ => {
+                match crate::auth::auth_user(&ci) {
+                    Some(who) => tracing::error!("{label} - authentication error - {who}"),
+                    None => tracing::error!("{label} - authentication error"),
+                }
+                send_err(&c, &ServerErr::AuthorizationViolation);
+                c.close(ClosedState::AuthenticationViolation, true);
             }
         }
     }

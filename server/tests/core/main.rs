@@ -27,6 +27,7 @@ mod js_durability;
 mod jwt_common;
 mod jwt_config;
 mod jwt_login;
+mod jwt_reload;
 mod jwt_resolver;
 mod keepalive;
 mod limits;
