@@ -371,10 +371,62 @@ pub fn refresh_accounts(server: &crate::server::ServerShared, op: &OperatorAuth)
                 if let Ok(claims) = crate::jwt::decode::<AccountClaims>(&jwt) {
                     let (mut cfg, info) = from_claims(&claims, &jwt);
                     cfg.jwt = Some(Arc::new(info));
-                    server.accounts.register_jwt(cfg);
+                    let live = server.accounts.register_jwt(cfg);
+                    check_account_clients(server, &live);
                 }
             }
             Ok(_) => {}
         }
+    }
+}
+
+/// After an account's claims changed (Go's `UpdateAccountClaims`): its clients whose user JWT is now
+/// revoked are told `User Authentication Revoked` and closed; bearer users are closed with
+/// `Authorization Violation` when bearer tokens became disallowed.
+pub fn check_account_clients(server: &crate::server::ServerShared, acc: &Arc<Account>) {
+    use crate::client::ClosedState;
+    use crate::protocol::errors::{err_line, ServerErr};
+    let Some(info) = acc.config().jwt.clone() else {
+        return;
+    };
+    for c in server.clients_snapshot() {
+        if c.is_closed() || !c.account().is_some_and(|a| Arc::ptr_eq(&a, acc)) {
+            continue;
+        }
+        let Some(ci) = c.auth.lock().ok().and_then(|a| a.clone()) else {
+            continue;
+        };
+        if ci.jwt.is_empty() {
+            continue;
+        }
+        let label = c.label();
+        let (text, state) = match crate::jwt::decode::<UserClaims>(&ci.jwt) {
+            Err(e) => {
+                tracing::debug!("{label} - User JWT not valid: {e}");
+                (
+                    ServerErr::AuthorizationViolation.text().to_string(),
+                    ClosedState::AuthenticationViolation,
+                )
+            }
+            Ok(juc) if juc.nats.limits.bearer_token && info.disallow_bearer => {
+                tracing::debug!("{label} - Bearer User JWT not allowed");
+                (
+                    ServerErr::AuthorizationViolation.text().to_string(),
+                    ClosedState::AuthenticationViolation,
+                )
+            }
+            Ok(juc) if info.is_revoked(&juc.data.sub, juc.data.iat) => {
+                tracing::debug!("{label} - User Authentication Revoked");
+                (
+                    "User Authentication Revoked".to_string(),
+                    ClosedState::Revocation,
+                )
+            }
+            Ok(_) => continue,
+        };
+        if c.out.queue(&err_line(&text)) != crate::conn::Queued::Closed {
+            c.out.wake();
+        }
+        c.close(state, true);
     }
 }

@@ -187,7 +187,8 @@ fn update(
     {
         let (mut cfg, info) = crate::jwt::account::from_claims(&claims, jwt);
         cfg.jwt = Some(Arc::new(info));
-        server.accounts.register_jwt(cfg);
+        let live = server.accounts.register_jwt(cfg);
+        crate::auth::operator::check_account_clients(server, &live);
     }
     (acc, "jwt updated", None)
 }

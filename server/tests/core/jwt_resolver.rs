@@ -195,6 +195,9 @@ async fn newer_claims_revoke_a_user_of_a_live_account() {
     let revoking = sign_jwt(&c, &f.op);
     let resp: Value = serde_json::from_slice(&request(&nc, &subj, &revoking).await).unwrap();
     assert_eq!(resp["data"]["message"], "jwt updated");
+    // The connected user is told and closed.
+    r.expect_close_after(b"-ERR 'User Authentication Revoked'\r\n")
+        .await;
     let (mut r, _) = connect_jwt(&h, &ujwt, Some(&u)).await;
     r.expect_close_after(b"-ERR 'Authorization Violation'\r\n")
         .await;
