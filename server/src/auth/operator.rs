@@ -282,6 +282,11 @@ fn parse_hms(s: &str) -> Option<i64> {
 /// Go's `validateTimes`: None when outside every range; otherwise how long the login may last
 /// (None inside: no ranges). Ranges are read in UTC for `times_location: UTC`, else in local time.
 fn times_allowed(times: &[TimeRange], location: &str) -> Option<Option<Duration>> {
+    times_allowed_at(times, location, crate::jwt::now_unix())
+}
+
+/// [`times_allowed`] at `now` (unix seconds).
+fn times_allowed_at(times: &[TimeRange], location: &str, now: i64) -> Option<Option<Duration>> {
     if times.is_empty() {
         return Some(None);
     }
@@ -292,7 +297,7 @@ fn times_allowed(times: &[TimeRange], location: &str) -> Option<Option<Duration>
             .map(|o| o.whole_seconds() as i64)
             .unwrap_or(0)
     };
-    let now = (crate::jwt::now_unix() + offset).rem_euclid(86_400);
+    let now = (now + offset).rem_euclid(86_400);
     let mut best: Option<i64> = None;
     for t in times {
         let (Some(start), Some(end)) = (parse_hms(&t.start), parse_hms(&t.end)) else {
@@ -428,5 +433,92 @@ pub fn check_account_clients(server: &crate::server::ServerShared, acc: &Arc<Acc
             c.out.wake();
         }
         c.close(state, true);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranges(r: &[(&str, &str)]) -> Vec<TimeRange> {
+        r.iter()
+            .map(|(s, e)| TimeRange {
+                start: s.to_string(),
+                end: e.to_string(),
+            })
+            .collect()
+    }
+
+    // go: server/TestJWTValidateTimesAt
+    #[test]
+    fn connect_time_ranges_in_utc() {
+        let day = 20_000 * 86_400;
+        let at = |h: i64, m: i64| day + h * 3600 + m * 60;
+        let hours = |h: i64, m: i64| Some(Some(Duration::from_secs((h * 3600 + m * 60) as u64)));
+        let work = ranges(&[("09:00:00", "17:00:00")]);
+        let night = ranges(&[("22:00:00", "06:00:00")]);
+        let both = ranges(&[("22:00:00", "06:00:00"), ("00:00:00", "08:00:00")]);
+        let both_rev = ranges(&[("00:00:00", "08:00:00"), ("22:00:00", "06:00:00")]);
+        for (name, r, now, want) in [
+            ("inside window", &work, at(14, 30), hours(2, 30)),
+            ("before window", &work, at(8, 0), None),
+            ("after window", &work, at(18, 0), None),
+            (
+                "cross midnight before midnight",
+                &night,
+                at(23, 30),
+                hours(6, 30),
+            ),
+            (
+                "cross midnight after midnight",
+                &night,
+                at(5, 0),
+                hours(1, 0),
+            ),
+            ("cross midnight before window", &night, at(21, 0), None),
+            ("cross midnight after window", &night, at(7, 0), None),
+            ("overlap after midnight", &both, at(1, 0), hours(7, 0)),
+            ("overlap reversed order", &both_rev, at(1, 0), hours(7, 0)),
+        ] {
+            assert_eq!(times_allowed_at(r, "UTC", now), want, "{name}");
+        }
+        assert_eq!(times_allowed_at(&[], "UTC", at(3, 0)), Some(None));
+    }
+
+    #[test]
+    fn source_networks() {
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        let nets = vec!["192.168.1.0/24".to_string(), "::1/128".to_string()];
+        assert!(src_allowed(&[], None));
+        assert!(src_allowed(&nets, ip("192.168.1.77")));
+        assert!(!src_allowed(&nets, ip("192.168.2.1")));
+        assert!(src_allowed(&nets, ip("::1")));
+        assert!(!src_allowed(&nets, None));
+        assert!(!src_allowed(&["garbage".to_string()], ip("10.0.0.1")));
+        assert!(src_allowed(&["0.0.0.0/0".to_string()], ip("10.0.0.1")));
+    }
+
+    #[test]
+    fn nonce_signatures_in_either_base64() {
+        use base64::Engine;
+        let kp = nkeys::KeyPair::new_user();
+        let raw = kp.sign(b"nonce").unwrap();
+        let url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&raw);
+        let std = base64::engine::general_purpose::STANDARD.encode(&raw);
+        let pk = kp.public_key();
+        assert_eq!(verify_nonce_signature(&pk, &url, b"nonce"), Ok(()));
+        assert_eq!(verify_nonce_signature(&pk, &std, b"nonce"), Ok(()));
+        assert_eq!(
+            verify_nonce_signature(&pk, &url, b"other"),
+            Err("Signature not verified")
+        );
+        assert_eq!(
+            verify_nonce_signature(&pk, "", b"nonce"),
+            Err("Signature missing")
+        );
+        assert_eq!(
+            verify_nonce_signature(&pk, "***", b"nonce"),
+            Err("Signature not valid base64")
+        );
     }
 }

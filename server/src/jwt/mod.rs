@@ -128,3 +128,86 @@ pub fn encode(claims: &serde_json::Value, kp: &nkeys::KeyPair) -> Result<String,
     let sig = kp.sign(signed.as_bytes()).map_err(|e| err(e.to_string()))?;
     Ok(format!("{signed}.{}", b64.encode(sig)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn user_claims(iss: &nkeys::KeyPair, kind: &str) -> serde_json::Value {
+        json!({"jti": "J", "iat": 1, "iss": iss.public_key(),
+               "sub": nkeys::KeyPair::new_user().public_key(),
+               "nats": {"type": kind, "version": 2}})
+    }
+
+    #[test]
+    fn decodes_and_verifies() {
+        let acc = nkeys::KeyPair::new_account();
+        let jwt = encode(&user_claims(&acc, "user"), &acc).unwrap();
+        let c = decode::<UserClaims>(&jwt).unwrap();
+        assert_eq!(c.data.iss, acc.public_key());
+        // Signed by a key other than the issuer.
+        let other = nkeys::KeyPair::new_account();
+        let forged = encode(&user_claims(&acc, "user"), &other).unwrap();
+        assert_eq!(
+            decode::<UserClaims>(&forged).unwrap_err().0,
+            "claim failed V2 signature verification"
+        );
+        // A user JWT issued by an operator key.
+        let op = nkeys::KeyPair::new_operator();
+        let wrong = encode(&user_claims(&op, "user"), &op).unwrap();
+        assert!(decode::<UserClaims>(&wrong).is_err());
+        // The claim type must match.
+        let acct = encode(&user_claims(&acc, "account"), &acc).unwrap();
+        assert!(decode::<UserClaims>(&acct).is_err());
+        assert_eq!(
+            decode::<UserClaims>("a.b").unwrap_err().0,
+            "expected 3 chunks"
+        );
+        assert!(decode::<UserClaims>("a.b.c").is_err());
+    }
+
+    #[test]
+    fn header_must_name_nkey_signatures() {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let acc = nkeys::KeyPair::new_account();
+        let h = b64.encode(br#"{"typ":"JWT","alg":"HS256"}"#);
+        let p = b64.encode(serde_json::to_vec(&user_claims(&acc, "user")).unwrap());
+        let sig = b64.encode(acc.sign(format!("{h}.{p}").as_bytes()).unwrap());
+        let e = decode::<UserClaims>(&format!("{h}.{p}.{sig}")).unwrap_err();
+        assert_eq!(e.0, "unexpected \"HS256\" algorithm");
+    }
+
+    #[test]
+    fn decorated_jwt_files() {
+        let text = "-----BEGIN NATS OPERATOR JWT-----\neyJabc.def.ghi\n------END NATS OPERATOR JWT------\n";
+        assert_eq!(parse_decorated(text), "eyJabc.def.ghi");
+        assert_eq!(parse_decorated("  eyJx.y.z \n"), "eyJx.y.z");
+    }
+
+    #[test]
+    fn revocations_cover_users_issued_at_or_before() {
+        let mut a = account::JwtAccount::default();
+        a.revocations.insert("U1".into(), 100);
+        assert!(a.is_revoked("U1", 100));
+        assert!(a.is_revoked("U1", 99));
+        assert!(!a.is_revoked("U1", 101));
+        assert!(!a.is_revoked("U2", 1));
+        a.revocations.insert("*".into(), 50);
+        assert!(a.is_revoked("U2", 50));
+        assert!(!a.is_revoked("U2", 51));
+    }
+
+    #[test]
+    fn time_validity() {
+        let d = claims::ClaimsData {
+            exp: 100,
+            nbf: 10,
+            ..claims::ClaimsData::default()
+        };
+        assert_eq!(time_issue(&d, 50), None);
+        assert_eq!(time_issue(&d, 101), Some("claim is expired"));
+        assert_eq!(time_issue(&d, 5), Some("claim is not yet valid"));
+    }
+}
