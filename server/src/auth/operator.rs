@@ -282,11 +282,25 @@ fn parse_hms(s: &str) -> Option<i64> {
 /// Go's `validateTimes`: None when outside every range; otherwise how long the login may last
 /// (None inside: no ranges). Ranges are read in UTC for `times_location: UTC`, else in local time.
 fn times_allowed(times: &[TimeRange], location: &str) -> Option<Option<Duration>> {
-    times_allowed_at(times, location, crate::jwt::now_unix())
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    times_allowed_at_ms(times, location, now_ms)
 }
 
 /// [`times_allowed`] at `now` (unix seconds).
+#[cfg(test)]
 fn times_allowed_at(times: &[TimeRange], location: &str, now: i64) -> Option<Option<Duration>> {
+    times_allowed_at_ms(times, location, now * 1000)
+}
+
+/// [`times_allowed`] at `now_ms` (unix milliseconds): a range starting this very second has begun.
+fn times_allowed_at_ms(
+    times: &[TimeRange],
+    location: &str,
+    now_ms: i64,
+) -> Option<Option<Duration>> {
     if times.is_empty() {
         return Some(None);
     }
@@ -297,17 +311,19 @@ fn times_allowed_at(times: &[TimeRange], location: &str, now: i64) -> Option<Opt
             .map(|o| o.whole_seconds() as i64)
             .unwrap_or(0)
     };
-    let now = (now + offset).rem_euclid(86_400);
+    const DAY_MS: i64 = 86_400_000;
+    let now = (now_ms + offset * 1000).rem_euclid(DAY_MS);
     let mut best: Option<i64> = None;
     for t in times {
         let (Some(start), Some(end)) = (parse_hms(&t.start), parse_hms(&t.end)) else {
             return None;
         };
+        let (start, end) = (start * 1000, end * 1000);
         // Inside the range, or before its end when it crosses midnight.
         let left = if (start < now || start > end) && now < end {
             Some(end - now)
         } else if start > end && start < now {
-            Some(end + 86_400 - now)
+            Some(end + DAY_MS - now)
         } else {
             None
         };
@@ -315,7 +331,7 @@ fn times_allowed_at(times: &[TimeRange], location: &str, now: i64) -> Option<Opt
             best = Some(best.map_or(l, |b: i64| b.max(l)));
         }
     }
-    best.map(|s| Some(Duration::from_secs(s as u64)))
+    best.map(|ms| Some(Duration::from_millis(ms as u64)))
 }
 
 /// Go's `processUserPermissionsTemplate`, for the plain templates: `{{name()}}`, `{{subject()}}` and

@@ -26,6 +26,7 @@ mod js_consumers;
 mod js_durability;
 mod jwt_common;
 mod jwt_config;
+mod jwt_limits;
 mod jwt_login;
 mod jwt_reload;
 mod jwt_resolver;
