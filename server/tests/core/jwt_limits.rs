@@ -4,7 +4,6 @@
 use serde_json::{json, Value};
 
 use crate::jwt_common::*;
-use crate::support::*;
 
 /// `HH:MM:SS` (UTC) of now plus `secs`.
 fn hms(secs: i64) -> String {
