@@ -13,6 +13,7 @@ pub mod flags;
 pub mod gofmt;
 pub mod info;
 pub mod jetstream;
+pub mod jwt;
 pub mod logging;
 pub mod monitor;
 pub mod options;

@@ -71,6 +71,15 @@ pub struct Options {
     /// `system_account`: empty means `$SYS` unless `no_system_account`.
     pub system_account: String,
     pub no_system_account: bool,
+    /// Operator mode: the `operator` JWTs, decoded (Go's `TrustedOperators`), and the JWTs as given.
+    pub trusted_operators: Vec<crate::jwt::OperatorClaims>,
+    pub operator_jwts: Vec<String>,
+    /// Keys trusted to sign account JWTs: the operators' identities and signing keys (Go's `TrustedKeys`).
+    pub trusted_keys: Vec<String>,
+    /// `resolver`: where account JWTs come from.
+    pub resolver: Option<crate::jwt::resolver::ResolverConfig>,
+    /// `resolver_preload`: account public key → account JWT.
+    pub resolver_preload: std::collections::HashMap<String, String>,
     /// Set by tests that do not want the server to install signal handlers.
     pub no_signals: bool,
     /// Set when the process logs nothing (tests running many servers in-process).
@@ -182,6 +191,11 @@ impl Default for Options {
             accounts: Vec::new(),
             system_account: String::new(),
             no_system_account: false,
+            trusted_operators: Vec::new(),
+            operator_jwts: Vec::new(),
+            trusted_keys: Vec::new(),
+            resolver: None,
+            resolver_preload: std::collections::HashMap::new(),
             no_signals: false,
             no_log: false,
             check_config: false,

@@ -100,6 +100,7 @@ pub fn validate_options(o: &Options) -> Result<(), String> {
     if o.server_name.contains(' ') {
         return Err("server name cannot contain spaces".into());
     }
+    crate::config::options::validate_operators(o)?;
     Ok(())
 }
 

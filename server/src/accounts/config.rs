@@ -11,6 +11,8 @@ pub const DEFAULT_RESPONSE_THRESHOLD: Duration = Duration::from_secs(120);
 
 /// Go's `jwt.NoLimit`.
 pub const NO_LIMIT: i32 = -1;
+/// [`NO_LIMIT`] as an i64.
+pub const NO_LIMIT_I64: i64 = -1;
 
 /// One configured account.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,6 +30,8 @@ pub struct AccountConfig {
     pub mappings: Vec<crate::transform::Mapping>,
     /// JetStream for this account: None disabled, otherwise its limits (-1: unlimited).
     pub jetstream: Option<crate::jetstream::api::account::JetStreamAccountLimits>,
+    /// Operator mode: the account JWT's issuer, signing keys, revocations and expiry.
+    pub jwt: Option<std::sync::Arc<crate::jwt::account::JwtAccount>>,
 }
 
 impl AccountConfig {

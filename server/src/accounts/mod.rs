@@ -17,7 +17,7 @@ use crate::consts::{GLOBAL_ACCOUNT, SYSTEM_ACCOUNT};
 use crate::options::Options;
 use crate::sublist::Sublist;
 
-pub use config::{AccountConfig, AccountLimits, ResponseType, NO_LIMIT};
+pub use config::{AccountConfig, AccountLimits, ResponseType, NO_LIMIT, NO_LIMIT_I64};
 pub use imports::{MsgHandler, PubCtx};
 
 /// Per-account message counters (Go's account `stats`), for /accstatz.
@@ -236,6 +236,16 @@ impl Accounts {
         // The configured accounts, the global and default system ones, and the system services'
         // exports and imports (Go's `addSystemAccountExports` / `registerSystemImports`).
         let mut cfgs = opts.accounts.clone();
+        // Operator mode: the system account is named by its public key and built from its JWT when
+        // the resolver has one (Go's `SetSystemAccount`).
+        if let Some(name) = sys_name
+            .as_ref()
+            .filter(|_| !opts.trusted_operators.is_empty())
+        {
+            if !cfgs.iter().any(|a| &a.name == name) {
+                cfgs.push(operator_system_account(opts, name));
+            }
+        }
         if !cfgs.iter().any(|a| a.name == GLOBAL_ACCOUNT) {
             cfgs.push(AccountConfig::new(GLOBAL_ACCOUNT));
         }
@@ -270,16 +280,81 @@ impl Accounts {
                 }
             }
         }
+        self.rebuild_imports();
+        Ok(())
+    }
+
+    /// Rebuild every account's imports (another account came or changed).
+    fn rebuild_imports(&self) {
         for a in self.all() {
             let new = imports::Imports::build(&a, self);
             let old = {
-                let mut slot = a.imports.write().map_err(|_| "imports lock poisoned")?;
+                let Ok(mut slot) = a.imports.write() else {
+                    continue;
+                };
                 std::mem::replace(&mut *slot, Arc::new(new))
             };
             imports::activate(&a, &old);
         }
-        Ok(())
     }
+
+    /// Operator mode: forget an account whose JWT the resolver no longer has.
+    pub fn remove(&self, name: &str) {
+        let _guard = self.rebuild.lock();
+        if let Ok(mut map) = self.map.write() {
+            map.remove(name);
+        }
+        self.rebuild_imports();
+    }
+
+    /// Operator mode: add an account built from its JWT, or update the one of that name with it
+    /// (Go's `registerAccount` and `UpdateAccountClaims`). Returns the live account.
+    pub fn register_jwt(&self, cfg: AccountConfig) -> Arc<Account> {
+        let _guard = self.rebuild.lock();
+        let acc = {
+            let Ok(mut map) = self.map.write() else {
+                return Account::new(cfg);
+            };
+            match map.get(&cfg.name) {
+                Some(a) => {
+                    a.set_config(cfg);
+                    a.clone()
+                }
+                None => {
+                    let a = Account::new(cfg);
+                    map.insert(a.name.clone(), a.clone());
+                    a
+                }
+            }
+        };
+        self.rebuild_imports();
+        acc
+    }
+}
+
+/// The system account of an operator: from its preloaded JWT when there is a good one, else bare.
+fn operator_system_account(opts: &Options, name: &str) -> AccountConfig {
+    // A full resolver's directory has the newer JWT when there is one.
+    let stored = match &opts.resolver {
+        Some(crate::jwt::resolver::ResolverConfig::Full { dir, .. }) => {
+            std::fs::read_to_string(dir.join(format!("{name}.jwt")))
+                .ok()
+                .map(|s| s.trim().to_string())
+        }
+        _ => None,
+    };
+    let from_jwt = stored
+        .as_ref()
+        .or(opts.resolver_preload.get(name))
+        .and_then(|jwt| {
+            let claims = crate::jwt::decode::<crate::jwt::AccountClaims>(jwt).ok()?;
+            (claims.data.sub == name).then(|| {
+                let (mut cfg, info) = crate::jwt::account::from_claims(&claims, jwt);
+                cfg.jwt = Some(Arc::new(info));
+                cfg
+            })
+        });
+    from_jwt.unwrap_or_else(|| AccountConfig::new(name))
 }
 
 impl Account {

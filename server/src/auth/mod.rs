@@ -4,6 +4,7 @@
 //! Matches Go's auth.go (`configureAuthorization`, `processClientOrLeafAuthentication`, `comparePasswords`).
 
 pub mod authenticate;
+pub mod operator;
 pub mod perms;
 pub mod tls_map;
 
@@ -118,6 +119,8 @@ pub fn auth_user(ci: &crate::protocol::ConnectInfo) -> Option<String> {
         Some(format!("Nkey {:?}", ci.nkey))
     } else if !ci.user.is_empty() {
         Some(format!("User {:?}", ci.user))
+    } else if !ci.jwt.is_empty() {
+        Some(format!("JWT User {:?}", jwt_subject(&ci.jwt)))
     } else if !ci.auth_token.is_empty() {
         Some("Token \"[REDACTED]\"".to_string())
     } else {
@@ -131,11 +134,33 @@ pub fn auth_user_label(ci: &crate::protocol::ConnectInfo) -> Option<String> {
         Some(format!("nkey:{}", ci.nkey))
     } else if !ci.user.is_empty() {
         Some(format!("user:{}", ci.user))
+    } else if !ci.jwt.is_empty() {
+        Some(format!("jwt:{}", jwt_subject(&ci.jwt)))
     } else if !ci.auth_token.is_empty() {
         Some("token".to_string())
     } else {
         None
     }
+}
+
+/// The user public key a JWT names (Go keeps it as the client's `pubKey` once the login passed).
+fn jwt_subject(jwt: &str) -> String {
+    use base64::Engine;
+    #[derive(serde::Deserialize)]
+    struct Sub {
+        #[serde(default)]
+        sub: String,
+    }
+    jwt.split('.')
+        .nth(1)
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|b| serde_json::from_slice::<Sub>(&b).ok())
+        .map(|s| s.sub)
+        .unwrap_or_default()
 }
 
 /// Go's `sysAccOnlyNoAuthUser`: when the only configured account is the system account (given users
@@ -189,6 +214,8 @@ pub struct AuthConfig {
     /// `no_auth_user` is the hidden user of a system-account-only configuration: INFO still says
     /// authentication is required (Go's `sysAccOnlyNoAuthUser`).
     pub hidden_no_auth_user: bool,
+    /// Operator mode: clients log in with user JWTs.
+    pub operator: Option<Arc<operator::OperatorAuth>>,
 }
 
 impl AuthConfig {
@@ -224,7 +251,9 @@ impl AuthConfig {
             no_auth_user = u.username.clone();
             users.insert(u.username.clone(), Arc::new(u));
         }
-        let required = !users.is_empty()
+        let operator = operator::OperatorAuth::from_options(o).map(Arc::new);
+        let required = operator.is_some()
+            || !users.is_empty()
             || !nkeys.is_empty()
             || !o.username.is_empty()
             || !o.authorization.is_empty();
@@ -238,12 +267,13 @@ impl AuthConfig {
             tls_map: o.tls_map && o.tls_config.is_some(),
             no_auth_user,
             hidden_no_auth_user: hidden_no_auth_user.is_some(),
+            operator,
         }
     }
 
     /// Go's `nonceRequired`: a nonce goes in INFO when nkey users exist.
     pub fn nonce_required(&self) -> bool {
-        !self.nkeys.is_empty()
+        !self.nkeys.is_empty() || self.operator.is_some()
     }
 
     /// INFO `auth_required` as sent to a client: a no_auth_user makes credentials optional.

@@ -74,6 +74,8 @@ struct Session {
     /// This connection's permissions, as last read from the client handle (generation `perms_gen`).
     perms: Option<Arc<ClientPerms>>,
     perms_gen: u64,
+    /// A JWT user's own subscription limit (Go's user `subs` claim).
+    user_max_subs: Option<i64>,
 }
 
 /// Run one accepted client connection to its end.
@@ -191,6 +193,7 @@ async fn serve<R: AsyncRead + Unpin>(
         awaiting_auth: auth_required,
         perms: None,
         perms_gen: 0,
+        user_max_subs: None,
         server: server.clone(),
         account: client.account().unwrap_or_else(|| server.accounts.global()),
         client: client.clone(),
@@ -668,6 +671,9 @@ impl Session {
         let label = self.client.label();
         let cert = self.client.tls.get().and_then(|t| t.peer.as_ref());
         let cert = cert.map(|p| &p.info);
+        if let Some(op) = auth.operator.clone() {
+            return self.login_jwt(&op, ci, nonce.as_bytes(), &label);
+        }
         match crate::auth::authenticate_with_cert(&auth, ci, nonce.as_bytes(), &label, cert) {
             Ok(id) => {
                 if let Identity::User { account, .. } = &id {
@@ -689,6 +695,74 @@ impl Session {
         }
     }
 
+    /// Operator mode login: the user JWT names the account, its claims the permissions, limits and
+    /// expiry (Go's JWT branch of `processClientOrLeafAuthentication`).
+    fn login_jwt(
+        &mut self,
+        op: &crate::auth::operator::OperatorAuth,
+        ci: &mut ConnectInfo,
+        nonce: &[u8],
+        label: &str,
+    ) -> bool {
+        let host = Some(self.client.peer.ip());
+        match crate::auth::operator::authenticate(&self.server, op, ci, nonce, host, label) {
+            Ok(login) => {
+                if !self.bind_to(login.account.clone()) {
+                    return false;
+                }
+                if let Some(p) = login.max_payload {
+                    let cur = self.client.max_payload.load(Ordering::Relaxed);
+                    self.client.max_payload.store(cur.min(p), Ordering::Relaxed);
+                }
+                self.user_max_subs = Some(login.max_subs);
+                // Go's applyAccountLimits: a JWT user already at its subscription limit (0) is told
+                // and closed.
+                if self.jwt_sub_limit() == Some(0) {
+                    tracing::error!("{} - maximum subscriptions exceeded", self.client.label());
+                    send_err(&self.client, &ServerErr::MaxSubscriptionsExceeded);
+                    self.client
+                        .close(ClosedState::MaxSubscriptionsExceeded, true);
+                }
+                apply_identity(
+                    &self.client,
+                    Identity::User {
+                        perms: login.perms,
+                        account: login.account.name.clone(),
+                    },
+                );
+                if let Ok(mut a) = self.client.auth.lock() {
+                    *a = Some(ci.clone());
+                }
+                if let Some(d) = login.expires_in {
+                    expire_after(self.client.clone(), d);
+                }
+                crate::sys::events::client_connected(&self.server, &self.client);
+                true
+            }
+            Err(_) => {
+                crate::sys::events::account_auth_error(&self.server, &self.client, ci);
+                false
+            }
+        }
+    }
+
+    /// Go's `applyAccountLimits` for a JWT user: the smallest of the user's, the account's and the
+    /// server's subscription limits, where -1 (and the server's 0) mean none. None for other logins.
+    fn jwt_sub_limit(&self) -> Option<i64> {
+        let user = self.user_max_subs?;
+        let min = |v: i64, limit: i64| match (v, limit) {
+            (_, crate::accounts::NO_LIMIT_I64) => v,
+            (crate::accounts::NO_LIMIT_I64, l) => l,
+            (v, l) => v.min(l),
+        };
+        let acc = self.account.limits().max_subscriptions as i64;
+        let server = match self.server.opts().max_subs as i64 {
+            0 => crate::accounts::NO_LIMIT_I64,
+            s => s,
+        };
+        Some(min(min(user, acc), server))
+    }
+
     /// Go's `registerWithAccount` at login: move to the user's account and take on its limits. False
     /// when the account is full (the client was told and is being closed).
     fn bind_account(&mut self, name: &str) -> bool {
@@ -705,6 +779,10 @@ impl Session {
             );
             return false;
         };
+        self.bind_to(acc)
+    }
+
+    fn bind_to(&mut self, acc: Arc<Account>) -> bool {
         if !Arc::ptr_eq(&acc, &self.account) {
             if !acc.add_client() {
                 // Go's maxAccountConnExceeded: the client is told and closed; it stays counted where it was.
@@ -960,11 +1038,17 @@ impl Session {
             }
             (s, _) => s as i64,
         };
+        let max_subs = self.jwt_sub_limit().unwrap_or(max_subs);
         let existing = {
             let Ok(subs) = self.client.subs.lock() else {
                 return;
             };
-            if max_subs > 0 && subs.len() >= max_subs as usize {
+            let limited = if self.user_max_subs.is_some() {
+                max_subs >= 0
+            } else {
+                max_subs > 0
+            };
+            if limited && subs.len() >= max_subs as usize {
                 drop(subs);
                 tracing::error!("{} - maximum subscriptions exceeded", self.client.label());
                 self.send_err(fan, &ServerErr::MaxSubscriptionsExceeded);
@@ -1080,6 +1164,22 @@ fn client_label(client: &ClientHandle, ci: &ConnectInfo) -> Option<String> {
     }
 }
 
+/// Go's `setExpiration` timer: when a JWT login runs out the client is told
+/// `User Authentication Expired` and closed.
+fn expire_after(client: Arc<ClientHandle>, d: Duration) {
+    tokio::spawn(async move {
+        tokio::time::sleep(d).await;
+        if client.is_closed() {
+            return;
+        }
+        tracing::debug!("{} - User Authentication Expired", client.label());
+        if client.out.queue(&err_line("User Authentication Expired")) != Queued::Closed {
+            client.out.wake();
+        }
+        client.close(ClosedState::AuthenticationExpired, true);
+    });
+}
+
 /// Take on the permissions of a login (a token or single user keeps what the connection had, as in Go).
 pub fn apply_identity(client: &ClientHandle, id: Identity) {
     if let Identity::User { perms: p, .. } = id {
@@ -1100,6 +1200,10 @@ fn is_reserved_reply(reply: &[u8]) -> bool {
 /// permissions and lose subscriptions those no longer allow.
 pub fn reauthorize_clients(server: &ServerShared) {
     let auth = server.auth();
+    if let Some(op) = auth.operator.clone() {
+        reauthorize_jwt_clients(server, &op);
+        return;
+    }
     for c in server.clients_snapshot() {
         if c.is_closed() {
             continue;
@@ -1128,6 +1232,44 @@ pub fn reauthorize_clients(server: &ServerShared) {
                     *a = Some(ci.clone());
                 }
                 remove_unauthorized_subs(&c, &ci);
+            }
+        }
+    }
+}
+
+/// Operator mode reload: accounts follow the resolver, then every client logs in again with its
+/// user JWT; those whose account is gone or who no longer pass are closed with
+/// `Authorization Violation`.
+fn reauthorize_jwt_clients(server: &ServerShared, op: &crate::auth::operator::OperatorAuth) {
+    crate::auth::operator::refresh_accounts(server, op);
+    for c in server.clients_snapshot() {
+        if c.is_closed() {
+            continue;
+        }
+        let Some(ci) = c.auth.lock().ok().and_then(|a| a.clone()) else {
+            continue;
+        };
+        let nonce = c.nonce.lock().map(|n| n.clone()).unwrap_or_default();
+        let label = c.label();
+        let host = Some(c.peer.ip());
+        match crate::auth::operator::authenticate(server, op, &ci, nonce.as_bytes(), host, &label) {
+            Ok(login) if c.account().is_some_and(|a| Arc::ptr_eq(&a, &login.account)) => {
+                apply_identity(
+                    &c,
+                    Identity::User {
+                        perms: login.perms,
+                        account: login.account.name.clone(),
+                    },
+                );
+                remove_unauthorized_subs(&c, &ci);
+            }
+            _ => {
+                match crate::auth::auth_user(&ci) {
+                    Some(who) => tracing::error!("{label} - authentication error - {who}"),
+                    None => tracing::error!("{label} - authentication error"),
+                }
+                send_err(&c, &ServerErr::AuthorizationViolation);
+                c.close(ClosedState::AuthenticationViolation, true);
             }
         }
     }

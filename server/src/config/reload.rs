@@ -205,6 +205,7 @@ pub fn reload(server: &ServerShared, flags: Option<&FlagSet>) -> Result<(), Stri
     new.check_config = cur.check_config;
     new.apply_tls_baseline();
     crate::config::options::validate_auth(&new)?;
+    crate::config::options::validate_operators(&new)?;
     let changes = diff(&cur, &new)?;
     // Go's configureAccounts(reloading): accounts keep their subject index and clients; exports,
     // imports and limits are replaced, and shadow subscriptions follow changed stream imports.

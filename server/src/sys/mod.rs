@@ -8,6 +8,7 @@
 
 mod accinfo;
 mod account_reqs;
+mod claims;
 pub mod compress;
 pub mod envelope;
 pub mod events;
@@ -89,6 +90,7 @@ pub fn start(server: &Arc<ServerShared>) {
         return;
     }
     requests::subscribe_all(&sys, server);
+    claims::subscribe(&sys, server);
     statsz::start_timer(&sys);
 }
 

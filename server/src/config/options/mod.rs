@@ -8,6 +8,7 @@ mod auth;
 mod ctx;
 mod jetstream;
 mod mappings;
+mod operator;
 mod server;
 mod tls;
 mod unsupported;
@@ -20,6 +21,7 @@ use crate::options::Options;
 
 pub use auth::validate as validate_auth;
 pub use ctx::Ctx;
+pub use operator::{fill_trusted_keys, read_operator_jwt, validate as validate_operators};
 pub use tls::parse_tls;
 
 /// Collected problems of one configuration.
@@ -98,6 +100,7 @@ pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), Config
             || accounts::apply(opts, &key, entry, &mut ctx)
             || jetstream::apply(opts, &key, entry, &mut ctx)
             || tls::apply(opts, &key, entry, &mut ctx)
+            || operator::apply(opts, &key, entry, &mut ctx)
         {
             continue;
         }
@@ -111,6 +114,7 @@ pub fn apply_map(opts: &mut Options, map: &Map, file: &str) -> Result<(), Config
             ));
         }
     }
+    operator::finish(opts);
     // Go's `setBaselineOptions`: `listen: 4222` or `listen: ":4222"` leave the host empty, which means
     // every interface.
     if opts.host.is_empty() {
