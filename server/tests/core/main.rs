@@ -22,6 +22,7 @@ mod config_vars;
 mod errors;
 mod handshake;
 mod js_client;
+mod js_consumer_features;
 mod js_consumers;
 mod js_durability;
 mod keepalive;

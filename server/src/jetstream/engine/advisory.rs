@@ -209,3 +209,44 @@ pub fn delivery(
         },
     );
 }
+
+/// Go's `JSConsumerPauseAdvisory`. Go's `omitempty` has no effect on a `time.Time`, so
+/// `pause_until` is always written (the zero time after a resume).
+#[derive(Serialize)]
+struct Pause<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    stream: &'a str,
+    consumer: &'a str,
+    paused: bool,
+    pause_until: GoTime,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+}
+
+/// Go's `sendPauseAdvisoryLocked`: `paused` is whether `pause_until` is still ahead.
+pub fn consumer_pause(
+    server: &ServerShared,
+    acc: &Arc<Account>,
+    stream: &str,
+    consumer: &str,
+    pause_until: Option<GoTime>,
+    domain: &str,
+) {
+    let until = pause_until.unwrap_or_default();
+    let paused = until.unix_nanos() > GoTime::now().unix_nanos();
+    let subject = format!("$JS.EVENT.ADVISORY.CONSUMER.PAUSE.{stream}.{consumer}");
+    publish(
+        server,
+        acc,
+        &subject,
+        &Pause {
+            event: TypedEvent::new("io.nats.jetstream.advisory.v1.consumer_pause"),
+            stream,
+            consumer,
+            paused,
+            pause_until: until,
+            domain,
+        },
+    );
+}

@@ -28,6 +28,7 @@ pub(super) fn field_type(rust_struct: &str, field: &str) -> Option<&'static str>
         ("MsgGetRequest", "batch" | "max_bytes") => "int",
         ("MsgGetRequest", "multi_last") => "[]string",
         ("MsgGetRequest", "start_time" | "up_to_time") => "time.Time",
+        ("PauseRequest", "pause_until") => "time.Time",
         _ => return None,
     })
 }

@@ -72,6 +72,7 @@ fn pump(c: &Arc<Consumer>) -> Step {
     let acc = stream.account.clone();
     let mut fan = Fanout::new(&server.stats, rand::random());
     let mut delete_me = false;
+    let mut resumed = false;
     let mut wake: Option<Instant> = None;
     {
         let Ok(mut s) = c.state.lock() else {
@@ -130,11 +131,23 @@ fn pump(c: &Arc<Consumer>) -> Step {
             s.last_active = now;
         }
         let mut npc = c.running_pending(&mut s);
-        deliver_all(c, &mut s, &stream, &acc, &server, &mut fan, &mut npc);
+        // Paused: nothing is delivered until the time comes (heartbeats and expiry go on).
+        let paused = c.paused_until();
+        match paused {
+            Some(at) => wake = earliest(wake, at),
+            None => {
+                if s.resume_advisory {
+                    s.resume_advisory = false;
+                    resumed = true;
+                }
+                deliver_all(c, &mut s, &stream, &acc, &server, &mut fan, &mut npc);
+            }
+        }
         s.npc = Some(npc.max(0));
-        // End of stream for no-wait requests (Go's processWaiting(eos=true)).
+        // End of stream for no-wait requests (Go's processWaiting(eos=true)); a paused
+        // consumer has nothing more to give them.
         if !c.is_push() {
-            let has_more = !s.rdq.is_empty() || npc > 0;
+            let has_more = paused.is_none() && (!s.rdq.is_empty() || npc > 0);
             if !has_more {
                 let mut keep = std::collections::VecDeque::new();
                 while let Some(wr) = s.waiting.pop_front() {
@@ -207,6 +220,16 @@ fn pump(c: &Arc<Consumer>) -> Step {
         for seq in done_with {
             stream.ack_msg(c, seq);
         }
+    }
+    if resumed {
+        crate::jetstream::engine::advisory::consumer_pause(
+            &server,
+            &acc,
+            &c.stream_name,
+            &c.name,
+            c.cfg.pause_until,
+            &stream.domain(),
+        );
     }
     for (seq, dc) in exceeded {
         c.delivery_advisory(

@@ -75,6 +75,9 @@ pub struct State {
     pub done_with: Vec<u64>,
     /// The running count of messages still to deliver (None: take it from the store).
     pub npc: Option<i64>,
+    /// Paused at start: the delivery task announces the resume when the time comes (Go's
+    /// unpause timer, `updatePauseState`).
+    pub resume_advisory: bool,
 }
 
 pub struct Consumer {
@@ -228,6 +231,9 @@ impl Consumer {
                 max_delivered: Vec::new(),
                 done_with: Vec::new(),
                 npc: None,
+                resume_advisory: cfg
+                    .pause_until
+                    .is_some_and(|t| super::consumer_ctl::remaining(&t) > 0),
             }),
             wake: Arc::new(Notify::new()),
             subs: Mutex::new(Vec::new()),
@@ -269,6 +275,12 @@ impl Consumer {
         }
         *last = Instant::now();
         None
+    }
+
+    /// While paused (Go's `PauseUntil` ahead), when the pause ends.
+    pub fn paused_until(&self) -> Option<Instant> {
+        let left = super::consumer_ctl::remaining(&self.cfg.pause_until?);
+        (left > 0).then(|| Instant::now() + std::time::Duration::from_nanos(left as u64))
     }
 
     pub fn is_push(&self) -> bool {
@@ -388,6 +400,10 @@ impl Consumer {
             Err(e) => e.into_inner(),
         };
         let np = self.num_pending(&s);
+        let pause_remaining = self
+            .cfg
+            .pause_until
+            .map_or(0, |t| super::consumer_ctl::remaining(&t));
         let num_redelivered = if self.cfg.max_deliver == 1 {
             0
         } else {
@@ -413,6 +429,8 @@ impl Consumer {
             num_waiting: s.waiting.len() as i64,
             num_pending: np,
             push_bound: self.is_push() && s.active,
+            paused: pause_remaining > 0,
+            pause_remaining,
             timestamp: GoTime::now(),
             ..ConsumerInfo::default()
         }
