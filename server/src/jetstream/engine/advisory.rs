@@ -250,3 +250,76 @@ pub fn consumer_pause(
         },
     );
 }
+
+/// Go's `JSConsumerGroupPinnedAdvisory`.
+#[derive(Serialize)]
+struct Pinned<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    #[serde(skip_serializing_if = "is_empty")]
+    account: &'a str,
+    stream: &'a str,
+    consumer: &'a str,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+    group: &'a str,
+    pinned_id: &'a str,
+}
+
+/// Go's `JSConsumerGroupUnpinnedAdvisory`.
+#[derive(Serialize)]
+struct Unpinned<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    #[serde(skip_serializing_if = "is_empty")]
+    account: &'a str,
+    stream: &'a str,
+    consumer: &'a str,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+    group: &'a str,
+    reason: &'a str,
+}
+
+/// A client was pinned (`$JS.EVENT.ADVISORY.CONSUMER.PINNED`) or lost its pin
+/// (`...UNPINNED`, reason `timeout` or `admin`).
+pub fn pin_event(
+    server: &ServerShared,
+    acc: &Arc<Account>,
+    c: &super::consumer::Consumer,
+    e: &super::consumer::priority::PinEvent,
+    domain: &str,
+) {
+    use super::consumer::priority::PinEvent;
+    let (stream, consumer) = (c.stream_name.as_str(), c.name.as_str());
+    match e {
+        PinEvent::Pinned { group, id } => publish(
+            server,
+            acc,
+            &format!("$JS.EVENT.ADVISORY.CONSUMER.PINNED.{stream}.{consumer}"),
+            &Pinned {
+                event: TypedEvent::new("io.nats.jetstream.advisory.v1.consumer_group_pinned"),
+                account: &acc.name,
+                stream,
+                consumer,
+                domain,
+                group,
+                pinned_id: id,
+            },
+        ),
+        PinEvent::Unpinned { group, reason } => publish(
+            server,
+            acc,
+            &format!("$JS.EVENT.ADVISORY.CONSUMER.UNPINNED.{stream}.{consumer}"),
+            &Unpinned {
+                event: TypedEvent::new("io.nats.jetstream.advisory.v1.consumer_group_unpinned"),
+                account: &acc.name,
+                stream,
+                consumer,
+                domain,
+                group,
+                reason,
+            },
+        ),
+    }
+}

@@ -268,6 +268,7 @@ fn required_level_error(subject: &str) -> Option<String> {
         }
         ["CONSUMER", "INFO", _, _] => types::CONSUMER_INFO,
         ["CONSUMER", "PAUSE", _, _] => types::CONSUMER_PAUSE,
+        ["CONSUMER", "UNPIN", _, _] => types::CONSUMER_UNPIN,
         _ => return None,
     };
     Some(err_json(kind, ErrorId::RequiredApiLevel.err()))

@@ -48,6 +48,7 @@ pub fn dispatch(
         ["LIST", stream] => list(server, jsa, stream, body),
         ["DELETE", stream, name] => delete(server, js, jsa, stream, name),
         ["PAUSE", stream, name] => super::consumer_ctl::pause(js, jsa, stream, name, body),
+        ["UNPIN", stream, name] => super::consumer_ctl::unpin(js, jsa, stream, name, body),
         _ => return None,
     })
 }

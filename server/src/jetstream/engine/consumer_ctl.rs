@@ -1,6 +1,8 @@
 //! Consumer control requests beside create/info/delete: `$JS.API.CONSUMER.PAUSE.<stream>.<consumer>`
-//! (Go's `jsConsumerPauseRequest`). A pause is a config change carried out as Go's
-//! `updateConfig` does, so it persists with the consumer and survives a restart.
+//! (Go's `jsConsumerPauseRequest`) and `$JS.API.CONSUMER.UNPIN.<stream>.<consumer>`
+//! (`jsConsumerUnpinRequest`). A pause is a config change carried out as Go's `updateConfig`
+//! does, so it persists with the consumer and survives a restart; an unpin drops the pinned
+//! client of a group so the next request takes the pin.
 
 use std::sync::Arc;
 
@@ -100,4 +102,80 @@ pub fn pause(
         pause_until: until,
         pause_remaining: left,
     })
+}
+
+/// Go's `JSApiConsumerUnpinRequest`.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UnpinRequest {
+    group: String,
+}
+
+/// Go reads an unpin request with plain `json.Unmarshal`: unknown fields pass, an empty body is
+/// an error.
+fn decode_unpin(body: &[u8]) -> Result<UnpinRequest, String> {
+    const NAME: &str = "JSApiConsumerUnpinRequest";
+    if body.trim_ascii().is_empty() {
+        return Err("unexpected end of JSON input".into());
+    }
+    let known = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(m)) => {
+            let kept: serde_json::Map<String, serde_json::Value> = m
+                .into_iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case("group"))
+                .collect();
+            serde_json::Value::Object(kept).to_string().into_bytes()
+        }
+        _ => body.to_vec(),
+    };
+    crate::jetstream::api::decode::decode_request(&known, NAME).map_err(|e| e.to_string())
+}
+
+/// Drop the pinned client of a priority group (reason `admin`).
+pub fn unpin(
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    stream_name: &str,
+    name: &str,
+    body: &[u8],
+) -> String {
+    use super::consumer::priority;
+    let kind = types::CONSUMER_UNPIN;
+    let err = |e| super::api::err_json(kind, e);
+    let req = match decode_unpin(body) {
+        Ok(r) => r,
+        Err(e) => return err(ErrorId::InvalidJSON.with_err(e)),
+    };
+    if req.group.is_empty() {
+        return err(ErrorId::InvalidJSON.with_err("consumer group not specified"));
+    }
+    if !priority::valid_group_name(&req.group) {
+        return err(ErrorId::ConsumerInvalidGroupName.err());
+    }
+    let Some(stream) = jsa.stream(stream_name) else {
+        return err(ErrorId::StreamNotFound.err());
+    };
+    let Some(c) = stream.consumer(name) else {
+        return err(ErrorId::ConsumerNotFound.err());
+    };
+    if !c.cfg.priority_groups.contains(&req.group) {
+        return err(ErrorId::ConsumerInvalidPriorityGroup.err());
+    }
+    if let Ok(mut s) = c.state.lock() {
+        priority::unpin(&mut s);
+    }
+    if let Some(server) = stream.server() {
+        super::advisory::pin_event(
+            &server,
+            &jsa.account,
+            &c,
+            &priority::PinEvent::Unpinned {
+                group: req.group,
+                reason: "admin",
+            },
+            &js.domain,
+        );
+    }
+    c.signal();
+    go_json(&ApiResponse::new(kind))
 }

@@ -29,6 +29,7 @@ pub(super) fn field_type(rust_struct: &str, field: &str) -> Option<&'static str>
         ("MsgGetRequest", "multi_last") => "[]string",
         ("MsgGetRequest", "start_time" | "up_to_time") => "time.Time",
         ("PauseRequest", "pause_until") => "time.Time",
+        ("UnpinRequest", "group") => "string",
         _ => return None,
     })
 }

@@ -2,7 +2,7 @@
 //! `setConsumerConfigDefaults` and `checkConsumerCfg`), and small helpers.
 
 use crate::jetstream::api::consumer_config::ConsumerConfig;
-use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy, RetentionPolicy};
+use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy, PriorityPolicy, RetentionPolicy};
 use crate::jetstream::api::{ApiError, ErrorId, StreamConfig};
 
 /// Go's `JsAckWaitDefault`.
@@ -70,6 +70,10 @@ pub fn set_defaults(cfg: &mut ConsumerConfig, stream: &StreamConfig, server_max_
     if cfg.replicas == 0 {
         cfg.replicas = stream.replicas.max(1);
     }
+    cfg.pinned_ttl = cfg.pinned_ttl.max(0);
+    if cfg.priority_policy == PriorityPolicy::PinnedClient && cfg.pinned_ttl == 0 {
+        cfg.pinned_ttl = super::priority::DEFAULT_PINNED_TTL;
+    }
 }
 
 /// The checks of Go's `checkConsumerCfg` a single server needs first.
@@ -90,7 +94,7 @@ pub fn check(cfg: &ConsumerConfig, stream: &StreamConfig) -> Result<(), ApiError
     {
         return Err(ErrorId::ConsumerWQRequiresExplicitAck.err());
     }
-    Ok(())
+    super::priority::check_config(cfg)
 }
 
 /// Go's `checkNewConsumerConfig`: what an update may not change.
@@ -156,7 +160,6 @@ pub fn check_update(
 
 /// Go's `setStaticConsumerMetadata`: the API level the consumer's features need.
 pub fn set_static_metadata(cfg: &mut ConsumerConfig) {
-    use crate::jetstream::api::enums::PriorityPolicy;
     use crate::jetstream::api::stream_config::{
         JS_REQUIRED_LEVEL_METADATA_KEY, JS_SERVER_LEVEL_METADATA_KEY,
         JS_SERVER_VERSION_METADATA_KEY,

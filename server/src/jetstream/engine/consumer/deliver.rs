@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::{ack::ack_wait, Consumer, Pending, State};
 use crate::client::delivery::Fanout;
-use crate::jetstream::api::enums::{AckPolicy, ReplayPolicy};
+use crate::jetstream::api::enums::{AckPolicy, PriorityPolicy, ReplayPolicy};
 use crate::jetstream::api::GoTime;
 use crate::jetstream::store::StoreMsg;
 
@@ -130,6 +130,19 @@ fn pump(c: &Arc<Consumer>) -> Step {
         if s.active || !s.waiting.is_empty() {
             s.last_active = now;
         }
+        // A pin whose client stopped asking lapses (Go's pinned TTL timer).
+        if let Some(at) = s.pin_deadline {
+            if at <= now && !s.pin_id.is_empty() {
+                let group = std::mem::take(&mut s.pin_group);
+                super::priority::unpin(&mut s);
+                s.pin_events.push(super::priority::PinEvent::Unpinned {
+                    group,
+                    reason: "timeout",
+                });
+            } else {
+                wake = earliest(wake, at);
+            }
+        }
         let mut npc = c.running_pending(&mut s);
         // Paused: nothing is delivered until the time comes (heartbeats and expiry go on).
         let paused = c.paused_until();
@@ -206,16 +219,20 @@ fn pump(c: &Arc<Consumer>) -> Step {
         }
     }
     fan.finish_batch();
-    let (exceeded, done_with) = c
+    let (exceeded, done_with, pin_events) = c
         .state
         .lock()
         .map(|mut s| {
             (
                 std::mem::take(&mut s.max_delivered),
                 std::mem::take(&mut s.done_with),
+                std::mem::take(&mut s.pin_events),
             )
         })
         .unwrap_or_default();
+    for e in pin_events {
+        crate::jetstream::engine::advisory::pin_event(&server, &acc, c, &e, &stream.domain());
+    }
     if stream.config().retention != crate::jetstream::api::enums::RetentionPolicy::Limits {
         for seq in done_with {
             stream.ack_msg(c, seq);
@@ -364,7 +381,7 @@ fn deliver_all(
         }
         let dseq = s.dseq;
         let reply = c.ack_reply(m.seq, dseq, dc, m.ts, (*npc).max(0) as u64);
-        let (hdr, payload): (Vec<u8>, &[u8]) = if c.cfg.headers_only {
+        let (mut hdr, payload): (Vec<u8>, &[u8]) = if c.cfg.headers_only {
             let mut h = if m.hdr.is_empty() {
                 b"NATS/1.0\r\n\r\n".to_vec()
             } else {
@@ -380,39 +397,17 @@ fn deliver_all(
         let dsubj: Vec<u8> = if c.is_push() {
             c.cfg.deliver_subject.clone().into_bytes()
         } else {
-            let Some(mut wr) = s.waiting.pop_front() else {
+            let Some(reply_to) = super::priority::next_waiting(c, s, size, *npc, acc, server, fan)
+            else {
+                // No request may take it now: put it back for later.
+                unwind(s, &m, dc, npc);
                 return;
             };
-            if wr.b > 0 {
-                if size > wr.b {
-                    let h = header_block(
-                        &[
-                            ("Nats-Pending-Messages", wr.n.to_string()),
-                            ("Nats-Pending-Bytes", wr.b.to_string()),
-                        ],
-                        " 409 Message Size Exceeds MaxBytes",
-                    );
-                    acc.deliver_internal(fan, server, &wr.reply, None, &h, b"");
-                    // Not delivered: put it back for the next request.
-                    unwind(s, &m, dc, npc);
-                    continue;
-                }
-                wr.b -= size;
-                if wr.b == 0 {
-                    wr.n = 1;
-                }
-            }
-            wr.n -= 1;
-            wr.d += 1;
-            let reply_to = wr.reply.clone();
-            if let (Some(hb), Some(_)) = (wr.heartbeat, wr.next_heartbeat) {
-                wr.next_heartbeat = Some(Instant::now() + hb);
-            }
-            if wr.n > 0 {
-                s.waiting.push_back(wr);
-            }
             reply_to
         };
+        if !c.is_push() && c.cfg.priority_policy == PriorityPolicy::PinnedClient {
+            hdr = super::priority::with_pin_header(&hdr, &s.pin_id);
+        }
         acc.deliver_as(
             fan,
             server,

@@ -7,6 +7,7 @@ mod ack;
 pub mod config;
 mod deliver;
 pub mod persist;
+pub mod priority;
 mod pull;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -17,7 +18,9 @@ use tokio::sync::Notify;
 
 use super::Stream;
 use crate::client::SubRef;
-use crate::jetstream::api::consumer_config::{ConsumerConfig, ConsumerInfo, SequenceInfo};
+use crate::jetstream::api::consumer_config::{
+    ConsumerConfig, ConsumerInfo, PriorityGroupState, SequenceInfo,
+};
 use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy};
 use crate::jetstream::api::GoTime;
 use crate::sublist::{is_subset_match, subject_has_wildcard};
@@ -78,6 +81,14 @@ pub struct State {
     /// Paused at start: the delivery task announces the resume when the time comes (Go's
     /// unpause timer, `updatePauseState`).
     pub resume_advisory: bool,
+    /// The pinned client of a `pinned_client` consumer (Go's `currentPinId`, `pinnedTS`), when
+    /// its pin lapses without requests, and the group it was pinned in.
+    pub pin_id: String,
+    pub pinned_ts: GoTime,
+    pub pin_deadline: Option<Instant>,
+    pub pin_group: String,
+    /// Pin changes to announce after the lock.
+    pub pin_events: Vec<priority::PinEvent>,
 }
 
 pub struct Consumer {
@@ -154,9 +165,22 @@ impl Consumer {
     /// Go's `updateConfig`: the consumer carries on from its state under the new config. Its
     /// delivery task, subscriptions and waiting requests move to the new instance.
     pub fn update(stream: &Arc<Stream>, old: &Arc<Consumer>, cfg: ConsumerConfig) -> Arc<Consumer> {
-        let (saved, waiting) = match old.state.lock() {
-            Ok(mut s) => (persist::Saved::of(&s), std::mem::take(&mut s.waiting)),
-            Err(_) => (persist::Saved::default(), Default::default()),
+        let (saved, waiting, pin) = match old.state.lock() {
+            Ok(mut s) => (
+                persist::Saved::of(&s),
+                std::mem::take(&mut s.waiting),
+                (
+                    std::mem::take(&mut s.pin_id),
+                    s.pinned_ts,
+                    s.pin_deadline,
+                    std::mem::take(&mut s.pin_group),
+                ),
+            ),
+            Err(_) => (
+                persist::Saved::default(),
+                Default::default(),
+                Default::default(),
+            ),
         };
         old.stop();
         let c = Self::build(stream, old.name.clone(), cfg, old.created);
@@ -164,6 +188,7 @@ impl Consumer {
         if let Ok(mut s) = c.state.lock() {
             saved.restore_into(&mut s, wait);
             s.waiting = waiting;
+            (s.pin_id, s.pinned_ts, s.pin_deadline, s.pin_group) = pin;
         }
         if let Some(dir) = &c.store_dir {
             let meta = persist::Meta {
@@ -234,6 +259,11 @@ impl Consumer {
                 resume_advisory: cfg
                     .pause_until
                     .is_some_and(|t| super::consumer_ctl::remaining(&t) > 0),
+                pin_id: String::new(),
+                pinned_ts: GoTime::ZERO,
+                pin_deadline: None,
+                pin_group: String::new(),
+                pin_events: Vec::new(),
             }),
             wake: Arc::new(Notify::new()),
             subs: Mutex::new(Vec::new()),
@@ -429,6 +459,18 @@ impl Consumer {
             num_waiting: s.waiting.len() as i64,
             num_pending: np,
             push_bound: self.is_push() && s.active,
+            priority_groups: self
+                .cfg
+                .priority_groups
+                .first()
+                .map(|g| {
+                    vec![PriorityGroupState {
+                        group: g.clone(),
+                        pinned_client_id: s.pin_id.clone(),
+                        pinned_ts: s.pinned_ts,
+                    }]
+                })
+                .unwrap_or_default(),
             paused: pause_remaining > 0,
             pause_remaining,
             timestamp: GoTime::now(),
