@@ -1,7 +1,7 @@
 //! Consumer features beyond create/fetch/ack, checked with async-nats and raw API requests:
 //! pause and resume (`$JS.API.CONSUMER.PAUSE`), its advisories, and that a paused consumer
 //! delivers nothing until its time; priority groups (overflow, pinned client, prioritized),
-//! `$JS.API.CONSUMER.UNPIN` and the pin advisories.
+//! `$JS.API.CONSUMER.UNPIN` and the pin advisories; `$JS.API.CONSUMER.RESET`.
 
 use std::time::{Duration, SystemTime};
 
@@ -1076,4 +1076,212 @@ async fn prioritized_requests_served_lowest_priority_first() {
     assert!(next_within(&mut s1, WAIT).await.is_some());
     assert!(next_within(&mut s2, WAIT).await.is_some());
     assert!(next_within(&mut s3, WAIT).await.is_some());
+}
+
+/// Fetch one message from a pull consumer and ack it; its payload.
+async fn fetch_one_ack(nc: &async_nats::Client, stream: &str, consumer: &str) -> String {
+    let inbox = nc.new_inbox();
+    let mut sub = pull(
+        nc,
+        stream,
+        consumer,
+        &inbox,
+        json!({"batch": 1, "expires": 1_000_000_000}),
+    )
+    .await;
+    let m = next_within(&mut sub, WAIT).await.expect("a message");
+    assert!(m.status.is_none(), "{:?} {:?}", m.status, m.description);
+    let reply = m.reply.clone().expect("ack reply");
+    nc.request(reply, "".into()).await.expect("ack answered");
+    String::from_utf8(m.payload.to_vec()).unwrap()
+}
+
+async fn reset(nc: &async_nats::Client, stream: &str, consumer: &str, body: &str) -> Value {
+    let m = timeout(
+        WAIT,
+        nc.request(
+            format!("$JS.API.CONSUMER.RESET.{stream}.{consumer}"),
+            body.to_string().into(),
+        ),
+    )
+    .await
+    .expect("answer in time")
+    .expect("answer");
+    serde_json::from_slice(&m.payload).expect("JSON answer")
+}
+
+// go: server/TestJetStreamConsumerResetToSequenceConstraintOnStartSeq
+#[tokio::test]
+async fn reset_not_below_the_start_sequence() {
+    let dir = TempDir::new("js-reset-seq");
+    let (_h, nc, js) = setup(&dir).await;
+    add_stream(&js, "TEST", &["foo"]).await;
+    create(
+        &nc,
+        "TEST",
+        "CONSUMER",
+        json!({"durable_name": "CONSUMER", "ack_policy": "explicit",
+        "deliver_policy": "by_start_sequence", "opt_start_seq": 3}),
+    )
+    .await;
+    for i in 1..=4 {
+        js.publish("foo", format!("msg{i}").into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    assert_eq!(fetch_one_ack(&nc, "TEST", "CONSUMER").await, "msg3");
+
+    let r = reset(&nc, "TEST", "CONSUMER", r#"{"seq":2}"#).await;
+    assert_eq!(
+        r,
+        json!({"type": "io.nats.jetstream.api.v1.consumer_reset_response",
+            "error": {"code": 400, "err_code": 10204, "description": "invalid reset: below start seq"},
+            "reset_seq": 0})
+    );
+    let r = reset(&nc, "TEST", "CONSUMER", r#"{"seq":3}"#).await;
+    assert_eq!(
+        r["type"],
+        "io.nats.jetstream.api.v1.consumer_reset_response"
+    );
+    assert_eq!(r["reset_seq"], 3, "{r}");
+    assert_eq!(
+        r["delivered"],
+        json!({"consumer_seq": 0, "stream_seq": 2}),
+        "{r}"
+    );
+    assert_eq!(
+        r["ack_floor"],
+        json!({"consumer_seq": 0, "stream_seq": 2}),
+        "{r}"
+    );
+    assert_eq!(r["name"], "CONSUMER", "{r}");
+    assert_eq!(fetch_one_ack(&nc, "TEST", "CONSUMER").await, "msg3");
+}
+
+// go: server/TestJetStreamConsumerResetToSequenceConstraintOnStartTime
+#[tokio::test]
+async fn reset_not_below_the_start_time() {
+    let dir = TempDir::new("js-reset-time");
+    let (_h, nc, js) = setup(&dir).await;
+    add_stream(&js, "TEST", &["foo"]).await;
+    for i in 1..=2 {
+        js.publish("foo", format!("msg{i}").into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    create(
+        &nc,
+        "TEST",
+        "CONSUMER",
+        json!({"durable_name": "CONSUMER", "ack_policy": "explicit",
+        "deliver_policy": "by_start_time", "opt_start_time": GoTime::now().to_string()}),
+    )
+    .await;
+    for i in 3..=4 {
+        js.publish("foo", format!("msg{i}").into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    assert_eq!(fetch_one_ack(&nc, "TEST", "CONSUMER").await, "msg3");
+    let r = reset(&nc, "TEST", "CONSUMER", r#"{"seq":2}"#).await;
+    assert_eq!(
+        r["error"]["description"], "invalid reset: below start time",
+        "{r}"
+    );
+    assert_eq!(r["error"]["err_code"], 10204, "{r}");
+    let r = reset(&nc, "TEST", "CONSUMER", r#"{"seq":3}"#).await;
+    assert_eq!(r["reset_seq"], 3, "{r}");
+    assert_eq!(
+        r["delivered"],
+        json!({"consumer_seq": 0, "stream_seq": 2}),
+        "{r}"
+    );
+    assert_eq!(
+        r["ack_floor"],
+        json!({"consumer_seq": 0, "stream_seq": 2}),
+        "{r}"
+    );
+    assert_eq!(fetch_one_ack(&nc, "TEST", "CONSUMER").await, "msg3");
+}
+
+#[tokio::test]
+async fn reset_to_ack_floor_redelivers_and_other_answers() {
+    let dir = TempDir::new("js-reset");
+    let (_h, nc, js) = setup(&dir).await;
+    add_stream(&js, "TEST", &["foo"]).await;
+    create(
+        &nc,
+        "TEST",
+        "C",
+        json!({"durable_name": "C", "ack_policy": "explicit"}),
+    )
+    .await;
+    for i in 1..=4 {
+        js.publish("foo", format!("msg{i}").into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    // Starts at the last message, so its ack floor is just below it.
+    create(
+        &nc,
+        "TEST",
+        "L",
+        json!({"durable_name": "L", "deliver_policy": "last"}),
+    )
+    .await;
+    assert_eq!(fetch_one_ack(&nc, "TEST", "C").await, "msg1");
+    // Delivered but not acknowledged.
+    let mut sub = pull(&nc, "TEST", "C", "r1", json!({"batch": 2})).await;
+    for _ in 0..2 {
+        next_within(&mut sub, WAIT).await.expect("delivery");
+    }
+    assert_eq!(info(&nc, "TEST", "C").await["num_ack_pending"], 2);
+
+    // No sequence: back to just past the ack floor; pending acks are forgotten.
+    let r = reset(&nc, "TEST", "C", "").await;
+    assert_eq!(r["reset_seq"], 2, "{r}");
+    assert_eq!(r["num_ack_pending"], 0, "{r}");
+    assert_eq!(r["num_pending"], 3, "{r}");
+    assert_eq!(
+        r["delivered"],
+        json!({"consumer_seq": 0, "stream_seq": 1}),
+        "{r}"
+    );
+    assert_eq!(fetch_one_ack(&nc, "TEST", "C").await, "msg2");
+
+    // Unknown fields pass as Go's plain decoding lets them; bad types do not.
+    assert_eq!(
+        reset(&nc, "TEST", "C", r#"{"seq":4,"x":1}"#).await["reset_seq"],
+        4
+    );
+    assert_eq!(fetch_one_ack(&nc, "TEST", "C").await, "msg4");
+    assert_eq!(
+        reset(&nc, "TEST", "C", r#"{"seq":"x"}"#).await["error"]["description"],
+        "invalid JSON: json: cannot unmarshal string into Go struct field JSApiConsumerResetRequest.seq of type uint64"
+    );
+    // Only deliver policies with a defined start may move.
+    assert_eq!(
+        reset(&nc, "TEST", "L", r#"{"seq":2}"#).await["error"]["description"],
+        "invalid reset: not allowed"
+    );
+    assert_eq!(reset(&nc, "TEST", "L", "").await["reset_seq"], 4);
+
+    // A consumer that does not exist does not answer.
+    let none = timeout(
+        Duration::from_millis(500),
+        nc.request("$JS.API.CONSUMER.RESET.TEST.NOPE", "".into()),
+    )
+    .await;
+    assert!(
+        !matches!(none, Ok(Ok(_))),
+        "answered for a missing consumer"
+    );
 }

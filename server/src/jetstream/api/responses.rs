@@ -40,6 +40,7 @@ pub mod types {
     pub const CONSUMER_INFO: &str = "io.nats.jetstream.api.v1.consumer_info_response";
     pub const CONSUMER_PAUSE: &str = "io.nats.jetstream.api.v1.consumer_pause_response";
     pub const CONSUMER_UNPIN: &str = "io.nats.jetstream.api.v1.consumer_unpin_response";
+    pub const CONSUMER_RESET: &str = "io.nats.jetstream.api.v1.consumer_reset_response";
 }
 
 /// Request subjects. A trailing `*` is the stream name token.

@@ -49,6 +49,7 @@ pub fn dispatch(
         ["DELETE", stream, name] => delete(server, js, jsa, stream, name),
         ["PAUSE", stream, name] => super::consumer_ctl::pause(js, jsa, stream, name, body),
         ["UNPIN", stream, name] => super::consumer_ctl::unpin(js, jsa, stream, name, body),
+        ["RESET", stream, name] => super::consumer_ctl::reset(jsa, stream, name, body)?,
         _ => return None,
     })
 }

@@ -30,6 +30,7 @@ pub(super) fn field_type(rust_struct: &str, field: &str) -> Option<&'static str>
         ("MsgGetRequest", "start_time" | "up_to_time") => "time.Time",
         ("PauseRequest", "pause_until") => "time.Time",
         ("UnpinRequest", "group") => "string",
+        ("ResetRequest", "seq") => "uint64",
         _ => return None,
     })
 }
