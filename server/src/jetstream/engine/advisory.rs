@@ -323,3 +323,47 @@ pub fn pin_event(
         ),
     }
 }
+
+/// Go's `JSConsumerAckMetric`.
+#[derive(Serialize)]
+struct AckMetric<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    stream: &'a str,
+    consumer: &'a str,
+    consumer_seq: u64,
+    stream_seq: u64,
+    ack_time: i64,
+    deliveries: u64,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+}
+
+/// A sampled ack (`sample_freq`): `seqs` is the stream sequence, the consumer sequence and the
+/// delivery count of the ack; `ack_time` the nanoseconds since delivery.
+pub fn ack_metric(
+    server: &ServerShared,
+    acc: &Arc<Account>,
+    stream: &str,
+    consumer: &str,
+    seqs: [u64; 3],
+    ack_time: i64,
+    domain: &str,
+) {
+    let [stream_seq, consumer_seq, deliveries] = seqs;
+    publish(
+        server,
+        acc,
+        &format!("$JS.EVENT.METRIC.CONSUMER.ACK.{stream}.{consumer}"),
+        &AckMetric {
+            event: TypedEvent::new("io.nats.jetstream.metric.v1.consumer_ack"),
+            stream,
+            consumer,
+            consumer_seq,
+            stream_seq,
+            ack_time,
+            deliveries,
+            domain,
+        },
+    );
+}

@@ -93,8 +93,37 @@ pub fn check(cfg: &ConsumerConfig, stream: &StreamConfig) -> Result<(), ApiError
         && cfg.ack_policy != AckPolicy::Explicit
     {
         return Err(ErrorId::ConsumerWQRequiresExplicitAck.err());
+    } else if cfg.rate_limit > 0 {
+        return Err(ErrorId::ConsumerPullWithRateLimit.err());
+    }
+    if !cfg.sample_frequency.is_empty() {
+        match sample_frequency(&cfg.sample_frequency) {
+            Err(e) => return Err(ErrorId::ConsumerInvalidSampling.with_err(e)),
+            Ok(f) if f < 0 => return Err(ErrorId::ConsumerInvalidSampling.with_err("<nil>")),
+            Ok(_) => {}
+        }
     }
     super::priority::check_config(cfg)
+}
+
+/// The percentage of acks to sample: `sample_freq` without its `%`, read as Go's `strconv.Atoi`
+/// reads it (the error is Go's text).
+pub fn sample_frequency(s: &str) -> Result<i64, String> {
+    let digits = s.strip_suffix('%').unwrap_or(s);
+    let err = |why: &str| {
+        format!(
+            "strconv.Atoi: parsing {}: {why}",
+            crate::gofmt::go_quote(digits.as_bytes())
+        )
+    };
+    let body = digits
+        .strip_prefix('-')
+        .or_else(|| digits.strip_prefix('+'))
+        .unwrap_or(digits);
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(err("invalid syntax"));
+    }
+    digits.parse::<i64>().map_err(|_| err("value out of range"))
 }
 
 /// Go's `checkNewConsumerConfig`: what an update may not change.

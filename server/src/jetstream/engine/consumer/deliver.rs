@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::{ack::ack_wait, Consumer, Pending, State};
 use crate::client::delivery::Fanout;
-use crate::jetstream::api::enums::{AckPolicy, PriorityPolicy, ReplayPolicy};
+use crate::jetstream::api::enums::{AckPolicy, PriorityPolicy};
 use crate::jetstream::api::GoTime;
 use crate::jetstream::store::StoreMsg;
 
@@ -153,7 +153,13 @@ fn pump(c: &Arc<Consumer>) -> Step {
                     s.resume_advisory = false;
                     resumed = true;
                 }
-                deliver_all(c, &mut s, &stream, &acc, &server, &mut fan, &mut npc);
+                if s.pace.replay && s.pace.replay_until.is_none() {
+                    s.pace.replay_until = Some(stream.store().fast_state().last_seq);
+                }
+                if let Some(at) = deliver_all(c, &mut s, &stream, &acc, &server, &mut fan, &mut npc)
+                {
+                    wake = earliest(wake, at);
+                }
             }
         }
         s.npc = Some(npc.max(0));
@@ -360,21 +366,24 @@ fn deliver_all(
     server: &crate::server::ServerShared,
     fan: &mut Fanout<'_>,
     npc: &mut i64,
-) {
+) -> Option<Instant> {
+    let rate = c.cfg.rate_limit / 8;
+    let burst = match stream.config().max_msg_size {
+        n if n > 0 => i64::from(n),
+        _ => i64::from(server.opts().max_payload),
+    };
     // Bounded per round so a huge backlog does not starve the runtime; the task runs again at once.
     for _ in 0..4096 {
         if c.is_push() {
             if !s.active || (s.maxpb > 0 && s.pbytes > s.maxpb) {
-                return;
+                return None;
             }
         } else if s.waiting.is_empty() {
-            return;
-        }
-        if c.cfg.replay_policy == ReplayPolicy::Original {
-            // Replay at the original pace is not built yet; deliver as fast as instant.
+            return None;
         }
         let Some((m, dc)) = next_msg(c, s, stream) else {
-            return;
+            s.pace.caught_up(s.sseq);
+            return None;
         };
         if dc == 1 {
             *npc -= 1;
@@ -394,6 +403,11 @@ fn deliver_all(
             (m.hdr.to_vec(), &m.msg[..])
         };
         let size = (m.subject.len() + reply.len() + hdr.len() + payload.len()) as i64;
+        if let Err(at) = s.pace.gate(m.ts, size, rate, burst, Instant::now()) {
+            // Not yet: it goes back and the task wakes when it may go.
+            unwind(s, &m, dc, npc);
+            return Some(at);
+        }
         let dsubj: Vec<u8> = if c.is_push() {
             c.cfg.deliver_subject.clone().into_bytes()
         } else {
@@ -401,7 +415,7 @@ fn deliver_all(
             else {
                 // No request may take it now: put it back for later.
                 unwind(s, &m, dc, npc);
-                return;
+                return None;
             };
             reply_to
         };
@@ -441,7 +455,7 @@ fn deliver_all(
                 ts: 0,
                 deadline: now,
             });
-            entry.ts = m.ts;
+            entry.ts = GoTime::now().unix_nanos() as i64;
             entry.deadline = now + wait;
         }
         if s.maxpb > 0 {
@@ -462,6 +476,7 @@ fn deliver_all(
     }
     // More to do: come back at once.
     c.signal();
+    None
 }
 
 /// A message taken but not delivered goes back (Go's `didNotDeliver` bookkeeping).

@@ -6,6 +6,7 @@
 mod ack;
 pub mod config;
 mod deliver;
+mod pace;
 pub mod persist;
 pub mod priority;
 mod pull;
@@ -21,7 +22,7 @@ use crate::client::SubRef;
 use crate::jetstream::api::consumer_config::{
     ConsumerConfig, ConsumerInfo, PriorityGroupState, SequenceInfo,
 };
-use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy};
+use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy, ReplayPolicy};
 use crate::jetstream::api::GoTime;
 use crate::sublist::{is_subset_match, subject_has_wildcard};
 
@@ -89,6 +90,8 @@ pub struct State {
     pub pin_group: String,
     /// Pin changes to announce after the lock.
     pub pin_events: Vec<priority::PinEvent>,
+    /// Original-pace replay and the rate limit.
+    pub pace: pace::Pace,
 }
 
 pub struct Consumer {
@@ -264,6 +267,7 @@ impl Consumer {
                 pin_deadline: None,
                 pin_group: String::new(),
                 pin_events: Vec::new(),
+                pace: pace::Pace::new(cfg.replay_policy == ReplayPolicy::Original),
             }),
             wake: Arc::new(Notify::new()),
             subs: Mutex::new(Vec::new()),
@@ -563,6 +567,25 @@ impl Consumer {
             seq,
             deliveries,
             event,
+            &stream.domain(),
+        );
+    }
+
+    /// Go's `sampleAck`: an ack metric on `$JS.EVENT.METRIC.CONSUMER.ACK.<stream>.<consumer>`.
+    pub fn ack_metric(&self, sseq: u64, dseq: u64, deliveries: u64, ack_time: i64) {
+        let Some(stream) = self.stream.upgrade() else {
+            return;
+        };
+        let Some(server) = stream.server() else {
+            return;
+        };
+        crate::jetstream::engine::advisory::ack_metric(
+            &server,
+            &stream.account,
+            &self.stream_name,
+            &self.name,
+            [sseq, dseq, deliveries],
+            ack_time,
             &stream.domain(),
         );
     }
