@@ -23,6 +23,8 @@ mod errors;
 mod handshake;
 mod js_client;
 mod js_consumer_features;
+mod js_consumer_pacing;
+mod js_consumer_priority;
 mod js_consumers;
 mod js_durability;
 mod keepalive;
