@@ -523,3 +523,48 @@ async fn pause_advisories_on_create_api_and_resume() {
     pause(&nc, "TEST", "my_consumer", None).await;
     check(&next_json(&mut adv).await, false, "0001-01-01T00:00:00Z");
 }
+
+// go: server/TestJetStreamConsumerSurvivesRestart
+#[tokio::test]
+async fn pause_survives_a_restart_and_still_ends() {
+    let dir = TempDir::new("js-pause-restart");
+    let (h, nc, js) = setup(&dir).await;
+    add_stream(&js, "TEST", &["foo"]).await;
+    let pause_for = Duration::from_secs(2);
+    let deadline = rfc3339_in(pause_for);
+    let resume_at = std::time::Instant::now() + pause_for;
+    create(
+        &nc,
+        "TEST",
+        "my_consumer",
+        json!({"durable_name": "my_consumer", "pause_until": deadline}),
+    )
+    .await;
+    publish_n(&js, "foo", 1).await;
+    drop(nc);
+    h.shutdown().await;
+
+    let (_h, nc, _js) = setup(&dir).await;
+    let i = info(&nc, "TEST", "my_consumer").await;
+    assert_eq!(i["paused"], true, "{i}");
+    assert!(same_instant(&i["config"]["pause_until"], &deadline), "{i}");
+    // The pause still ends on time: a waiting request is then served.
+    let mut adv = nc
+        .subscribe("$JS.EVENT.ADVISORY.CONSUMER.PAUSE.TEST.my_consumer")
+        .await
+        .unwrap();
+    let mut sub = pull(
+        &nc,
+        "TEST",
+        "my_consumer",
+        "r",
+        json!({"batch": 1, "expires": 5_000_000_000i64}),
+    )
+    .await;
+    let m = next_within(&mut sub, WAIT)
+        .await
+        .expect("delivery after the pause");
+    assert!(m.status.is_none(), "{:?}", m.status);
+    assert!(std::time::Instant::now() >= resume_at);
+    assert_eq!(next_json(&mut adv).await["paused"], false);
+}
