@@ -614,3 +614,103 @@ async fn prioritized_requests_served_lowest_priority_first() {
     assert!(next_within(&mut s2, WAIT).await.is_some());
     assert!(next_within(&mut s3, WAIT).await.is_some());
 }
+
+/// A stream `TEST` on `foo` with a pinned-client consumer `C` in group `A`.
+async fn pinned_consumer(
+    nc: &async_nats::Client,
+    js: &async_nats::jetstream::Context,
+    ttl_ns: i64,
+) {
+    add_stream(js, "TEST", &["foo"]).await;
+    let r = create(
+        nc,
+        "TEST",
+        "C",
+        json!({"durable_name": "C", "filter_subject": "foo", "priority_groups": ["A"],
+            "priority_policy": "pinned_client", "ack_policy": "explicit", "priority_timeout": ttl_ns}),
+    )
+    .await;
+    assert!(r.get("error").is_none(), "{r}");
+}
+
+async fn unpin(nc: &async_nats::Client) {
+    let r = api(nc, "$JS.API.CONSUMER.UNPIN.TEST.C", json!({"group": "A"})).await;
+    assert!(r.get("error").is_none(), "{r}");
+}
+
+// go: server/TestJetStreamConsumerPinnedPlainRequestNoPanic
+#[tokio::test]
+async fn pinned_consumer_serves_a_plain_request() {
+    let dir = TempDir::new("js-pinned-plain");
+    let (_h, nc, js) = setup(&dir).await;
+    pinned_consumer(&nc, &js, 10_000_000_000).await;
+    js.publish("foo", "msg".into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let mut sub = pull(&nc, "TEST", "C", "PLAIN", json!(1)).await;
+    let m = next_within(&mut sub, Duration::from_secs(2))
+        .await
+        .expect("delivered");
+    assert_eq!(&m.payload[..], b"msg");
+    nc.flush().await.unwrap();
+}
+
+// go: server/TestJetStreamConsumerUnpinNoMessages
+#[tokio::test]
+async fn unpinned_client_gets_423_and_the_other_takes_the_pin() {
+    let dir = TempDir::new("js-unpin-nomsg");
+    let (_h, nc, js) = setup(&dir).await;
+    pinned_consumer(&nc, &js, 30_000_000_000).await;
+    let req = json!({"batch": 30, "expires": 60_000_000_000i64, "group": "A"});
+    let mut one = pull(&nc, "TEST", "C", "ONE", req.clone()).await;
+    let mut two = pull(&nc, "TEST", "C", "TWO", req).await;
+    publish_n(&js, "foo", 2).await;
+    let m = next_within(&mut one, WAIT).await.expect("first");
+    let pin = header(&m, "Nats-Pin-Id").expect("pinned").to_string();
+    next_within(&mut one, WAIT).await.expect("second");
+    assert!(next_within(&mut two, Duration::from_millis(500))
+        .await
+        .is_none());
+
+    unpin(&nc).await;
+    publish_n(&js, "foo", 2).await;
+    // The old pinned request learns it lost the pin; the other one takes a new pin.
+    let m = next_within(&mut one, WAIT).await.expect("423");
+    assert_eq!(m.status.map(|s| s.as_u16()), Some(423));
+    let m = next_within(&mut two, WAIT).await.expect("delivery");
+    assert!(m.payload.starts_with(b"msg-"));
+    let new_pin = header(&m, "Nats-Pin-Id").expect("pinned");
+    assert_ne!(new_pin, pin);
+}
+
+// go: server/TestJetStreamConsumerUnpinPickDifferentRequest
+#[tokio::test]
+async fn unpin_hands_the_pin_to_a_different_request() {
+    let dir = TempDir::new("js-unpin-diff");
+    let (_h, nc, js) = setup(&dir).await;
+    pinned_consumer(&nc, &js, 30_000_000_000).await;
+    publish_n(&js, "foo", 1).await;
+    let req = json!({"batch": 5, "expires": 15_000_000_000i64, "group": "A"});
+    let mut first = pull(&nc, "TEST", "C", "FIRST", req.clone()).await;
+    let m = next_within(&mut first, WAIT).await.expect("first");
+    let pin = header(&m, "Nats-Pin-Id").expect("pinned").to_string();
+    let mut second = pull(&nc, "TEST", "C", "SECOND", req).await;
+    assert!(next_within(&mut second, Duration::from_millis(500))
+        .await
+        .is_none());
+
+    unpin(&nc).await;
+    // Nothing to deliver: the old pinned request hears nothing yet.
+    assert!(next_within(&mut first, Duration::from_millis(500))
+        .await
+        .is_none());
+    publish_n(&js, "foo", 1).await;
+    let m = next_within(&mut first, WAIT).await.expect("423");
+    assert_eq!(m.status.map(|s| s.as_u16()), Some(423));
+    assert_eq!(header(&m, "Nats-Pin-Id"), None);
+    let m = next_within(&mut second, WAIT).await.expect("delivery");
+    let new_pin = header(&m, "Nats-Pin-Id").expect("pinned");
+    assert!(!new_pin.is_empty() && new_pin != pin);
+}
