@@ -714,3 +714,124 @@ async fn unpin_hands_the_pin_to_a_different_request() {
     let new_pin = header(&m, "Nats-Pin-Id").expect("pinned");
     assert!(!new_pin.is_empty() && new_pin != pin);
 }
+
+/// The pinned client id in the consumer's info, empty when none.
+async fn pinned_id(nc: &async_nats::Client) -> String {
+    let i = info(nc, "TEST", "C").await;
+    i["priority_groups"][0]["pinned_client_id"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+// go: server/TestJetStreamConsumerPinnedUnsetsAfterAtMostPinnedTTL
+#[tokio::test]
+async fn pin_lapses_after_its_ttl_even_while_the_request_waits() {
+    for publish in [true, false] {
+        let dir = TempDir::new("js-pin-lapse");
+        let (_h, nc, js) = setup(&dir).await;
+        add_stream(&js, "TEST", &["foo"]).await;
+        if publish {
+            js.publish("foo", "".into()).await.unwrap().await.unwrap();
+        }
+        create(
+            &nc,
+            "TEST",
+            "C",
+            json!({"durable_name": "C", "filter_subject": "foo", "priority_groups": ["A"],
+                "priority_policy": "pinned_client", "ack_policy": "explicit",
+                "priority_timeout": 1_000_000_000}),
+        )
+        .await;
+        let mut sub = pull(
+            &nc,
+            "TEST",
+            "C",
+            "ONE",
+            json!({"batch": 2, "expires": 2_000_000_000i64, "group": "A"}),
+        )
+        .await;
+        // The pin holds steady for a while...
+        let start = std::time::Instant::now();
+        let mut pin = String::new();
+        while start.elapsed() < Duration::from_millis(750) {
+            let now = pinned_id(&nc).await;
+            if pin.is_empty() {
+                pin = now;
+            } else {
+                assert_eq!(now, pin, "publish={publish}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if publish {
+            assert!(!pin.is_empty());
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        // ...but not past its TTL, though the request is still waiting.
+        assert_eq!(pinned_id(&nc).await, "", "publish={publish}");
+        if publish {
+            let m = next_within(&mut sub, Duration::from_millis(200))
+                .await
+                .expect("the message");
+            assert_eq!(header(&m, "Nats-Pin-Id"), Some(pin.as_str()));
+            assert_eq!(m.subject.as_str(), "foo");
+        }
+        let m = next_within(&mut sub, Duration::from_secs(3))
+            .await
+            .expect("timeout");
+        assert_eq!(m.status.map(|s| s.as_u16()), Some(408));
+        assert_eq!(m.description.as_deref(), Some("Request Timeout"));
+    }
+}
+
+// go: server/TestJetStreamConsumerPinnedUnsubscribeOnPinned
+#[tokio::test]
+async fn pin_passes_on_when_the_pinned_client_goes_away() {
+    let dir = TempDir::new("js-pin-gone");
+    let (_h, nc, js) = setup(&dir).await;
+    add_stream(&js, "TEST", &["foo.>", "bar", "baz"]).await;
+    create(
+        &nc,
+        "TEST",
+        "C",
+        json!({"durable_name": "C", "filter_subject": "foo.>", "priority_groups": ["A"],
+            "priority_policy": "pinned_client", "ack_policy": "explicit",
+            "priority_timeout": 1_000_000_000}),
+    )
+    .await;
+    js.publish("foo.1", "hello".into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let req = json!({"batch": 3, "expires": 5_000_000_000i64, "idle_heartbeat": 250_000_000,
+        "group": "A"});
+    let mut one = pull(&nc, "TEST", "C", "ONE", req.clone()).await;
+    let mut two = pull(&nc, "TEST", "C", "TWO", req).await;
+    let m = next_within(&mut one, WAIT).await.expect("pinned");
+    assert!(header(&m, "Nats-Pin-Id").is_some_and(|p| !p.is_empty()));
+
+    one.unsubscribe().await.unwrap();
+    nc.flush().await.unwrap();
+    js.publish("foo.1", "hello".into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    // Heartbeats while the pin of the gone client lives, then the message with a new pin.
+    let m = next_within(&mut two, Duration::from_secs(1))
+        .await
+        .expect("heartbeat");
+    assert_eq!(m.status.map(|s| s.as_u16()), Some(100));
+    for _ in 0..20 {
+        let m = next_within(&mut two, Duration::from_secs(1))
+            .await
+            .expect("heartbeat or message");
+        if m.status.is_some_and(|s| s.as_u16() == 100) {
+            continue;
+        }
+        assert!(header(&m, "Nats-Pin-Id").is_some_and(|p| !p.is_empty()));
+        return;
+    }
+    panic!("no message after the pin lapsed");
+}
