@@ -835,3 +835,106 @@ async fn pin_passes_on_when_the_pinned_client_goes_away() {
     }
     panic!("no message after the pin lapsed");
 }
+
+// go: server/TestJetStreamConsumerPinnedStandbyMaxBytesNotEroded
+#[tokio::test]
+async fn standby_request_keeps_its_max_bytes_while_the_pinned_one_is_served() {
+    let dir = TempDir::new("js-pin-standby");
+    let (_h, nc, js) = setup(&dir).await;
+    add_stream(&js, "TEST", &["foo.>"]).await;
+    create(
+        &nc,
+        "TEST",
+        "C",
+        json!({"durable_name": "C", "filter_subject": "foo.>", "priority_groups": ["A"],
+            "priority_policy": "pinned_client", "ack_policy": "explicit",
+            "priority_timeout": 30_000_000_000i64}),
+    )
+    .await;
+    let mut a = pull(
+        &nc,
+        "TEST",
+        "C",
+        "RA",
+        json!({"batch": 100000, "expires": 30_000_000_000i64, "group": "A"}),
+    )
+    .await;
+    let mut b = pull(
+        &nc,
+        "TEST",
+        "C",
+        "RB",
+        json!({"batch": 100, "max_bytes": 500, "expires": 30_000_000_000i64, "group": "A"}),
+    )
+    .await;
+    wait_waiting(&nc, "TEST", "C", 2).await;
+    for _ in 0..50 {
+        js.publish("foo.bar", vec![0u8; 200].into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    let mut to_a = 0;
+    while next_within(&mut a, Duration::from_millis(250))
+        .await
+        .is_some()
+    {
+        to_a += 1;
+    }
+    assert_eq!(to_a, 50);
+    if let Some(m) = next_within(&mut b, Duration::from_millis(500)).await {
+        panic!(
+            "standby request answered: {:?} {:?}",
+            m.status, m.description
+        );
+    }
+}
+
+// go: server/TestJetStreamConsumerPinnedMaxBytesRejectDoesNotOrphanPin
+#[tokio::test]
+async fn max_bytes_refusal_releases_the_pin_it_just_took() {
+    let dir = TempDir::new("js-pin-maxbytes");
+    let (_h, nc, js) = setup(&dir).await;
+    add_stream(&js, "TEST", &["foo.>"]).await;
+    create(
+        &nc,
+        "TEST",
+        "C",
+        json!({"durable_name": "C", "filter_subject": "foo.>", "priority_groups": ["A"],
+            "priority_policy": "pinned_client", "ack_policy": "explicit",
+            "priority_timeout": 30_000_000_000i64}),
+    )
+    .await;
+    js.publish("foo.bar", vec![0u8; 200].into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let mut a = pull(
+        &nc,
+        "TEST",
+        "C",
+        "RA",
+        json!({"batch": 1, "max_bytes": 10, "expires": 30_000_000_000i64, "group": "A"}),
+    )
+    .await;
+    let m = next_within(&mut a, WAIT).await.expect("409");
+    assert_eq!(m.status.map(|s| s.as_u16()), Some(409));
+    assert_eq!(
+        m.description.as_deref(),
+        Some("Message Size Exceeds MaxBytes")
+    );
+    let mut b = pull(
+        &nc,
+        "TEST",
+        "C",
+        "RB",
+        json!({"batch": 1, "expires": 30_000_000_000i64, "group": "A"}),
+    )
+    .await;
+    let m = next_within(&mut b, WAIT).await.expect("the message");
+    assert_eq!(m.subject.as_str(), "foo.bar");
+    assert!(m.status.is_none());
+    assert_eq!(m.payload.len(), 200);
+}
