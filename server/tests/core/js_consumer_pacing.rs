@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use async_nats::jetstream::stream::{self, StorageType};
 use futures::StreamExt;
 use serde_json::{json, Value};
 use tokio::time::timeout;
@@ -205,125 +206,141 @@ async fn gaps(sub: &mut async_nats::Subscriber, n: usize) -> Vec<Duration> {
 // go: server/TestJetStreamConsumerReplayRate
 #[tokio::test]
 async fn replay_original_keeps_the_published_gaps() {
-    let dir = TempDir::new("js-replay");
-    let (_h, nc, js) = setup(&dir).await;
-    add_stream(&js, "DC", &["DC"]).await;
-    // Ten messages with gaps of 20..60ms.
-    let mut sent_gaps = Vec::new();
-    let mut last = std::time::Instant::now();
-    for i in 0..10u64 {
-        sent_gaps.push(last.elapsed());
-        last = std::time::Instant::now();
-        js.publish("DC", "OK!".into()).await.unwrap().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(20 + (i * 7) % 40)).await;
-    }
-
-    // Instant (the default): a firehose.
-    let mut sub = nc.subscribe("d.instant").await.unwrap();
-    nc.flush().await.unwrap();
-    create(
-        &nc,
-        "DC",
-        "i",
-        json!({"name": "i", "deliver_subject": "d.instant"}),
-    )
-    .await;
-    let got = gaps(&mut sub, 10).await;
-    let total: Duration = got[1..].iter().sum();
-    assert!(
-        total < Duration::from_millis(100),
-        "instant delivery took {total:?}"
-    );
-
-    // Original: each gap as published (the first message at once).
-    let mut sub = nc.subscribe("d.original").await.unwrap();
-    nc.flush().await.unwrap();
-    create(
-        &nc,
-        "DC",
-        "o",
-        json!({"name": "o", "deliver_subject": "d.original", "replay_policy": "original"}),
-    )
-    .await;
-    let got = gaps(&mut sub, 10).await;
-    for i in 1..10 {
-        let (lo, hi) = (
-            sent_gaps[i].saturating_sub(Duration::from_millis(10)),
-            sent_gaps[i] + Duration::from_millis(25),
-        );
-        assert!(
-            got[i] >= lo && got[i] <= hi,
-            "push gap {i}: sent {:?}, got {:?}",
-            sent_gaps[i],
-            got[i]
-        );
-    }
-
-    // Pull: each request is answered after the original gap. (A reply inbox of its own: the
-    // delivery keeps the message's subject, which a request muxer cannot route.)
-    create(
-        &nc,
-        "DC",
-        "PM",
-        json!({"durable_name": "PM", "ack_policy": "explicit", "replay_policy": "original"}),
-    )
-    .await;
-    let mut sub = nc.subscribe("pm.reply").await.unwrap();
-    nc.flush().await.unwrap();
-    for (i, want) in sent_gaps.iter().enumerate() {
-        let start = std::time::Instant::now();
-        nc.publish_with_reply("$JS.API.CONSUMER.MSG.NEXT.DC.PM", "pm.reply", "".into())
-            .await
-            .unwrap();
-        next_within(&mut sub, WAIT)
-            .await
-            .unwrap_or_else(|| panic!("pull {i}"));
-        let gap = start.elapsed();
-        if i == 0 {
-            continue;
+    for storage in [StorageType::Memory, StorageType::File] {
+        let dir = TempDir::new("js-replay");
+        let (_h, nc, js) = setup(&dir).await;
+        js.create_stream(stream::Config {
+            name: "DC".into(),
+            storage,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        // Ten messages with gaps of 20..60ms.
+        let mut sent_gaps = Vec::new();
+        let mut last = std::time::Instant::now();
+        for i in 0..10u64 {
+            sent_gaps.push(last.elapsed());
+            last = std::time::Instant::now();
+            js.publish("DC", "OK!".into()).await.unwrap().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(20 + (i * 7) % 40)).await;
         }
-        let (lo, hi) = (
-            want.saturating_sub(Duration::from_millis(10)),
-            *want + Duration::from_millis(25),
-        );
+
+        // Instant (the default): a firehose.
+        let mut sub = nc.subscribe("d.instant").await.unwrap();
+        nc.flush().await.unwrap();
+        create(
+            &nc,
+            "DC",
+            "i",
+            json!({"name": "i", "deliver_subject": "d.instant"}),
+        )
+        .await;
+        let got = gaps(&mut sub, 10).await;
+        let total: Duration = got[1..].iter().sum();
         assert!(
-            gap >= lo && gap <= hi,
-            "pull gap {i}: sent {want:?}, got {gap:?}"
+            total < Duration::from_millis(100),
+            "instant delivery took {total:?}"
         );
+
+        // Original: each gap as published (the first message at once).
+        let mut sub = nc.subscribe("d.original").await.unwrap();
+        nc.flush().await.unwrap();
+        create(
+            &nc,
+            "DC",
+            "o",
+            json!({"name": "o", "deliver_subject": "d.original", "replay_policy": "original"}),
+        )
+        .await;
+        let got = gaps(&mut sub, 10).await;
+        for i in 1..10 {
+            let (lo, hi) = (
+                sent_gaps[i].saturating_sub(Duration::from_millis(10)),
+                sent_gaps[i] + Duration::from_millis(25),
+            );
+            assert!(
+                got[i] >= lo && got[i] <= hi,
+                "push gap {i}: sent {:?}, got {:?}",
+                sent_gaps[i],
+                got[i]
+            );
+        }
+
+        // Pull: each request is answered after the original gap. (A reply inbox of its own: the
+        // delivery keeps the message's subject, which a request muxer cannot route.)
+        create(
+            &nc,
+            "DC",
+            "PM",
+            json!({"durable_name": "PM", "ack_policy": "explicit", "replay_policy": "original"}),
+        )
+        .await;
+        let mut sub = nc.subscribe("pm.reply").await.unwrap();
+        nc.flush().await.unwrap();
+        for (i, want) in sent_gaps.iter().enumerate() {
+            let start = std::time::Instant::now();
+            nc.publish_with_reply("$JS.API.CONSUMER.MSG.NEXT.DC.PM", "pm.reply", "".into())
+                .await
+                .unwrap();
+            next_within(&mut sub, WAIT)
+                .await
+                .unwrap_or_else(|| panic!("pull {i}"));
+            let gap = start.elapsed();
+            if i == 0 {
+                continue;
+            }
+            let (lo, hi) = (
+                want.saturating_sub(Duration::from_millis(10)),
+                *want + Duration::from_millis(25),
+            );
+            assert!(
+                gap >= lo && gap <= hi,
+                "pull gap {i}: sent {want:?}, got {gap:?}"
+            );
+        }
     }
 }
 
 // go: server/TestJetStreamConsumerReplayRateNoAck
 #[tokio::test]
 async fn replay_original_without_acks_delivers_everything() {
-    let dir = TempDir::new("js-replay-noack");
-    let (_h, nc, js) = setup(&dir).await;
-    add_stream(&js, "DC", &["DC"]).await;
-    for i in 0..10u64 {
-        js.publish("DC", "Hello World".into())
-            .await
-            .unwrap()
-            .await
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(i % 5)).await;
-    }
-    create(
-        &nc,
-        "DC",
-        "derek",
-        json!({"durable_name": "derek", "deliver_subject": "d.dc",
+    for storage in [StorageType::Memory, StorageType::File] {
+        let dir = TempDir::new("js-replay-noack");
+        let (_h, nc, js) = setup(&dir).await;
+        js.create_stream(stream::Config {
+            name: "DC".into(),
+            storage,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        for i in 0..10u64 {
+            js.publish("DC", "Hello World".into())
+                .await
+                .unwrap()
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(i % 5)).await;
+        }
+        create(
+            &nc,
+            "DC",
+            "derek",
+            json!({"durable_name": "derek", "deliver_subject": "d.dc",
         "ack_policy": "none", "replay_policy": "original"}),
-    )
-    .await;
-    tokio::time::sleep(Duration::from_millis(15)).await;
-    let mut sub = nc.subscribe("d.dc").await.unwrap();
-    let start = std::time::Instant::now();
-    gaps(&mut sub, 10).await;
-    assert!(
-        start.elapsed() < Duration::from_secs(1),
-        "took {:?}",
-        start.elapsed()
-    );
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(15)).await;
+        let mut sub = nc.subscribe("d.dc").await.unwrap();
+        let start = std::time::Instant::now();
+        gaps(&mut sub, 10).await;
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "took {:?}",
+            start.elapsed()
+        );
+    }
 }
 
 // go: server/TestJetStreamConsumerPullDelayedFirstPullWithReplayOriginal
@@ -479,4 +496,39 @@ async fn sampled_acks_publish_metrics() {
     assert!(next_within(&mut metrics, Duration::from_millis(300))
         .await
         .is_none());
+}
+
+// go: server/TestJetStreamConsumerReplayQuit
+#[tokio::test]
+async fn deleting_a_replaying_consumer_stops_its_deliveries() {
+    for storage in [StorageType::Memory, StorageType::File] {
+        let dir = TempDir::new("js-replay-quit");
+        let (_h, nc, js) = setup(&dir).await;
+        js.create_stream(stream::Config {
+            name: "DC".into(),
+            storage,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        js.publish("DC", "OK!".into()).await.unwrap().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        js.publish("DC", "OK!".into()).await.unwrap().await.unwrap();
+        let mut sub = nc.subscribe("d.quit").await.unwrap();
+        nc.flush().await.unwrap();
+        create(
+            &nc,
+            "DC",
+            "q",
+            json!({"name": "q", "deliver_subject": "d.quit", "replay_policy": "original"}),
+        )
+        .await;
+        next_within(&mut sub, WAIT).await.expect("first message");
+        // The second waits for its original gap; the consumer goes away meanwhile.
+        let r = api(&nc, "$JS.API.CONSUMER.DELETE.DC.q", Value::Null).await;
+        assert_eq!(r["success"], true, "{r}");
+        assert!(next_within(&mut sub, Duration::from_millis(600))
+            .await
+            .is_none());
+    }
 }
