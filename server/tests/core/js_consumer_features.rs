@@ -568,3 +568,29 @@ async fn pause_survives_a_restart_and_still_ends() {
     assert!(std::time::Instant::now() >= resume_at);
     assert_eq!(next_json(&mut adv).await["paused"], false);
 }
+
+// go: server/TestJetStreamConsumerPauseMetadataRace
+#[tokio::test]
+async fn concurrent_pause_requests_all_answer() {
+    let dir = TempDir::new("js-pause-race");
+    let (_h, nc, js) = setup(&dir).await;
+    add_stream(&js, "TEST", &["foo"]).await;
+    create(&nc, "TEST", "CONSUMER", json!({"durable_name": "CONSUMER"})).await;
+    let deadline = rfc3339_in(Duration::from_secs(60));
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let (nc, deadline) = (nc.clone(), deadline.clone());
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..50 {
+                let r = pause(&nc, "TEST", "CONSUMER", Some(&deadline)).await;
+                assert_eq!(r["paused"], true, "{r}");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let i = info(&nc, "TEST", "CONSUMER").await;
+    assert!(same_instant(&i["config"]["pause_until"], &deadline), "{i}");
+    assert_eq!(i["config"]["metadata"]["_nats.req.level"], "1", "{i}");
+}
