@@ -1,11 +1,14 @@
 //! A consumer: a cursor over a stream with delivery and ack state (Go's `consumer`, consumer.go).
 //! Each consumer has one task that delivers (`deliver.rs`): push consumers to their deliver
-//! subject while it has interest, pull consumers to waiting requests (`pull.rs`). Acks and flow
-//! control replies arrive on internal subscriptions (`ack.rs`) and wake the task.
+//! subject while it has interest, pull consumers to waiting requests (`pull.rs`, served in
+//! priority group order by `priority.rs`), paced by `pace.rs` (original replay, rate limit).
+//! Acks and flow control replies arrive on internal subscriptions (`ack.rs`) and wake the task;
+//! the events a consumer publishes are in `events.rs`.
 
 mod ack;
 pub mod config;
 mod deliver;
+mod events;
 mod pace;
 pub mod persist;
 pub mod priority;
@@ -544,50 +547,6 @@ impl Consumer {
             return seq >= s.sseq;
         }
         seq > s.ack_floor_sseq && (seq >= s.sseq || s.pending.contains_key(&seq))
-    }
-
-    /// Send a delivery advisory about `seq` (nak, terminated, max deliveries).
-    pub fn delivery_advisory(
-        &self,
-        seq: u64,
-        deliveries: u64,
-        event: crate::jetstream::engine::advisory::DeliveryEvent<'_>,
-    ) {
-        let Some(stream) = self.stream.upgrade() else {
-            return;
-        };
-        let Some(server) = stream.server() else {
-            return;
-        };
-        crate::jetstream::engine::advisory::delivery(
-            &server,
-            &stream.account,
-            &self.stream_name,
-            &self.name,
-            seq,
-            deliveries,
-            event,
-            &stream.domain(),
-        );
-    }
-
-    /// Go's `sampleAck`: an ack metric on `$JS.EVENT.METRIC.CONSUMER.ACK.<stream>.<consumer>`.
-    pub fn ack_metric(&self, sseq: u64, dseq: u64, deliveries: u64, ack_time: i64) {
-        let Some(stream) = self.stream.upgrade() else {
-            return;
-        };
-        let Some(server) = stream.server() else {
-            return;
-        };
-        crate::jetstream::engine::advisory::ack_metric(
-            &server,
-            &stream.account,
-            &self.stream_name,
-            &self.name,
-            [sseq, dseq, deliveries],
-            ack_time,
-            &stream.domain(),
-        );
     }
 
     fn ack_reply(&self, sseq: u64, dseq: u64, dc: u64, ts: i64, pending: u64) -> String {
