@@ -532,3 +532,35 @@ async fn deleting_a_replaying_consumer_stops_its_deliveries() {
             .is_none());
     }
 }
+
+#[tokio::test]
+async fn replay_original_of_last_per_subject_skips_nothing() {
+    let dir = TempDir::new("js-lps-replay");
+    let (_h, nc, js) = setup(&dir).await;
+    add_stream(&js, "T", &["t.*"]).await;
+    for subj in ["t.a", "t.b", "t.c", "t.a", "t.b", "t.c"] {
+        js.publish(subj, subj.to_string().into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    let mut sub = nc.subscribe("d.lps").await.unwrap();
+    nc.flush().await.unwrap();
+    create(
+        &nc,
+        "T",
+        "L",
+        json!({"durable_name": "L", "ack_policy": "none", "deliver_policy": "last_per_subject",
+            "filter_subject": "t.*", "deliver_subject": "d.lps", "replay_policy": "original"}),
+    )
+    .await;
+    // Each waits its original gap, and none is skipped while it waits.
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        let m = next_within(&mut sub, WAIT).await.expect("message");
+        got.push(m.subject.to_string());
+    }
+    assert_eq!(got, ["t.a", "t.b", "t.c"]);
+}

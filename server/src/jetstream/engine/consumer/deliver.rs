@@ -332,8 +332,10 @@ fn next_msg(
     {
         return None;
     }
+    s.took_from_skip = None;
     if let Some((seqs, resume)) = &mut s.skip_list {
         let seq = seqs.pop_front()?;
+        s.took_from_skip = Some(*resume);
         if seqs.is_empty() {
             s.sseq = *resume + 1;
             s.skip_list = None;
@@ -405,7 +407,7 @@ fn deliver_all(
         let size = (m.subject.len() + reply.len() + hdr.len() + payload.len()) as i64;
         if let Err(at) = s.pace.gate(m.ts, size, rate, burst, Instant::now()) {
             // Not yet: it goes back and the task wakes when it may go.
-            unwind(s, &m, dc, npc);
+            hold_back(s, &m, dc, npc);
             return Some(at);
         }
         let dsubj: Vec<u8> = if c.is_push() {
@@ -477,6 +479,21 @@ fn deliver_all(
     // More to do: come back at once.
     c.signal();
     None
+}
+
+/// A message that must wait (replay gap, rate limit) goes back to be taken first next time,
+/// into the last-per-subject list when it came from there.
+fn hold_back(s: &mut State, m: &StoreMsg, dc: u64, npc: &mut i64) {
+    match (dc, s.took_from_skip.take()) {
+        (1, Some(resume)) => {
+            match &mut s.skip_list {
+                Some((seqs, _)) => seqs.push_front(m.seq),
+                None => s.skip_list = Some(([m.seq].into(), resume)),
+            }
+            *npc += 1;
+        }
+        _ => unwind(s, m, dc, npc),
+    }
 }
 
 /// A message taken but not delivered goes back (Go's `didNotDeliver` bookkeeping).

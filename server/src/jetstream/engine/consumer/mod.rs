@@ -61,6 +61,9 @@ pub struct State {
     pub rdq: VecDeque<u64>,
     /// Remaining stream sequences of a last-per-subject start, then where to resume.
     pub skip_list: Option<(VecDeque<u64>, u64)>,
+    /// The last message taken came from the skip list (with its resume point), so a message
+    /// held back goes back there.
+    pub took_from_skip: Option<u64>,
     pub waiting: VecDeque<WaitingRequest>,
     /// Push: the deliver subject has interest.
     pub active: bool,
@@ -244,6 +247,7 @@ impl Consumer {
                 redelivered: HashMap::new(),
                 rdq: VecDeque::new(),
                 skip_list: None,
+                took_from_skip: None,
                 waiting: VecDeque::new(),
                 active: false,
                 pbytes: 0,
