@@ -239,7 +239,7 @@ async fn replay_original_keeps_the_published_gaps() {
         let got = gaps(&mut sub, 10).await;
         let total: Duration = got[1..].iter().sum();
         assert!(
-            total < Duration::from_millis(100),
+            total < sent_gaps[1..].iter().sum::<Duration>() / 3,
             "instant delivery took {total:?}"
         );
 
@@ -257,7 +257,7 @@ async fn replay_original_keeps_the_published_gaps() {
         for i in 1..10 {
             let (lo, hi) = (
                 sent_gaps[i].saturating_sub(Duration::from_millis(10)),
-                sent_gaps[i] + Duration::from_millis(25),
+                sent_gaps[i] + Duration::from_millis(40),
             );
             assert!(
                 got[i] >= lo && got[i] <= hi,
@@ -292,7 +292,7 @@ async fn replay_original_keeps_the_published_gaps() {
             }
             let (lo, hi) = (
                 want.saturating_sub(Duration::from_millis(10)),
-                *want + Duration::from_millis(25),
+                *want + Duration::from_millis(40),
             );
             assert!(
                 gap >= lo && gap <= hi,
