@@ -65,6 +65,11 @@ impl GoTime {
         self.unix_nanos() == GoTime::ZERO.unix_nanos()
     }
 
+    /// The same instant in UTC (Go's `Time.UTC`).
+    pub fn utc(&self) -> GoTime {
+        GoTime(self.0.to_offset(UtcOffset::UTC))
+    }
+
     /// The inner date-time.
     pub fn as_offset_date_time(&self) -> OffsetDateTime {
         self.0

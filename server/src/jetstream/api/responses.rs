@@ -38,6 +38,9 @@ pub mod types {
     pub const ACCOUNT_PURGE: &str = "io.nats.jetstream.api.v1.account_purge_response";
     pub const CONSUMER_CREATE: &str = "io.nats.jetstream.api.v1.consumer_create_response";
     pub const CONSUMER_INFO: &str = "io.nats.jetstream.api.v1.consumer_info_response";
+    pub const CONSUMER_PAUSE: &str = "io.nats.jetstream.api.v1.consumer_pause_response";
+    pub const CONSUMER_UNPIN: &str = "io.nats.jetstream.api.v1.consumer_unpin_response";
+    pub const CONSUMER_RESET: &str = "io.nats.jetstream.api.v1.consumer_reset_response";
 }
 
 /// Request subjects. A trailing `*` is the stream name token.

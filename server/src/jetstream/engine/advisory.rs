@@ -209,3 +209,161 @@ pub fn delivery(
         },
     );
 }
+
+/// Go's `JSConsumerPauseAdvisory`. Go's `omitempty` has no effect on a `time.Time`, so
+/// `pause_until` is always written (the zero time after a resume).
+#[derive(Serialize)]
+struct Pause<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    stream: &'a str,
+    consumer: &'a str,
+    paused: bool,
+    pause_until: GoTime,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+}
+
+/// Go's `sendPauseAdvisoryLocked`: `paused` is whether `pause_until` is still ahead.
+pub fn consumer_pause(
+    server: &ServerShared,
+    acc: &Arc<Account>,
+    stream: &str,
+    consumer: &str,
+    pause_until: Option<GoTime>,
+    domain: &str,
+) {
+    let until = pause_until.unwrap_or_default();
+    let paused = until.unix_nanos() > GoTime::now().unix_nanos();
+    let subject = format!("$JS.EVENT.ADVISORY.CONSUMER.PAUSE.{stream}.{consumer}");
+    publish(
+        server,
+        acc,
+        &subject,
+        &Pause {
+            event: TypedEvent::new("io.nats.jetstream.advisory.v1.consumer_pause"),
+            stream,
+            consumer,
+            paused,
+            pause_until: until,
+            domain,
+        },
+    );
+}
+
+/// Go's `JSConsumerGroupPinnedAdvisory`.
+#[derive(Serialize)]
+struct Pinned<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    #[serde(skip_serializing_if = "is_empty")]
+    account: &'a str,
+    stream: &'a str,
+    consumer: &'a str,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+    group: &'a str,
+    pinned_id: &'a str,
+}
+
+/// Go's `JSConsumerGroupUnpinnedAdvisory`.
+#[derive(Serialize)]
+struct Unpinned<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    #[serde(skip_serializing_if = "is_empty")]
+    account: &'a str,
+    stream: &'a str,
+    consumer: &'a str,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+    group: &'a str,
+    reason: &'a str,
+}
+
+/// A client was pinned (`$JS.EVENT.ADVISORY.CONSUMER.PINNED`) or lost its pin
+/// (`...UNPINNED`, reason `timeout` or `admin`).
+pub fn pin_event(
+    server: &ServerShared,
+    acc: &Arc<Account>,
+    c: &super::consumer::Consumer,
+    e: &super::consumer::priority::PinEvent,
+    domain: &str,
+) {
+    use super::consumer::priority::PinEvent;
+    let (stream, consumer) = (c.stream_name.as_str(), c.name.as_str());
+    match e {
+        PinEvent::Pinned { group, id } => publish(
+            server,
+            acc,
+            &format!("$JS.EVENT.ADVISORY.CONSUMER.PINNED.{stream}.{consumer}"),
+            &Pinned {
+                event: TypedEvent::new("io.nats.jetstream.advisory.v1.consumer_group_pinned"),
+                account: &acc.name,
+                stream,
+                consumer,
+                domain,
+                group,
+                pinned_id: id,
+            },
+        ),
+        PinEvent::Unpinned { group, reason } => publish(
+            server,
+            acc,
+            &format!("$JS.EVENT.ADVISORY.CONSUMER.UNPINNED.{stream}.{consumer}"),
+            &Unpinned {
+                event: TypedEvent::new("io.nats.jetstream.advisory.v1.consumer_group_unpinned"),
+                account: &acc.name,
+                stream,
+                consumer,
+                domain,
+                group,
+                reason,
+            },
+        ),
+    }
+}
+
+/// Go's `JSConsumerAckMetric`.
+#[derive(Serialize)]
+struct AckMetric<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    stream: &'a str,
+    consumer: &'a str,
+    consumer_seq: u64,
+    stream_seq: u64,
+    ack_time: i64,
+    deliveries: u64,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+}
+
+/// A sampled ack (`sample_freq`): `seqs` is the stream sequence, the consumer sequence and the
+/// delivery count of the ack; `ack_time` the nanoseconds since delivery.
+pub fn ack_metric(
+    server: &ServerShared,
+    acc: &Arc<Account>,
+    stream: &str,
+    consumer: &str,
+    seqs: [u64; 3],
+    ack_time: i64,
+    domain: &str,
+) {
+    let [stream_seq, consumer_seq, deliveries] = seqs;
+    publish(
+        server,
+        acc,
+        &format!("$JS.EVENT.METRIC.CONSUMER.ACK.{stream}.{consumer}"),
+        &AckMetric {
+            event: TypedEvent::new("io.nats.jetstream.metric.v1.consumer_ack"),
+            stream,
+            consumer,
+            consumer_seq,
+            stream_seq,
+            ack_time,
+            deliveries,
+            domain,
+        },
+    );
+}

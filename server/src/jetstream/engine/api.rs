@@ -267,6 +267,9 @@ fn required_level_error(subject: &str) -> Option<String> {
             types::CONSUMER_CREATE
         }
         ["CONSUMER", "INFO", _, _] => types::CONSUMER_INFO,
+        ["CONSUMER", "PAUSE", _, _] => types::CONSUMER_PAUSE,
+        ["CONSUMER", "UNPIN", _, _] => types::CONSUMER_UNPIN,
+        ["CONSUMER", "RESET", _, _] => types::CONSUMER_RESET,
         _ => return None,
     };
     Some(err_json(kind, ErrorId::RequiredApiLevel.err()))
@@ -281,6 +284,8 @@ pub(super) fn err_json(kind: &str, e: ApiError) -> String {
         types::STREAM_NAMES => r#","total":0,"offset":0,"limit":0,"streams":null"#,
         types::STREAM_LIST => r#","total":0,"offset":0,"limit":0,"streams":[]"#,
         types::STREAM_PURGE => r#","purged":0"#,
+        types::CONSUMER_PAUSE => r#","paused":false,"pause_until":"0001-01-01T00:00:00Z""#,
+        types::CONSUMER_RESET => r#","reset_seq":0"#,
         "io.nats.jetstream.api.v1.consumer_names_response"
         | "io.nats.jetstream.api.v1.consumer_list_response" => {
             r#","total":0,"offset":0,"limit":0,"consumers":[]"#

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::consumer::{check, config, Consumer};
 use super::{JetStream, JsAccount};
 use crate::info::go_json;
-use crate::jetstream::api::consumer_config::{ConsumerInfo, CreateConsumerRequest};
+use crate::jetstream::api::consumer_config::{ConsumerConfig, ConsumerInfo, CreateConsumerRequest};
 use crate::jetstream::api::responses::{
     types, ApiPaged, ApiResponse, ConsumerInfoResponse, StreamNamesRequest, SuccessResponse,
 };
@@ -47,6 +47,9 @@ pub fn dispatch(
         ["NAMES", stream] => names(jsa, stream, body),
         ["LIST", stream] => list(server, jsa, stream, body),
         ["DELETE", stream, name] => delete(server, js, jsa, stream, name),
+        ["PAUSE", stream, name] => super::consumer_ctl::pause(js, jsa, stream, name, body),
+        ["UNPIN", stream, name] => super::consumer_ctl::unpin(js, jsa, stream, name, body),
+        ["RESET", stream, name] => super::consumer_ctl::reset(jsa, stream, name, body)?,
         _ => return None,
     })
 }
@@ -200,7 +203,6 @@ fn finish_create(
     {
         return err_json(kind, e);
     }
-    config::set_static_metadata(&mut cfg);
     let name = if !cfg.durable.is_empty() {
         cfg.durable.clone()
     } else if !cfg.name.is_empty() {
@@ -217,15 +219,60 @@ fn finish_create(
     if !cfg.durable.is_empty() && cfg.name.is_empty() {
         cfg.name = cfg.durable.clone();
     }
+    // An existing consumer keeps its pause: only the pause request changes it.
     if let Some(existing) = stream.consumer(&name) {
-        if req.action == "create" && existing.cfg != cfg {
-            return err_json(kind, ErrorId::ConsumerAlreadyExists.err());
+        cfg.pause_until = existing.cfg.pause_until;
+    }
+    config::set_static_metadata(&mut cfg);
+    let c = match create_or_update(
+        server,
+        js,
+        jsa,
+        &stream,
+        stream_name,
+        name,
+        cfg,
+        &req.action,
+    ) {
+        Ok(c) => c,
+        Err(e) => return err_json(kind, e),
+    };
+    let answer = go_json(&ConsumerInfoResponse {
+        response: ApiResponse::new(kind),
+        info: Some(c.info(&server.name)),
+    });
+    if c.paused_until().is_some() {
+        super::advisory::consumer_pause(
+            server,
+            &jsa.account,
+            stream_name,
+            &c.name,
+            c.cfg.pause_until,
+            &js.domain,
+        );
+    }
+    answer
+}
+
+/// Go's `addConsumerWithAction` for a checked config: the existing consumer as is, updated, or a
+/// new one.
+#[allow(clippy::too_many_arguments)]
+fn create_or_update(
+    server: &ServerShared,
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    stream: &Arc<super::Stream>,
+    stream_name: &str,
+    name: String,
+    cfg: ConsumerConfig,
+    action: &str,
+) -> Result<Arc<Consumer>, ApiError> {
+    if let Some(existing) = stream.consumer(&name) {
+        if action == "create" && existing.cfg != cfg {
+            return Err(ErrorId::ConsumerAlreadyExists.err());
         }
         if existing.cfg == cfg {
-            return go_json(&ConsumerInfoResponse {
-                response: ApiResponse::new(kind),
-                info: Some(existing.info(&server.name)),
-            });
+            return Ok(existing);
         }
         // Go's updateConfig: allowed changes apply and the consumer carries on from its state.
         let interest = !existing.cfg.deliver_subject.is_empty()
@@ -233,26 +280,22 @@ fn finish_create(
                 .account
                 .sublist
                 .has_interest(existing.cfg.deliver_subject.as_bytes());
-        if let Err(e) = config::check_update(&existing.cfg, &cfg, interest) {
-            return err_json(kind, e);
-        }
-        let c = Consumer::update(&stream, &existing, cfg);
+        config::check_update(&existing.cfg, &cfg, interest)?;
+        let c = Consumer::update(stream, &existing, cfg);
         stream.add_consumer(c.clone());
-        return go_json(&ConsumerInfoResponse {
-            response: ApiResponse::new(kind),
-            info: Some(c.info(&server.name)),
-        });
-    } else if req.action == "update" {
-        return err_json(kind, ErrorId::ConsumerDoesNotExist.err());
+        return Ok(c);
+    } else if action == "update" {
+        return Err(ErrorId::ConsumerDoesNotExist.err());
     }
     let limits = &jsa.limits;
     if limits.max_consumers > 0 && stream.consumers().len() as i64 >= limits.max_consumers {
-        return err_json(kind, ErrorId::MaximumConsumersLimit.err());
+        return Err(ErrorId::MaximumConsumersLimit.err());
     }
+    let scfg = stream.config();
     if scfg.max_consumers > 0 && stream.consumers().len() as i64 >= scfg.max_consumers {
-        return err_json(kind, ErrorId::MaximumConsumersLimit.err());
+        return Err(ErrorId::MaximumConsumersLimit.err());
     }
-    let c = Consumer::start(&stream, name, cfg);
+    let c = Consumer::start(stream, name, cfg);
     stream.add_consumer(c.clone());
     super::advisory::consumer_action(
         server,
@@ -262,10 +305,7 @@ fn finish_create(
         "create",
         &js.domain,
     );
-    go_json(&ConsumerInfoResponse {
-        response: ApiResponse::new(kind),
-        info: Some(c.info(&server.name)),
-    })
+    Ok(c)
 }
 
 fn info(server: &ServerShared, jsa: &JsAccount, stream: &str, name: &str) -> String {

@@ -13,6 +13,7 @@ pub mod advisory;
 pub mod api;
 pub mod consumer;
 mod consumer_api;
+mod consumer_ctl;
 mod direct;
 mod persist;
 mod source;

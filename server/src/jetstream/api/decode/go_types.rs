@@ -28,6 +28,9 @@ pub(super) fn field_type(rust_struct: &str, field: &str) -> Option<&'static str>
         ("MsgGetRequest", "batch" | "max_bytes") => "int",
         ("MsgGetRequest", "multi_last") => "[]string",
         ("MsgGetRequest", "start_time" | "up_to_time") => "time.Time",
+        ("PauseRequest", "pause_until") => "time.Time",
+        ("UnpinRequest", "group") => "string",
+        ("ResetRequest", "seq") => "uint64",
         _ => return None,
     })
 }

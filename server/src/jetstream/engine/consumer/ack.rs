@@ -93,11 +93,11 @@ fn process(
     let kind = body.split(|b| *b == b' ').next().unwrap_or(b"");
     match kind {
         b"" | b"+ACK" => {
-            ack(c, sseq, dseq);
+            ack(c, sseq, dseq, dc);
             true
         }
         b"+NXT" => {
-            ack(c, sseq, dseq);
+            ack(c, sseq, dseq, dc);
             if let Some(r) = reply {
                 let rest = body.get(4..).unwrap_or(b"");
                 if let Some(err) = super::pull::request(c, r, rest) {
@@ -149,9 +149,20 @@ fn move_ack_floor(s: &mut State, dseq: u64, sseq: u64) {
     }
 }
 
+/// Go's `shouldSample`: whether this ack is one of the `sample_freq` percent reported.
+fn should_sample(c: &Consumer) -> bool {
+    let f = super::config::sample_frequency(&c.cfg.sample_frequency).unwrap_or(0);
+    match f {
+        ..=0 => false,
+        100.. => true,
+        _ => rand::random::<u32>() % 100 <= f as u32,
+    }
+}
+
 /// Go's `processAckMsg`.
-fn ack(c: &Arc<Consumer>, sseq: u64, dseq: u64) {
+fn ack(c: &Arc<Consumer>, sseq: u64, dseq: u64, dc: u64) {
     let mut acked = Vec::new();
+    let mut sample = None;
     {
         let Ok(mut s) = c.state.lock() else { return };
         if sseq >= s.sseq && !c.cfg.flow_control {
@@ -160,6 +171,12 @@ fn ack(c: &Arc<Consumer>, sseq: u64, dseq: u64) {
         s.last_ack = Some(GoTime::now());
         match c.cfg.ack_policy {
             AckPolicy::Explicit => {
+                if let Some(p) = s.pending.get(&sseq) {
+                    if !c.cfg.sample_frequency.is_empty() && should_sample(c) {
+                        // Go's sampleAck: the time since delivery, with the ack's own sequences.
+                        sample = Some(GoTime::now().unix_nanos() as i64 - p.ts);
+                    }
+                }
                 if let Some(p) = s.pending.remove(&sseq) {
                     move_ack_floor(&mut s, p.dseq, sseq);
                     acked.push(sseq);
@@ -185,6 +202,9 @@ fn ack(c: &Arc<Consumer>, sseq: u64, dseq: u64) {
         }
     }
     c.mark_dirty();
+    if let Some(delay) = sample {
+        c.ack_metric(sseq, dseq, dc, delay);
+    }
     if let Some(stream) = c.stream.upgrade() {
         for seq in acked {
             stream.ack_msg(c, seq);

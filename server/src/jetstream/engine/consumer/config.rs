@@ -2,7 +2,7 @@
 //! `setConsumerConfigDefaults` and `checkConsumerCfg`), and small helpers.
 
 use crate::jetstream::api::consumer_config::ConsumerConfig;
-use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy, RetentionPolicy};
+use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy, PriorityPolicy, RetentionPolicy};
 use crate::jetstream::api::{ApiError, ErrorId, StreamConfig};
 
 /// Go's `JsAckWaitDefault`.
@@ -70,6 +70,10 @@ pub fn set_defaults(cfg: &mut ConsumerConfig, stream: &StreamConfig, server_max_
     if cfg.replicas == 0 {
         cfg.replicas = stream.replicas.max(1);
     }
+    cfg.pinned_ttl = cfg.pinned_ttl.max(0);
+    if cfg.priority_policy == PriorityPolicy::PinnedClient && cfg.pinned_ttl == 0 {
+        cfg.pinned_ttl = super::priority::DEFAULT_PINNED_TTL;
+    }
 }
 
 /// The checks of Go's `checkConsumerCfg` a single server needs first.
@@ -89,8 +93,37 @@ pub fn check(cfg: &ConsumerConfig, stream: &StreamConfig) -> Result<(), ApiError
         && cfg.ack_policy != AckPolicy::Explicit
     {
         return Err(ErrorId::ConsumerWQRequiresExplicitAck.err());
+    } else if cfg.rate_limit > 0 {
+        return Err(ErrorId::ConsumerPullWithRateLimit.err());
     }
-    Ok(())
+    if !cfg.sample_frequency.is_empty() {
+        match sample_frequency(&cfg.sample_frequency) {
+            Err(e) => return Err(ErrorId::ConsumerInvalidSampling.with_err(e)),
+            Ok(f) if f < 0 => return Err(ErrorId::ConsumerInvalidSampling.with_err("<nil>")),
+            Ok(_) => {}
+        }
+    }
+    super::priority::check_config(cfg)
+}
+
+/// The percentage of acks to sample: `sample_freq` without its `%`, read as Go's `strconv.Atoi`
+/// reads it (the error is Go's text).
+pub fn sample_frequency(s: &str) -> Result<i64, String> {
+    let digits = s.strip_suffix('%').unwrap_or(s);
+    let err = |why: &str| {
+        format!(
+            "strconv.Atoi: parsing {}: {why}",
+            crate::gofmt::go_quote(digits.as_bytes())
+        )
+    };
+    let body = digits
+        .strip_prefix('-')
+        .or_else(|| digits.strip_prefix('+'))
+        .unwrap_or(digits);
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(err("invalid syntax"));
+    }
+    digits.parse::<i64>().map_err(|_| err("value out of range"))
 }
 
 /// Go's `checkNewConsumerConfig`: what an update may not change.
@@ -156,7 +189,6 @@ pub fn check_update(
 
 /// Go's `setStaticConsumerMetadata`: the API level the consumer's features need.
 pub fn set_static_metadata(cfg: &mut ConsumerConfig) {
-    use crate::jetstream::api::enums::PriorityPolicy;
     use crate::jetstream::api::stream_config::{
         JS_REQUIRED_LEVEL_METADATA_KEY, JS_SERVER_LEVEL_METADATA_KEY,
         JS_SERVER_VERSION_METADATA_KEY,

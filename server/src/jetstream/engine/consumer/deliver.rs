@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::{ack::ack_wait, Consumer, Pending, State};
 use crate::client::delivery::Fanout;
-use crate::jetstream::api::enums::{AckPolicy, ReplayPolicy};
+use crate::jetstream::api::enums::{AckPolicy, PriorityPolicy};
 use crate::jetstream::api::GoTime;
 use crate::jetstream::store::StoreMsg;
 
@@ -72,6 +72,7 @@ fn pump(c: &Arc<Consumer>) -> Step {
     let acc = stream.account.clone();
     let mut fan = Fanout::new(&server.stats, rand::random());
     let mut delete_me = false;
+    let mut resumed = false;
     let mut wake: Option<Instant> = None;
     {
         let Ok(mut s) = c.state.lock() else {
@@ -129,12 +130,43 @@ fn pump(c: &Arc<Consumer>) -> Step {
         if s.active || !s.waiting.is_empty() {
             s.last_active = now;
         }
+        // A pin whose client stopped asking lapses (Go's pinned TTL timer).
+        if let Some(at) = s.pin_deadline {
+            if at <= now && !s.pin_id.is_empty() {
+                let group = std::mem::take(&mut s.pin_group);
+                super::priority::unpin(&mut s);
+                s.pin_events.push(super::priority::PinEvent::Unpinned {
+                    group,
+                    reason: "timeout",
+                });
+            } else {
+                wake = earliest(wake, at);
+            }
+        }
         let mut npc = c.running_pending(&mut s);
-        deliver_all(c, &mut s, &stream, &acc, &server, &mut fan, &mut npc);
+        // Paused: nothing is delivered until the time comes (heartbeats and expiry go on).
+        let paused = c.paused_until();
+        match paused {
+            Some(at) => wake = earliest(wake, at),
+            None => {
+                if s.resume_advisory {
+                    s.resume_advisory = false;
+                    resumed = true;
+                }
+                if s.pace.replay && s.pace.replay_until.is_none() {
+                    s.pace.replay_until = Some(stream.store().fast_state().last_seq);
+                }
+                if let Some(at) = deliver_all(c, &mut s, &stream, &acc, &server, &mut fan, &mut npc)
+                {
+                    wake = earliest(wake, at);
+                }
+            }
+        }
         s.npc = Some(npc.max(0));
-        // End of stream for no-wait requests (Go's processWaiting(eos=true)).
+        // End of stream for no-wait requests (Go's processWaiting(eos=true)); a paused
+        // consumer has nothing more to give them.
         if !c.is_push() {
-            let has_more = !s.rdq.is_empty() || npc > 0;
+            let has_more = paused.is_none() && (!s.rdq.is_empty() || npc > 0);
             if !has_more {
                 let mut keep = std::collections::VecDeque::new();
                 while let Some(wr) = s.waiting.pop_front() {
@@ -193,20 +225,34 @@ fn pump(c: &Arc<Consumer>) -> Step {
         }
     }
     fan.finish_batch();
-    let (exceeded, done_with) = c
+    let (exceeded, done_with, pin_events) = c
         .state
         .lock()
         .map(|mut s| {
             (
                 std::mem::take(&mut s.max_delivered),
                 std::mem::take(&mut s.done_with),
+                std::mem::take(&mut s.pin_events),
             )
         })
         .unwrap_or_default();
+    for e in pin_events {
+        crate::jetstream::engine::advisory::pin_event(&server, &acc, c, &e, &stream.domain());
+    }
     if stream.config().retention != crate::jetstream::api::enums::RetentionPolicy::Limits {
         for seq in done_with {
             stream.ack_msg(c, seq);
         }
+    }
+    if resumed {
+        crate::jetstream::engine::advisory::consumer_pause(
+            &server,
+            &acc,
+            &c.stream_name,
+            &c.name,
+            c.cfg.pause_until,
+            &stream.domain(),
+        );
     }
     for (seq, dc) in exceeded {
         c.delivery_advisory(
@@ -286,8 +332,10 @@ fn next_msg(
     {
         return None;
     }
+    s.took_from_skip = None;
     if let Some((seqs, resume)) = &mut s.skip_list {
         let seq = seqs.pop_front()?;
+        s.took_from_skip = Some(*resume);
         if seqs.is_empty() {
             s.sseq = *resume + 1;
             s.skip_list = None;
@@ -320,28 +368,31 @@ fn deliver_all(
     server: &crate::server::ServerShared,
     fan: &mut Fanout<'_>,
     npc: &mut i64,
-) {
+) -> Option<Instant> {
+    let rate = c.cfg.rate_limit / 8;
+    let burst = match stream.config().max_msg_size {
+        n if n > 0 => i64::from(n),
+        _ => i64::from(server.opts().max_payload),
+    };
     // Bounded per round so a huge backlog does not starve the runtime; the task runs again at once.
     for _ in 0..4096 {
         if c.is_push() {
             if !s.active || (s.maxpb > 0 && s.pbytes > s.maxpb) {
-                return;
+                return None;
             }
         } else if s.waiting.is_empty() {
-            return;
-        }
-        if c.cfg.replay_policy == ReplayPolicy::Original {
-            // Replay at the original pace is not built yet; deliver as fast as instant.
+            return None;
         }
         let Some((m, dc)) = next_msg(c, s, stream) else {
-            return;
+            s.pace.caught_up(s.sseq);
+            return None;
         };
         if dc == 1 {
             *npc -= 1;
         }
         let dseq = s.dseq;
         let reply = c.ack_reply(m.seq, dseq, dc, m.ts, (*npc).max(0) as u64);
-        let (hdr, payload): (Vec<u8>, &[u8]) = if c.cfg.headers_only {
+        let (mut hdr, payload): (Vec<u8>, &[u8]) = if c.cfg.headers_only {
             let mut h = if m.hdr.is_empty() {
                 b"NATS/1.0\r\n\r\n".to_vec()
             } else {
@@ -354,42 +405,25 @@ fn deliver_all(
             (m.hdr.to_vec(), &m.msg[..])
         };
         let size = (m.subject.len() + reply.len() + hdr.len() + payload.len()) as i64;
+        if let Err(at) = s.pace.gate(m.ts, size, rate, burst, Instant::now()) {
+            // Not yet: it goes back and the task wakes when it may go.
+            hold_back(s, &m, dc, npc);
+            return Some(at);
+        }
         let dsubj: Vec<u8> = if c.is_push() {
             c.cfg.deliver_subject.clone().into_bytes()
         } else {
-            let Some(mut wr) = s.waiting.pop_front() else {
-                return;
+            let Some(reply_to) = super::priority::next_waiting(c, s, size, *npc, acc, server, fan)
+            else {
+                // No request may take it now: put it back for later.
+                unwind(s, &m, dc, npc);
+                return None;
             };
-            if wr.b > 0 {
-                if size > wr.b {
-                    let h = header_block(
-                        &[
-                            ("Nats-Pending-Messages", wr.n.to_string()),
-                            ("Nats-Pending-Bytes", wr.b.to_string()),
-                        ],
-                        " 409 Message Size Exceeds MaxBytes",
-                    );
-                    acc.deliver_internal(fan, server, &wr.reply, None, &h, b"");
-                    // Not delivered: put it back for the next request.
-                    unwind(s, &m, dc, npc);
-                    continue;
-                }
-                wr.b -= size;
-                if wr.b == 0 {
-                    wr.n = 1;
-                }
-            }
-            wr.n -= 1;
-            wr.d += 1;
-            let reply_to = wr.reply.clone();
-            if let (Some(hb), Some(_)) = (wr.heartbeat, wr.next_heartbeat) {
-                wr.next_heartbeat = Some(Instant::now() + hb);
-            }
-            if wr.n > 0 {
-                s.waiting.push_back(wr);
-            }
             reply_to
         };
+        if !c.is_push() && c.cfg.priority_policy == PriorityPolicy::PinnedClient {
+            hdr = super::priority::with_pin_header(&hdr, &s.pin_id);
+        }
         acc.deliver_as(
             fan,
             server,
@@ -423,7 +457,7 @@ fn deliver_all(
                 ts: 0,
                 deadline: now,
             });
-            entry.ts = m.ts;
+            entry.ts = GoTime::now().unix_nanos() as i64;
             entry.deadline = now + wait;
         }
         if s.maxpb > 0 {
@@ -444,6 +478,22 @@ fn deliver_all(
     }
     // More to do: come back at once.
     c.signal();
+    None
+}
+
+/// A message that must wait (replay gap, rate limit) goes back to be taken first next time,
+/// into the last-per-subject list when it came from there.
+fn hold_back(s: &mut State, m: &StoreMsg, dc: u64, npc: &mut i64) {
+    match (dc, s.took_from_skip.take()) {
+        (1, Some(resume)) => {
+            match &mut s.skip_list {
+                Some((seqs, _)) => seqs.push_front(m.seq),
+                None => s.skip_list = Some(([m.seq].into(), resume)),
+            }
+            *npc += 1;
+        }
+        _ => unwind(s, m, dc, npc),
+    }
 }
 
 /// A message taken but not delivered goes back (Go's `didNotDeliver` bookkeeping).

@@ -1,13 +1,18 @@
 //! A consumer: a cursor over a stream with delivery and ack state (Go's `consumer`, consumer.go).
 //! Each consumer has one task that delivers (`deliver.rs`): push consumers to their deliver
-//! subject while it has interest, pull consumers to waiting requests (`pull.rs`). Acks and flow
-//! control replies arrive on internal subscriptions (`ack.rs`) and wake the task.
+//! subject while it has interest, pull consumers to waiting requests (`pull.rs`, served in
+//! priority group order by `priority.rs`), paced by `pace.rs` (original replay, rate limit).
+//! Acks and flow control replies arrive on internal subscriptions (`ack.rs`) and wake the task;
+//! the events a consumer publishes are in `events.rs`.
 
 mod ack;
 pub mod check;
 pub mod config;
 mod deliver;
+mod events;
+mod pace;
 pub mod persist;
+pub mod priority;
 mod pull;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -18,8 +23,10 @@ use tokio::sync::Notify;
 
 use super::Stream;
 use crate::client::SubRef;
-use crate::jetstream::api::consumer_config::{ConsumerConfig, ConsumerInfo, SequenceInfo};
-use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy};
+use crate::jetstream::api::consumer_config::{
+    ConsumerConfig, ConsumerInfo, PriorityGroupState, SequenceInfo,
+};
+use crate::jetstream::api::enums::{AckPolicy, DeliverPolicy, ReplayPolicy};
 use crate::jetstream::api::GoTime;
 use crate::sublist::{is_subset_match, subject_has_wildcard};
 
@@ -55,6 +62,9 @@ pub struct State {
     pub rdq: VecDeque<u64>,
     /// Remaining stream sequences of a last-per-subject start, then where to resume.
     pub skip_list: Option<(VecDeque<u64>, u64)>,
+    /// The last message taken came from the skip list (with its resume point), so a message
+    /// held back goes back there.
+    pub took_from_skip: Option<u64>,
     pub waiting: VecDeque<WaitingRequest>,
     /// Push: the deliver subject has interest.
     pub active: bool,
@@ -76,6 +86,19 @@ pub struct State {
     pub done_with: Vec<u64>,
     /// The running count of messages still to deliver (None: take it from the store).
     pub npc: Option<i64>,
+    /// Paused at start: the delivery task announces the resume when the time comes (Go's
+    /// unpause timer, `updatePauseState`).
+    pub resume_advisory: bool,
+    /// The pinned client of a `pinned_client` consumer (Go's `currentPinId`, `pinnedTS`), when
+    /// its pin lapses without requests, and the group it was pinned in.
+    pub pin_id: String,
+    pub pinned_ts: GoTime,
+    pub pin_deadline: Option<Instant>,
+    pub pin_group: String,
+    /// Pin changes to announce after the lock.
+    pub pin_events: Vec<priority::PinEvent>,
+    /// Original-pace replay and the rate limit.
+    pub pace: pace::Pace,
 }
 
 pub struct Consumer {
@@ -152,9 +175,22 @@ impl Consumer {
     /// Go's `updateConfig`: the consumer carries on from its state under the new config. Its
     /// delivery task, subscriptions and waiting requests move to the new instance.
     pub fn update(stream: &Arc<Stream>, old: &Arc<Consumer>, cfg: ConsumerConfig) -> Arc<Consumer> {
-        let (saved, waiting) = match old.state.lock() {
-            Ok(mut s) => (persist::Saved::of(&s), std::mem::take(&mut s.waiting)),
-            Err(_) => (persist::Saved::default(), Default::default()),
+        let (saved, waiting, pin) = match old.state.lock() {
+            Ok(mut s) => (
+                persist::Saved::of(&s),
+                std::mem::take(&mut s.waiting),
+                (
+                    std::mem::take(&mut s.pin_id),
+                    s.pinned_ts,
+                    s.pin_deadline,
+                    std::mem::take(&mut s.pin_group),
+                ),
+            ),
+            Err(_) => (
+                persist::Saved::default(),
+                Default::default(),
+                Default::default(),
+            ),
         };
         old.stop();
         let c = Self::build(stream, old.name.clone(), cfg, old.created);
@@ -162,6 +198,7 @@ impl Consumer {
         if let Ok(mut s) = c.state.lock() {
             saved.restore_into(&mut s, wait);
             s.waiting = waiting;
+            (s.pin_id, s.pinned_ts, s.pin_deadline, s.pin_group) = pin;
         }
         if let Some(dir) = &c.store_dir {
             let meta = persist::Meta {
@@ -211,6 +248,7 @@ impl Consumer {
                 redelivered: HashMap::new(),
                 rdq: VecDeque::new(),
                 skip_list: None,
+                took_from_skip: None,
                 waiting: VecDeque::new(),
                 active: false,
                 pbytes: 0,
@@ -229,6 +267,15 @@ impl Consumer {
                 max_delivered: Vec::new(),
                 done_with: Vec::new(),
                 npc: None,
+                resume_advisory: cfg
+                    .pause_until
+                    .is_some_and(|t| super::consumer_ctl::remaining(&t) > 0),
+                pin_id: String::new(),
+                pinned_ts: GoTime::ZERO,
+                pin_deadline: None,
+                pin_group: String::new(),
+                pin_events: Vec::new(),
+                pace: pace::Pace::new(cfg.replay_policy == ReplayPolicy::Original),
             }),
             wake: Arc::new(Notify::new()),
             subs: Mutex::new(Vec::new()),
@@ -270,6 +317,12 @@ impl Consumer {
         }
         *last = Instant::now();
         None
+    }
+
+    /// While paused (Go's `PauseUntil` ahead), when the pause ends.
+    pub fn paused_until(&self) -> Option<Instant> {
+        let left = super::consumer_ctl::remaining(&self.cfg.pause_until?);
+        (left > 0).then(|| Instant::now() + std::time::Duration::from_nanos(left as u64))
     }
 
     pub fn is_push(&self) -> bool {
@@ -389,6 +442,10 @@ impl Consumer {
             Err(e) => e.into_inner(),
         };
         let np = self.num_pending(&s);
+        let pause_remaining = self
+            .cfg
+            .pause_until
+            .map_or(0, |t| super::consumer_ctl::remaining(&t));
         let num_redelivered = if self.cfg.max_deliver == 1 {
             0
         } else {
@@ -414,6 +471,20 @@ impl Consumer {
             num_waiting: s.waiting.len() as i64,
             num_pending: np,
             push_bound: self.is_push() && s.active,
+            priority_groups: self
+                .cfg
+                .priority_groups
+                .first()
+                .map(|g| {
+                    vec![PriorityGroupState {
+                        group: g.clone(),
+                        pinned_client_id: s.pin_id.clone(),
+                        pinned_ts: s.pinned_ts,
+                    }]
+                })
+                .unwrap_or_default(),
+            paused: pause_remaining > 0,
+            pause_remaining,
             timestamp: GoTime::now(),
             ..ConsumerInfo::default()
         }
@@ -481,31 +552,6 @@ impl Consumer {
             return seq >= s.sseq;
         }
         seq > s.ack_floor_sseq && (seq >= s.sseq || s.pending.contains_key(&seq))
-    }
-
-    /// Send a delivery advisory about `seq` (nak, terminated, max deliveries).
-    pub fn delivery_advisory(
-        &self,
-        seq: u64,
-        deliveries: u64,
-        event: crate::jetstream::engine::advisory::DeliveryEvent<'_>,
-    ) {
-        let Some(stream) = self.stream.upgrade() else {
-            return;
-        };
-        let Some(server) = stream.server() else {
-            return;
-        };
-        crate::jetstream::engine::advisory::delivery(
-            &server,
-            &stream.account,
-            &self.stream_name,
-            &self.name,
-            seq,
-            deliveries,
-            event,
-            &stream.domain(),
-        );
     }
 
     fn ack_reply(&self, sseq: u64, dseq: u64, dc: u64, ts: i64, pending: u64) -> String {
