@@ -6,6 +6,7 @@
 mod support;
 
 mod accounts;
+mod accounts_config;
 mod accounts_services;
 mod async_client;
 mod auth;
