@@ -7,6 +7,7 @@ mod support;
 
 mod accounts;
 mod accounts_config;
+mod accounts_monitor;
 mod accounts_services;
 mod async_client;
 mod auth;
