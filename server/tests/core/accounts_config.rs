@@ -945,3 +945,52 @@ fn a_missing_system_account_fails_the_start() {
         .expect("run binary");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// Not a Go test of its own: an export approved by `account_token_position` and an account's
+/// `default_permissions`, at work on a running server as the Go binary answers.
+#[tokio::test]
+async fn token_position_exports_and_default_permissions_at_work() {
+    let (h, _d) = acc_server(
+        "
+accounts {
+  foo {
+    users = [{user: f, password: f}]
+    exports = [{stream: \"foo.*\", account_token_position: 2}, {service: \"svc.*\", account_token_position: 2}]
+  }
+  bar {
+    users = [{user: b, password: b}]
+    imports = [{stream: {account: foo, subject: \"foo.bar\"}}, {service: {account: foo, subject: \"svc.bar\"}, to: \"svc\"}]
+  }
+  P {
+    default_permissions: { publish: \"foo\", subscribe: \"foo\" }
+    users = [{user: p, password: p}, {user: q, password: q, permissions: {publish: \">\"}}]
+  }
+}
+",
+    )
+    .await;
+    let mut f = login(&h, "f", "f").await;
+    let mut b = login(&h, "b", "b").await;
+    sync(&mut b, "SUB foo.bar 1\r\nSUB r 2\r\n").await;
+    sync(
+        &mut f,
+        "PUB foo.bar 2\r\nhi\r\nPUB foo.baz 2\r\nno\r\nSUB svc.* 1\r\n",
+    )
+    .await;
+    b.expect(b"MSG foo.bar 1 2\r\nhi\r\n").await;
+    b.expect_open_and_idle().await;
+    b.send(b"PUB svc r 1\r\nx\r\n").await;
+    let req = crate::accounts_services::read_msg(&mut f).await;
+    assert_eq!(req.subject, "svc.bar");
+    assert!(req.reply.starts_with("_R_."));
+
+    // A user without permissions of its own gets the account's defaults; one with its own keeps them.
+    let mut p = login(&h, "p", "p").await;
+    p.send(b"PUB bar 1\r\nx\r\nSUB bar 1\r\nPUB foo 1\r\nx\r\nPING\r\n")
+        .await;
+    p.expect(b"-ERR 'Permissions Violation for Publish to \"bar\"'\r\n-ERR 'Permissions Violation for Subscription to \"bar\"'\r\nPONG\r\n")
+        .await;
+    let mut q = login(&h, "q", "q").await;
+    q.send(b"PUB bar 1\r\nx\r\nSUB bar 1\r\nPING\r\n").await;
+    q.expect(b"PONG\r\n").await;
+}

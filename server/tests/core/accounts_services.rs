@@ -796,3 +796,73 @@ fn request_info(header: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("no Nats-Request-Info in {header:?}"));
     serde_json::from_str(line).expect("JSON")
 }
+
+// go: server/TestAccountReloadServiceImportPanic
+#[tokio::test]
+async fn requests_keep_flowing_through_reloads() {
+    let dir = TempDir::new("acc-reload-svc");
+    let path = dir.0.join("reload.conf");
+    std::fs::write(
+        &path,
+        "
+		listen: 127.0.0.1:-1
+		accounts {
+			A {
+				users = [ { user: \"a\", pass: \"p\" } ]
+				exports [ { service: \"HELP\" } ]
+			}
+			B {
+				users = [ { user: \"b\", pass: \"p\" } ]
+				imports [ { service: { account: A, subject: \"HELP\"} } ]
+			}
+			$SYS { users = [ { user: \"admin\", pass: \"s3cr3t!\" } ] }
+		}
+	",
+    )
+    .unwrap();
+    let mut o = server::Options::default();
+    server::config::options::load_file(&mut o, &path).expect("loads");
+    o.no_signals = true;
+    o.no_log = true;
+    let h = start(o).await;
+    let a = nats(&h, "a", "p").await;
+    respond_with(&a, "HELP", b"OK").await;
+    let b = nats(&h, "b", "p").await;
+    let mut replies = b.subscribe("reply").await.unwrap();
+    b.flush().await.unwrap();
+    // Keep publishing requests while the configuration is reloaded over and over.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let publisher = {
+        let (b, done) = (b.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut sent = 0u64;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                b.publish_with_reply("HELP", "reply", "HELP".into())
+                    .await
+                    .unwrap();
+                sent += 1;
+                if sent % 64 == 0 {
+                    tokio::task::yield_now().await;
+                }
+            }
+            b.flush().await.unwrap();
+            sent
+        })
+    };
+    // Go reloads 1000 times; a few hundred keep the debug-build run short.
+    for _ in 0..300 {
+        h.shared.reload().expect("reload");
+        tokio::task::yield_now().await;
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let sent = publisher.await.unwrap();
+    assert!(sent > 0);
+    let mut got = 0u64;
+    while got < sent {
+        timeout(Duration::from_secs(20), replies.next())
+            .await
+            .unwrap_or_else(|_| panic!("{got} of {sent} responses"))
+            .expect("subscription open");
+        got += 1;
+    }
+}
