@@ -487,6 +487,35 @@ accounts {
         .await;
 }
 
+// go: server/TestAccountUserSubPermsWithQueueGroups
+#[tokio::test]
+async fn a_subscribe_deny_filters_a_wider_queue_subscription() {
+    let (h, _d) = acc_server(
+        "
+	listen: 127.0.0.1:-1
+
+	authorization {
+	users = [
+		{ user: user, password: \"pass\",
+			permissions: {
+				publish: \"foo.restricted\"
+				subscribe: { allow: \"foo.>\", deny: \"foo.restricted\" }
+				allow_responses: { max: 1, ttl: 0s }
+			}
+		}
+	]}
+    ",
+    )
+    .await;
+    let mut c = login(&h, "user", "pass").await;
+    sync(
+        &mut c,
+        "SUB foo.> qg 1\r\nPUB foo.restricted 10\r\nRESTRICTED\r\n",
+    )
+    .await;
+    c.expect_open_and_idle().await;
+}
+
 /// The authorization-block conflicts of Go's `TestAuthorizationAndAccountsMisconfigurations` (not
 /// claimed: its auth callout case needs auth callout). Go reports them at the authorization block or
 /// at the accounts, depending on its map order; the texts are the same.

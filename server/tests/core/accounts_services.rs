@@ -568,3 +568,43 @@ async fn requests_keep_flowing_through_reloads() {
         got += 1;
     }
 }
+
+// go: server/TestAccountServiceAndStreamExportDoubleDelivery
+#[tokio::test]
+async fn a_subject_exported_as_stream_and_service_is_delivered_once() {
+    let (h, _d) = acc_server(
+        "
+		listen: 127.0.0.1:-1
+		accounts: {
+			tenant1: {
+				jetstream: enabled
+				users: [ { user: \"one\", password: \"one\" } ]
+				exports: [
+					{ stream: \"DW.>\" }
+					{ service: \"DW.>\" }
+				]
+ 			}
+			global: {
+				jetstream: enabled
+				users: [ { user: \"global\", password: \"global\" } ]
+				imports: [
+					{ stream: { account: tenant1, subject: \"DW.>\" }, prefix: tenant1 }
+					{ service: { account: tenant1, subject: \"DW.>\" }, to: \"tenant1.DW.>\" }
+				]
+			}
+			$SYS { users = [ { user: \"admin\", pass: \"s3cr3t!\" } ] }
+		}
+	",
+    )
+    .await;
+    let mut one = login(&h, "one", "one").await;
+    sync(&mut one, "SUB > 1\r\n").await;
+    one.send(b"PUB DW.test.123 4\r\ntest\r\n").await;
+    one.expect(b"MSG DW.test.123 1 4\r\ntest\r\n").await;
+    let extra = one.drain_for(Duration::from_millis(200)).await;
+    assert!(
+        extra.is_empty(),
+        "delivered again: {:?}",
+        String::from_utf8_lossy(&extra)
+    );
+}
