@@ -4,9 +4,11 @@
 //! Rewritten: in `INFO`, the server id and name and the client id (renamed `<server-1>`, `<cid-1>`...
 //! in order of appearance, so "the same id twice" still shows), the nonce, the xkey, the version, the
 //! `go` field, the ports; `git_commit` (build metadata, absent from unstamped builds) is dropped.
-//! Anywhere: `:<port>` of the servers' own ports. Monitoring JSON is reduced to its shape (key paths
-//! and value types), which covers times, RTTs, counters and ids at once. Unordered message sets are
-//! sorted where they are read (see `play`).
+//! Anywhere: `:<port>` of the servers' own ports. In messages: the `_R_.` reply subjects a service
+//! import makes up (renamed `<reply-N>`), and the requester's RTT in a `Nats-Request-Info` header
+//! (then the header and total sizes, which follow the RTT's digits, become `<hdr> <size>`).
+//! Monitoring JSON is reduced to its shape (key paths and value types), which covers times, RTTs,
+//! counters and ids at once. Unordered message sets are sorted where they are read (see `play`).
 
 use std::collections::HashMap;
 
@@ -161,6 +163,32 @@ impl Normalizer {
         self.ports_in(&text)
     }
 
+    /// A message's control line and payload, normalized: `_R_.` reply subjects renamed, the RTT of a
+    /// `Nats-Request-Info` header (and so the sizes) masked, ports rewritten.
+    pub fn msg(&mut self, head: &str, payload: &[u8]) -> (String, Vec<u8>) {
+        let mut toks: Vec<String> = head
+            .split(' ')
+            .map(|t| {
+                if t.starts_with("_R_.") {
+                    self.stable("reply", t)
+                } else {
+                    t.to_string()
+                }
+            })
+            .collect();
+        let mut body = payload.to_vec();
+        let text = String::from_utf8_lossy(payload);
+        if head.starts_with("HMSG ") && text.contains("\r\nNats-Request-Info: {") {
+            body = mask_number(&text, "\"rtt\":", "<rtt>").into_bytes();
+            let n = toks.len();
+            if n >= 2 {
+                toks[n - 2] = "<hdr>".into();
+                toks[n - 1] = "<size>".into();
+            }
+        }
+        (self.ports_in(&toks.join(" ")), body)
+    }
+
     /// Rewrites `:<port>` of the known ports (not followed by another digit).
     pub fn ports_in(&self, text: &str) -> String {
         let mut out = text.to_string();
@@ -233,6 +261,23 @@ impl Normalizer {
         }
         out
     }
+}
+
+/// `text` with the digits after each `key` replaced by `mask`.
+fn mask_number(text: &str, key: &str, mask: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(key) {
+        let after = &rest[i + key.len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        out.push_str(&rest[..i + key.len()]);
+        if digits > 0 {
+            out.push_str(mask);
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The shape of a JSON document: one `path: type` line per value, keys sorted, arrays by the
@@ -321,6 +366,35 @@ pub fn payload(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_import_replies_and_request_info_are_masked() {
+        let mut n = Normalizer::new(vec![]);
+        let body =
+            b"NATS/1.0\r\nNats-Request-Info: {\"acc\":\"bar\",\"rtt\":303168408}\r\n\r\nhelp";
+        let (head, p) = n.msg("HMSG test.request 1 _R_.KQoHxP.rZytjz 62 66", body);
+        assert_eq!(head, "HMSG test.request 1 <reply-1> <hdr> <size>");
+        assert_eq!(
+            p,
+            b"NATS/1.0\r\nNats-Request-Info: {\"acc\":\"bar\",\"rtt\":<rtt>}\r\n\r\nhelp"
+        );
+        // The same reply keeps its name; another gets the next one; other messages are untouched.
+        assert_eq!(
+            n.msg("MSG a 1 _R_.KQoHxP.rZytjz 2", b"hi").0,
+            "MSG a 1 <reply-1> 2"
+        );
+        assert_eq!(
+            n.msg("MSG a 1 _R_.KQoHxP.xxxxxx 2", b"hi").0,
+            "MSG a 1 <reply-2> 2"
+        );
+        assert_eq!(
+            n.msg("HMSG a 1 r 12 14", b"NATS/1.0\r\n\r\nhi"),
+            (
+                "HMSG a 1 r 12 14".to_string(),
+                b"NATS/1.0\r\n\r\nhi".to_vec()
+            )
+        );
+    }
 
     #[test]
     fn members_with_spans() {

@@ -137,6 +137,18 @@ pub struct ServiceImportRt {
 }
 
 impl ServiceImportRt {
+    /// Whether `other` imports the same thing in the same way (a reload that changed nothing).
+    fn same_as(&self, other: &ServiceImportRt) -> bool {
+        self.exporter.ptr_eq(&other.exporter)
+            && self.from == other.from
+            && self.to == other.to
+            && self.map == other.map
+            && self.share == other.share
+            && self.response_type == other.response_type
+            && self.threshold == other.threshold
+            && self.export_id == other.export_id
+    }
+
     /// The exporter-side subject for a request published on `subject`.
     fn target<'b>(&'b self, subject: &'b [u8], buf: &'b mut Vec<u8>) -> &'b [u8] {
         match &self.map {
@@ -245,13 +257,27 @@ impl Imports {
 /// when stream imports changed every client subscription gets its shadows again (Go's
 /// `configureAccounts` and `processSubsOnConfigReload`).
 pub fn activate(acc: &Arc<Account>, old: &Imports) {
+    let new = acc.imports();
+    // An unchanged service import keeps its subscription (its handler's import is an equal copy):
+    // removing and adding it again would drop requests published in between, which a reload of an
+    // unchanged configuration must not do (Go's TestAccountReloadServiceImportPanic).
+    for si in &new.services {
+        if let Some(same) = old.services.iter().find(|o| o.same_as(si)) {
+            let sub = same.sub.lock().ok().and_then(|mut s| s.take());
+            if let (Some(sub), Ok(mut slot)) = (sub, si.sub.lock()) {
+                *slot = Some(sub);
+            }
+        }
+    }
     for si in &old.services {
         if let Some(sub) = si.sub.lock().ok().and_then(|mut s| s.take()) {
             acc.unsubscribe_internal(&sub);
         }
     }
-    let new = acc.imports();
     for si in &new.services {
+        if si.sub.lock().map(|s| s.is_some()).unwrap_or(true) {
+            continue;
+        }
         let handler = Arc::new(ServiceImportHandler { si: si.clone() });
         let sub = acc.subscribe_internal(si.from.as_bytes(), handler);
         if let Ok(mut slot) = si.sub.lock() {

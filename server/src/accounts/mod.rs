@@ -27,6 +27,7 @@ pub struct AccountStats {
     pub in_bytes: AtomicU64,
     pub out_msgs: AtomicU64,
     pub out_bytes: AtomicU64,
+    pub slow_consumers: AtomicU64,
 }
 
 /// One live account.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use bytes::{BufMut, BytesMut};
 
 use super::{ClientHandle, ClosedState, SubRef};
-use crate::accounts::PubCtx;
+use crate::accounts::{Account, PubCtx};
 use crate::conn::{Outbox, Queued};
 use crate::stats::ServerStats;
 use crate::sublist::SublistResult;
@@ -33,6 +33,10 @@ pub struct Fanout<'a> {
     pub stalled: Option<Arc<Outbox>>,
     pub out_msgs: u64,
     pub out_bytes: u64,
+    /// Deliveries not yet added to the counters of the account they were made in (Go's
+    /// `acc.stats.outMsgs`): kept while publishes stay in one account, so the common case adds
+    /// nothing per message.
+    acc_out: Option<(Arc<Account>, u64, u64)>,
     /// Cheap random state for choosing queue members.
     pub rng: u64,
     /// Work to finish before the batch's deliveries are released (streams hand their writes to
@@ -53,6 +57,7 @@ impl<'a> Fanout<'a> {
             stalled: None,
             out_msgs: 0,
             out_bytes: 0,
+            acc_out: None,
             rng: seed | 1,
             finishers: Vec::new(),
         }
@@ -83,6 +88,28 @@ impl<'a> Fanout<'a> {
         }
         ServerStats::add(&self.stats.out_msgs, std::mem::take(&mut self.out_msgs));
         ServerStats::add(&self.stats.out_bytes, std::mem::take(&mut self.out_bytes));
+        self.flush_account_out();
+    }
+
+    fn flush_account_out(&mut self) {
+        if let Some((acc, msgs, bytes)) = self.acc_out.take() {
+            ServerStats::add(&acc.stats.out_msgs, msgs);
+            ServerStats::add(&acc.stats.out_bytes, bytes);
+        }
+    }
+
+    /// Count one delivery of `bytes` made in `acc`.
+    fn count_account(&mut self, acc: &Arc<Account>, bytes: u64) {
+        match &mut self.acc_out {
+            Some((a, m, b)) if Arc::ptr_eq(a, acc) => {
+                *m += 1;
+                *b += bytes;
+            }
+            _ => {
+                self.flush_account_out();
+                self.acc_out = Some((acc.clone(), 1, bytes));
+            }
+        }
     }
 
     /// Ask for `f` to run at the end of the batch (once, however often it is asked).
@@ -154,9 +181,17 @@ impl<'a> Fanout<'a> {
                 header_len: m.header_len,
                 msg: m.msg,
             };
-            return self.deliver_to_client(sub, &renamed);
+            let ok = self.deliver_to_client(sub, &renamed);
+            if ok {
+                self.count_account(ctx.account, m.msg.len() as u64);
+            }
+            return ok;
         }
-        self.deliver_to_client(sub, m)
+        let ok = self.deliver_to_client(sub, m);
+        if ok {
+            self.count_account(ctx.account, m.msg.len() as u64);
+        }
+        ok
     }
 
     fn deliver_to_client(&mut self, sub: &SubRef, m: &Message<'_>) -> bool {
@@ -244,6 +279,9 @@ impl<'a> Fanout<'a> {
     fn slow_consumer(&mut self, client: &Arc<ClientHandle>) {
         if client.close(ClosedState::SlowConsumerPendingBytes, false) {
             self.stats.slow_consumers.fetch_add(1, Ordering::Relaxed);
+            if let Some(acc) = client.account() {
+                acc.stats.slow_consumers.fetch_add(1, Ordering::Relaxed);
+            }
             tracing::info!(
                 "{} - Slow Consumer Detected: MaxPending of {} Exceeded",
                 client.label(),

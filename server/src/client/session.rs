@@ -248,6 +248,9 @@ async fn writer_task<W: AsyncWrite + Unpin + Send + 'static>(
             let expecting_connect = client.awaiting_connect.load(Ordering::Acquire);
             if client.close(ClosedState::SlowConsumerWriteDeadline, false) && !expecting_connect {
                 server.stats.slow_consumers.fetch_add(1, Ordering::Relaxed);
+                if let Some(acc) = client.account() {
+                    acc.stats.slow_consumers.fetch_add(1, Ordering::Relaxed);
+                }
                 tracing::info!(
                     "{} - Slow Consumer Detected: WriteDeadline of {} exceeded with {} chunks of {} total bytes.",
                     client.label(),
@@ -411,6 +414,9 @@ impl Session {
             self.client.stats.in_bytes.fetch_add(b, Ordering::Relaxed);
             self.server.stats.in_msgs.fetch_add(m, Ordering::Relaxed);
             self.server.stats.in_bytes.fetch_add(b, Ordering::Relaxed);
+            // Go's readLoop adds the batch to the client's account too.
+            self.account.stats.in_msgs.fetch_add(m, Ordering::Relaxed);
+            self.account.stats.in_bytes.fetch_add(b, Ordering::Relaxed);
         }
     }
 

@@ -115,6 +115,9 @@ pub struct ConnInfo {
     pub last_t: Option<SystemTime>,
     #[serde(skip)]
     pub stop_t: Option<SystemTime>,
+    /// The client's account when the snapshot was taken (a closed connection remembers it).
+    #[serde(skip)]
+    pub acc_name: String,
 }
 
 /// Go's `TLSPeerCert`.
@@ -144,7 +147,8 @@ pub struct Connz {
     pub total: usize,
     pub offset: i64,
     pub limit: i64,
-    pub connections: Vec<ConnInfo>,
+    /// None only for an unknown account filter (Go leaves the list nil: `null`).
+    pub connections: Option<Vec<ConnInfo>>,
 }
 
 /// A snapshot of one client for /connz (and for the closed-connections ring).
@@ -208,6 +212,7 @@ pub fn conn_info(c: &Arc<ClientHandle>, now: SystemTime) -> ConnInfo {
         start_t: Some(c.start),
         last_t: Some(last),
         stop_t: None,
+        acc_name: c.account().map(|a| a.name.clone()).unwrap_or_default(),
     }
 }
 
@@ -248,12 +253,15 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
     let mut offset = q.int("offset")?;
     let mut limit = q.int("limit")?;
     let cid = q.uint64("cid")?;
+    let state_text = q.get("state").to_string();
     let state = match q.get("state").to_ascii_lowercase().as_str() {
         "" | "open" => State::Open,
         "closed" => State::Closed,
         "any" | "all" => State::All,
-        _ => return Err(format!("Error decoding state for {}", q.get("state"))),
+        _ => return Err(format!("Error decoding state for {state_text}")),
     };
+    let user = q.get("user").to_string();
+    let acc = q.get("acc").to_string();
     let valid = [
         "",
         "cid",
@@ -291,7 +299,21 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
     }
     let now = SystemTime::now();
     let server = &m.server;
+    // Go's Connz answers an unknown account with an empty, unidentified list.
+    if !acc.is_empty() && server.accounts.get(&acc).is_none() {
+        return Ok(Connz {
+            server_id: String::new(),
+            now: rfc3339_nano(now),
+            num_connections: 0,
+            total: 0,
+            offset,
+            limit,
+            connections: None,
+        });
+    }
     let mut conns: Vec<ConnInfo> = Vec::new();
+    // Go counts the total before filtering by user.
+    let mut user_skipped = 0;
     if state != State::Closed {
         let clients: Vec<Arc<ClientHandle>> = server
             .clients
@@ -300,6 +322,13 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
             .unwrap_or_default();
         for c in clients.iter().filter(|c| cid == 0 || c.cid == cid) {
             let mut ci = conn_info(c, now);
+            if !acc.is_empty() && ci.acc_name != acc {
+                continue;
+            }
+            if !user.is_empty() && ci.authorized_user != user {
+                user_skipped += 1;
+                continue;
+            }
             if subs || subs_detail {
                 let details = sub_details(c);
                 if subs_detail {
@@ -309,7 +338,11 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
                 }
             }
             if auth {
-                ci.name_tag = crate::consts::GLOBAL_ACCOUNT.to_string();
+                // Go's Connz: the account unless it is the global one, and its name tag always.
+                if ci.acc_name != crate::consts::GLOBAL_ACCOUNT {
+                    ci.account = ci.acc_name.clone();
+                }
+                ci.name_tag = ci.acc_name.clone();
             } else {
                 ci.authorized_user.clear();
                 ci.tls_peer_certs.clear();
@@ -322,7 +355,27 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
             if cid > 0 && cc.cid != cid {
                 continue;
             }
-            if !auth {
+            // Go's closedClient keeps the account only when it is not the global one.
+            let cc_acc = if cc.acc_name == crate::consts::GLOBAL_ACCOUNT {
+                ""
+            } else {
+                cc.acc_name.as_str()
+            };
+            if !acc.is_empty() && cc_acc != acc {
+                continue;
+            }
+            if !user.is_empty() && cc.authorized_user != user {
+                user_skipped += 1;
+                continue;
+            }
+            if auth {
+                if !cc_acc.is_empty() {
+                    cc.account = cc_acc.to_string();
+                    if server.accounts.get(cc_acc).is_some() {
+                        cc.name_tag = cc_acc.to_string();
+                    }
+                }
+            } else {
                 cc.authorized_user.clear();
             }
             // Go keeps no peer certificates for closed connections.
@@ -342,7 +395,7 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
     let total = if cid > 0 {
         conns.len().min(1)
     } else {
-        conns.len()
+        conns.len() + user_skipped
     };
     sort_conns(&mut conns, &sort, now);
     let start = (offset as usize).min(conns.len());
@@ -355,7 +408,7 @@ pub fn connz(m: &Monitor, q: &Query) -> Result<Connz, String> {
         total,
         offset,
         limit,
-        connections: page,
+        connections: Some(page),
     })
 }
 

@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use super::query::Query;
 use super::timefmt::rfc3339_nano;
 use super::Monitor;
-use crate::consts::{GLOBAL_ACCOUNT, SYSTEM_ACCOUNT};
 
 pub(crate) fn now() -> String {
     rfc3339_nano(SystemTime::now())
@@ -98,53 +97,69 @@ pub fn jsz(m: &Monitor, q: &Query) -> Result<Value, String> {
     }))
 }
 
-pub fn accountz(m: &Monitor, q: &Query) -> Result<Value, String> {
-    let acc = q.get("acc");
-    if acc.is_empty() {
-        return Ok(json!({
-            "server_id": m.server.id,
-            "now": now(),
-            "system_account": SYSTEM_ACCOUNT,
-            "accounts": [SYSTEM_ACCOUNT, GLOBAL_ACCOUNT],
-        }));
-    }
-    Err(format!("Account {acc} does not exist"))
+/// Go's `Accountz`.
+#[derive(serde::Serialize)]
+pub struct Accountz {
+    server_id: String,
+    now: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    system_account: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accounts: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_detail: Option<crate::sys::accinfo::AccountInfo>,
 }
 
-/// `/accstatz`: per-account statistics; accounts without connections are listed only with `unused`.
-pub fn accstatz(m: &Monitor, q: &Query) -> Result<Value, String> {
-    use std::sync::atomic::Ordering::Relaxed;
+/// `/accountz`: every account's name, or with `acc` that account's detail (Go's `Accountz`).
+pub fn accountz(m: &Monitor, q: &Query) -> Result<Accountz, String> {
+    let s = &m.server;
+    let acc = q.get("acc");
+    let mut out = Accountz {
+        server_id: s.id.clone(),
+        now: now(),
+        system_account: s
+            .accounts
+            .system()
+            .map(|a| a.name.clone())
+            .unwrap_or_default(),
+        accounts: None,
+        account_detail: None,
+    };
+    if acc.is_empty() {
+        out.accounts = Some(s.accounts.all().iter().map(|a| a.name.clone()).collect());
+    } else {
+        out.account_detail = Some(
+            crate::sys::accinfo::account_info(s, acc)
+                .ok_or_else(|| format!("Account {acc} does not exist"))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Go's `AccountStatz`.
+#[derive(serde::Serialize)]
+pub struct AccountStatz {
+    server_id: String,
+    now: String,
+    account_statz: Vec<crate::sys::account_reqs::AccountStat>,
+}
+
+/// `/accstatz`: per-account statistics (Go's `AccountStatz`); accounts without connections are
+/// listed only with `unused`.
+pub fn accstatz(m: &Monitor, q: &Query) -> Result<AccountStatz, String> {
     let unused = q.boolean("unused")?;
     let s = &m.server;
-    let conns = s.num_clients();
-    let traffic = |msgs: u64, bytes: u64| {
-        json!({
-            "msgs": msgs,
-            "bytes": bytes,
-            "gateways": {"msgs": 0, "bytes": 0},
-            "routes": {"msgs": 0, "bytes": 0},
-            "leafs": {"msgs": 0, "bytes": 0},
-        })
-    };
-    let mut list = Vec::new();
-    if conns > 0 || unused {
-        list.push(json!({
-            "acc": GLOBAL_ACCOUNT,
-            "name": GLOBAL_ACCOUNT,
-            "conns": conns,
-            "leafnodes": 0,
-            "total_conns": conns,
-            "num_subscriptions": s.accounts.global().sublist.count(),
-            "sent": traffic(s.stats.out_msgs.load(Relaxed), s.stats.out_bytes.load(Relaxed)),
-            "received": traffic(s.stats.in_msgs.load(Relaxed), s.stats.in_bytes.load(Relaxed)),
-            "slow_consumers": s.stats.slow_consumers.load(Relaxed),
-        }));
-    }
-    Ok(json!({
-        "server_id": s.id,
-        "now": now(),
-        "account_statz": list,
-    }))
+    Ok(AccountStatz {
+        server_id: s.id.clone(),
+        now: now(),
+        account_statz: s
+            .accounts
+            .all()
+            .iter()
+            .filter(|a| unused || a.num_connections() > 0)
+            .map(|a| crate::sys::account_reqs::account_stat(a))
+            .collect(),
+    })
 }
 
 /// `/healthz`: ok while the server runs; JetStream checks answer as a server without JetStream does.

@@ -1,5 +1,5 @@
-//! `/subsz` (and `/subscriptionsz`): subject index statistics, optionally the subscriptions themselves,
-//! filtered by a `test` subject (monitor.go `Subsz`).
+//! `/subsz` (and `/subscriptionsz`): subject index statistics summed over the accounts (or one, with
+//! `acc`), optionally the subscriptions themselves, filtered by a `test` subject (monitor.go `Subsz`).
 
 use std::time::SystemTime;
 
@@ -42,22 +42,19 @@ pub fn subsz(m: &Monitor, q: &Query) -> Result<Subsz, String> {
             "invalid test subject, must be valid publish subject: {test}"
         ));
     }
+    // Go's Subsz: every account's subject index (or the one `acc` names), statistics summed.
     let acc = q.get("acc");
-    let account = if acc.is_empty() {
-        Some(m.server.accounts.global())
-    } else {
-        m.server.accounts.get(acc)
-    };
-    let include = account.is_some();
-    let acc_name = account.as_ref().map(|a| a.name.clone()).unwrap_or_default();
-    let sl = account
-        .map(|a| a.sublist.clone())
-        .unwrap_or_else(|| std::sync::Arc::new(crate::sublist::Sublist::new()));
-    let stats = if include {
-        sl.stats()
-    } else {
-        SublistStats::default()
-    };
+    let accounts: Vec<std::sync::Arc<crate::accounts::Account>> = m
+        .server
+        .accounts
+        .all()
+        .into_iter()
+        .filter(|a| acc.is_empty() || a.name == acc)
+        .collect();
+    let mut stats = SublistStats::default();
+    for a in &accounts {
+        stats.add(&a.sublist.stats());
+    }
     let mut sz = Subsz {
         server_id: m.server.id.clone(),
         now: rfc3339_nano(SystemTime::now()),
@@ -67,16 +64,23 @@ pub fn subsz(m: &Monitor, q: &Query) -> Result<Subsz, String> {
         limit,
         subs: Vec::new(),
     };
-    if detail && include {
-        let mut all = Vec::new();
-        sl.all(&mut all);
-        let mut details: Vec<SubDetail> = all
-            .iter()
-            .filter(|s| test.is_empty() || match_literal(test.as_bytes(), &s.subject))
-            .filter(|s| s.handler.is_none() && s.import.is_none())
-            .map(|s| SubDetail::of(s, s.client.cid, &acc_name))
-            .collect();
-        details.sort_by(|a, b| (a.cid, &a.sid).cmp(&(b.cid, &b.sid)));
+    if detail {
+        let mut details: Vec<SubDetail> = Vec::new();
+        for a in &accounts {
+            let mut all = Vec::new();
+            a.sublist.all(&mut all);
+            // Every subscription is listed under its client's account: a stream import's shadow
+            // under the importing account, an internal one under the account that owns it.
+            details.extend(
+                all.iter()
+                    .filter(|s| test.is_empty() || match_literal(test.as_bytes(), &s.subject))
+                    .map(|s| {
+                        let name = s.client.account().map(|c| c.name.clone());
+                        SubDetail::of(s, s.client.cid, name.as_deref().unwrap_or(&a.name))
+                    }),
+            );
+        }
+        details.sort_by(|a, b| (&a.account, a.cid, &a.sid).cmp(&(&b.account, b.cid, &b.sid)));
         sz.total = details.len();
         let start = (offset as usize).min(details.len());
         let end = (start + limit as usize).min(details.len());

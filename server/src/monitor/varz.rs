@@ -91,6 +91,7 @@ pub struct Varz {
     pub config_load_time: String,
     pub config_digest: String,
     pub feature_flags: BTreeMap<String, bool>,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub system_account: String,
     pub slow_consumer_stats: KindStats,
     pub stale_connection_stats: KindStats,
@@ -183,7 +184,11 @@ pub fn varz(m: &Monitor) -> Varz {
         config_load_time: rfc3339_nano(s.config_time()),
         config_digest: o.config_digest.clone(),
         feature_flags: flags,
-        system_account: crate::consts::SYSTEM_ACCOUNT.to_string(),
+        system_account: s
+            .accounts
+            .system()
+            .map(|a| a.name.clone())
+            .unwrap_or_default(),
         slow_consumer_stats: KindStats {
             clients: load(&st.slow_consumers),
             ..KindStats::default()

@@ -13,8 +13,10 @@ pub struct SublistStats {
     pub num_inserts: u64,
     pub num_removes: u64,
     pub num_matches: u64,
+    #[serde(serialize_with = "go_float")]
     pub cache_hit_rate: f64,
     pub max_fanout: u32,
+    #[serde(serialize_with = "go_float")]
     pub avg_fanout: f64,
     /// Sum of fan-outs over the cached results, kept so [`SublistStats::add`] can average.
     #[serde(skip)]
@@ -25,6 +27,15 @@ pub struct SublistStats {
     /// Lookups answered from the cache, by `match_subject` and by `has_interest`.
     #[serde(skip)]
     pub cache_hits: u64,
+}
+
+/// A float as Go's `encoding/json` writes it: whole numbers without a fraction (`0`, not `0.0`).
+fn go_float<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
 }
 
 impl SublistStats {

@@ -119,7 +119,10 @@ pub fn account_info(server: &ServerShared, name: &str) -> Option<AccountInfo> {
         is_system,
         expired: false,
         complete: true,
-        jetstream_enabled: false,
+        jetstream_enabled: server
+            .jetstream
+            .get()
+            .is_some_and(|js| js.account(&a.name).is_some()),
         leafnode_connections: 0,
         client_connections: a.num_connections().max(0),
         subscriptions: a.sublist.count(),

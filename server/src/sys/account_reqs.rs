@@ -49,7 +49,7 @@ pub fn account_stat(acc: &Account) -> AccountStat {
         num_subscriptions: acc.sublist.count(),
         sent: DataStats::by_kind(s.out_msgs.load(Relaxed), s.out_bytes.load(Relaxed)),
         received: DataStats::by_kind(s.in_msgs.load(Relaxed), s.in_bytes.load(Relaxed)),
-        slow_consumers: 0,
+        slow_consumers: s.slow_consumers.load(Relaxed) as i64,
     }
 }
 

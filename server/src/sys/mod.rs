@@ -6,8 +6,8 @@
 //! are published from the point they happen. The exports and imports that let other accounts reach
 //! some of these services are added with the configured ones (see [`exports`]).
 
-mod accinfo;
-mod account_reqs;
+pub(crate) mod accinfo;
+pub(crate) mod account_reqs;
 mod claims;
 pub mod compress;
 pub mod envelope;

@@ -39,7 +39,9 @@ pub fn server_data(
         Endpoint::Gatewayz => value(misc::gatewayz(&m, &q)),
         Endpoint::Leafz => value(misc::leafz(&m, &q)),
         Endpoint::Accountz => match d.str("account") {
-            "" => value(misc::accountz(&m, &q)),
+            "" => misc::accountz(&m, &q)
+                .map(|a| Data::of(&a))
+                .map_err(Fail::typed),
             acc => super::accinfo::accountz_detail(server, acc),
         },
         Endpoint::Jsz => value(misc::jsz(&m, &q)),
@@ -93,30 +95,20 @@ pub fn connz_data(m: &Monitor, d: &Decoded, acc: &str) -> Result<Data, Fail> {
     all.set("offset", Val::Int(0));
     all.set("limit", Val::Int(i64::MAX / 4));
     let mut c = connz::connz(m, &to_query(Opts::Connz, &all)).map_err(Fail::typed)?;
-    let account_of = |cid: u64| {
-        m.server
-            .clients
-            .lock()
-            .ok()
-            .and_then(|cl| cl.get(&cid).cloned())
-            .and_then(|c| c.account())
-            .map(|a| a.name.clone())
-    };
-    c.connections.retain(|ci| {
-        if ci.stop.is_some() {
-            ci.account == acc
-        } else {
-            account_of(ci.cid).as_deref() == Some(acc)
-        }
+    let mut list = c.connections.take().unwrap_or_default();
+    // Go's closedClient keeps no account name for the global account.
+    list.retain(|ci| {
+        ci.acc_name == acc && !(ci.stop.is_some() && acc == crate::consts::GLOBAL_ACCOUNT)
     });
-    let total = c.connections.len();
+    let total = list.len();
     if offset as usize > total {
         offset = offset.min(total as i64);
     }
     let start = (offset as usize).min(total);
     let end = start.saturating_add(limit as usize).min(total);
-    c.connections = c.connections.drain(start..end).collect();
-    c.num_connections = c.connections.len();
+    let page: Vec<_> = list.drain(start..end).collect();
+    c.num_connections = page.len();
+    c.connections = Some(page);
     c.total = total;
     c.offset = d.int("offset").max(0);
     c.limit = limit;

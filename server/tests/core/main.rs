@@ -6,6 +6,11 @@
 mod support;
 
 mod accounts;
+mod accounts_config;
+mod accounts_cycles;
+mod accounts_mappings;
+mod accounts_monitor;
+mod accounts_responses;
 mod accounts_services;
 mod async_client;
 mod auth;

@@ -42,7 +42,12 @@ fn keys(body: &str) -> BTreeSet<String> {
 #[tokio::test]
 async fn json_shapes_match_the_go_server() {
     let go = GoServer::start(&["-m", "-1"]).await;
-    let h = start(mon_opts()).await;
+    // Like the Go server started without options, with a system account (/varz names it).
+    let h = start(server::Options {
+        no_system_account: false,
+        ..mon_opts()
+    })
+    .await;
     let ours = h.monitor_addr().unwrap();
     let theirs = go.monitor.expect("Go monitoring port");
     // One client with subscriptions on each, so /connz has a connection to describe.

@@ -40,6 +40,9 @@ struct Player<'a> {
     norm: Normalizer,
     out: Vec<String>,
     deadline: Instant,
+    /// The reply subject of the last message received, which `<reply>` in a send stands for (the
+    /// `_R_.` subjects of service imports are made up by the server).
+    last_reply: Option<String>,
 }
 
 /// Why a step stopped the play: an unmet expectation, or the scenario's time running out.
@@ -79,6 +82,22 @@ fn sent_lines(bytes: &[u8]) -> Vec<String> {
     out
 }
 
+/// `bytes` with every `from` replaced by `to`.
+fn replace_bytes(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 impl Player<'_> {
     fn record(&mut self, who: &str, mark: char, text: &str) {
         self.out.push(format!("{who}{mark} {text}"));
@@ -100,7 +119,14 @@ impl Player<'_> {
                 payload: p,
                 crlf,
             } => {
-                let mut t = format!("{} {}", self.norm.ports_in(head), payload(p));
+                // A reply subject to answer with `<reply>` in a later send.
+                let toks: Vec<&str> = head.split(' ').collect();
+                let with_reply = if head.starts_with("HMSG ") { 6 } else { 5 };
+                if toks.len() == with_reply {
+                    self.last_reply = Some(toks[3].to_string());
+                }
+                let (h, body) = self.norm.msg(head, p);
+                let mut t = format!("{h} {}", payload(&body));
                 if !crlf {
                     t.push_str(" [payload not followed by CRLF]");
                 }
@@ -180,6 +206,10 @@ impl Player<'_> {
                     self.record(client, '>', &l);
                 }
                 let deadline = self.deadline;
+                let bytes = match &self.last_reply {
+                    Some(r) => replace_bytes(bytes, b"<reply>", r.as_bytes()),
+                    None => bytes.clone(),
+                };
                 let Some(c) = self.clients.get_mut(client) else {
                     bail!("client `{client}` is not open");
                 };
@@ -541,6 +571,7 @@ pub fn play_on(sc: &Scenario, server: Box<dyn Server>) -> Result<Played> {
         norm,
         out: Vec::new(),
         deadline: Instant::now() + sc.limit,
+        last_reply: None,
     };
     let mut failure = None;
     for (i, step) in sc.steps.iter().enumerate() {
