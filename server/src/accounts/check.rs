@@ -63,15 +63,23 @@ pub fn untokenize(subject: &str) -> String {
         .join(".")
 }
 
-/// Go's `checkAuth` for a configured export (no activation tokens: an export that requires one
-/// approves nobody).
-fn auth_allows(e: &Export, importer: &str, subject: &str) -> bool {
+/// Go's `checkAuth`: the account token position, then an activation token when the export requires
+/// one (`token_ok` judges it; configured accounts have none), then the approved accounts.
+fn auth_allows(
+    e: &Export,
+    importer: &str,
+    subject: &str,
+    token_ok: &dyn Fn(&Export) -> bool,
+) -> bool {
     if e.account_token_position > 0 {
         let pos = e.account_token_position as usize;
         return subject
             .split('.')
             .nth(pos - 1)
             .is_some_and(|t| t == importer);
+    }
+    if e.token_req {
+        return token_ok(e);
     }
     match &e.accounts {
         None => true,
@@ -81,17 +89,22 @@ fn auth_allows(e: &Export, importer: &str, subject: &str) -> bool {
 
 /// Go's `checkStreamExportApproved` / `checkServiceExportApproved`: the exact export first, then the
 /// first export the subject is a subset of.
-pub fn export_approved(exports: &[Export], importer: &str, subject: &str) -> bool {
+pub fn export_approved(
+    exports: &[Export],
+    importer: &str,
+    subject: &str,
+    token_ok: &dyn Fn(&Export) -> bool,
+) -> bool {
     if !is_valid_subject(subject.as_bytes()) {
         return false;
     }
     if let Some(e) = exports.iter().find(|e| e.subject == subject) {
-        return auth_allows(e, importer, subject);
+        return auth_allows(e, importer, subject, token_ok);
     }
     exports
         .iter()
         .find(|e| is_subset_match(subject.as_bytes(), e.subject.as_bytes()))
-        .is_some_and(|e| auth_allows(e, importer, subject))
+        .is_some_and(|e| auth_allows(e, importer, subject, token_ok))
 }
 
 /// Go's `setExportAuth` position check.
@@ -195,7 +208,7 @@ impl Checker<'_> {
         prefix: &str,
         to: &str,
     ) -> Result<(), String> {
-        if !export_approved(&exporter.stream_exports, importer, subject) {
+        if !export_approved(&exporter.stream_exports, importer, subject, &|_| false) {
             return Err("stream import not authorized".into());
         }
         let (from, to) = stream_import_subjects(subject, prefix, to)?;
@@ -238,7 +251,7 @@ impl Checker<'_> {
         if !is_valid_subject(from.as_bytes()) || !is_valid_subject(to.as_bytes()) {
             return Err(INVALID_SUBJECT.into());
         }
-        if !export_approved(&exporter.service_exports, importer, to) {
+        if !export_approved(&exporter.service_exports, importer, to, &|_| false) {
             return Err("service import not authorized".into());
         }
         // Go's addServiceImportWithClaim: with a wildcard export subject the local subject may hold

@@ -86,8 +86,10 @@ impl ResponseType {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Export {
     pub subject: String,
-    /// `None`: public. `Some(empty)`: an activation token is required. Otherwise these accounts only.
+    /// `None`: public (unless `token_req`). Otherwise these accounts only.
     pub accounts: Option<Vec<String>>,
+    /// Operator mode: an importer needs an activation token from the exporter.
+    pub token_req: bool,
     /// Services only.
     pub response_type: ResponseType,
     /// Services only: how long responses are awaited (None: the default).
@@ -104,6 +106,8 @@ pub struct StreamImport {
     pub subject: String,
     pub prefix: String,
     pub to: String,
+    /// Operator mode: the activation token for an export that requires one.
+    pub token: String,
 }
 
 /// A service import: requests published here on `to` (default: `subject`) are sent to the other
@@ -114,4 +118,6 @@ pub struct ServiceImport {
     pub subject: String,
     pub to: String,
     pub share: bool,
+    /// Operator mode: the activation token for an export that requires one.
+    pub token: String,
 }

@@ -178,6 +178,17 @@ impl Imports {
             let Some(exp) = registry.get(&si.account) else {
                 continue;
             };
+            let ecfg = exp.config();
+            if !approved(
+                acc,
+                &ecfg,
+                &ecfg.stream_exports,
+                "stream",
+                &si.subject,
+                &si.token,
+            ) {
+                continue;
+            }
             let Ok((from, to)) =
                 super::check::stream_import_subjects(&si.subject, &si.prefix, &si.to)
             else {
@@ -198,6 +209,17 @@ impl Imports {
             let Some(exp) = registry.get(&si.account) else {
                 continue;
             };
+            let ecfg = exp.config();
+            if !approved(
+                acc,
+                &ecfg,
+                &ecfg.service_exports,
+                "service",
+                &si.subject,
+                &si.token,
+            ) {
+                continue;
+            }
             let from = if si.to.is_empty() {
                 si.subject.clone()
             } else {
@@ -206,7 +228,6 @@ impl Imports {
             let Ok((map, from, to)) = service_map(&from, &si.subject) else {
                 continue;
             };
-            let ecfg = exp.config();
             let export = ecfg
                 .service_exports
                 .iter()
@@ -454,4 +475,29 @@ impl MsgHandler for ServiceImportHandler {
         }
         delivered
     }
+}
+
+/// Whether `acc` may import `subject` of `kind` from the account configured as `exporter` (Go's
+/// `checkStreamImportAuthorized` / `checkServiceImportAuthorized`). Configured accounts were checked
+/// when the configuration was read; an operator-mode account is checked here, with its activation
+/// `token` when the export requires one.
+fn approved(
+    acc: &Account,
+    exporter: &super::AccountConfig,
+    exports: &[super::config::Export],
+    kind: &str,
+    subject: &str,
+    token: &str,
+) -> bool {
+    let import = crate::jwt::activation::ImportRef {
+        importer: &acc.name,
+        exporter: &exporter.name,
+        kind,
+        subject,
+    };
+    let now = crate::jwt::now_unix();
+    super::check::export_approved(exports, &acc.name, subject, &|_| {
+        !token.is_empty()
+            && crate::jwt::activation::grants(token, &import, exporter.jwt.as_deref(), now)
+    })
 }

@@ -67,6 +67,17 @@ pub fn lookup_account(
     op: &OperatorAuth,
     name: &str,
 ) -> Result<Arc<Account>, String> {
+    lookup_with_exporters(server, op, name, &mut Vec::new())
+}
+
+/// [`lookup_account`], first registering the accounts its imports come from, as Go's
+/// `UpdateAccountClaims` looks each exporter up; `seen` stops import cycles.
+fn lookup_with_exporters(
+    server: &crate::server::ServerShared,
+    op: &OperatorAuth,
+    name: &str,
+    seen: &mut Vec<String>,
+) -> Result<Arc<Account>, String> {
     if let Some(a) = server.accounts.get(name) {
         if a.config().jwt.is_some() || a.is_system(&server.accounts) {
             return Ok(a);
@@ -85,6 +96,18 @@ pub fn lookup_account(
     }
     let (mut cfg, info) = from_claims(&claims, &jwt);
     cfg.jwt = Some(Arc::new(info));
+    seen.push(name.to_string());
+    let exporters = cfg
+        .stream_imports
+        .iter()
+        .map(|i| &i.account)
+        .chain(cfg.service_imports.iter().map(|i| &i.account));
+    for exporter in exporters {
+        if !seen.contains(exporter) && server.accounts.get(exporter).is_none() {
+            // An exporter that cannot be found leaves that import out, as in Go.
+            let _ = lookup_with_exporters(server, op, exporter, seen);
+        }
+    }
     Ok(server.accounts.register_jwt(cfg))
 }
 

@@ -94,7 +94,8 @@ pub fn from_claims(claims: &AccountClaims, jwt: &str) -> (AccountConfig, JwtAcco
     for e in &n.exports {
         let ex = Export {
             subject: e.subject.clone(),
-            accounts: e.token_req.then(Vec::new),
+            accounts: None,
+            token_req: e.token_req,
             response_type: match e.response_type.as_str() {
                 "Stream" => ResponseType::Streamed,
                 "Chunked" => ResponseType::Chunked,
@@ -123,6 +124,7 @@ pub fn from_claims(claims: &AccountClaims, jwt: &str) -> (AccountConfig, JwtAcco
                 subject: i.subject.clone(),
                 to,
                 share: i.share,
+                token: i.token.clone(),
             });
         } else {
             let (to, prefix) = if !i.local_subject.is_empty() {
@@ -135,6 +137,7 @@ pub fn from_claims(claims: &AccountClaims, jwt: &str) -> (AccountConfig, JwtAcco
                 subject: i.subject.clone(),
                 prefix,
                 to,
+                token: i.token.clone(),
             });
         }
     }

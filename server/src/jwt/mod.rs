@@ -6,6 +6,7 @@
 //! Pure: no I/O except the directory resolver's file reads.
 
 pub mod account;
+pub mod activation;
 pub mod claims;
 pub mod resolver;
 

@@ -33,6 +33,7 @@ fn import(cfg: &mut AccountConfig, sys: &str, local: &str, remote: String, share
             subject: remote,
             to: local.to_string(),
             share,
+            token: String::new(),
         });
     }
 }

@@ -186,6 +186,7 @@ fn the_cycle_search_stops_at_its_depth_limit() {
                     subject: "foo".into(),
                     to: "foo".into(),
                     share: false,
+                    token: String::new(),
                 });
             }
             a
@@ -259,7 +260,7 @@ fn import_authorization_by_subject_account_and_token_position() {
     let cases = |exports: &[Export], want: &[(&str, bool)]| {
         for (subject, ok) in want {
             assert_eq!(
-                export_approved(exports, bar, subject),
+                export_approved(exports, bar, subject, &|_| false),
                 *ok,
                 "{subject} against {:?}",
                 exports.iter().map(|e| &e.subject).collect::<Vec<_>>()
@@ -357,6 +358,8 @@ fn import_authorization_by_subject_account_and_token_position() {
         ],
     );
     for other in ["foobar", "baz"] {
-        assert!(!export_approved(&exports, other, "foo.bar.baz.1"));
+        assert!(!export_approved(&exports, other, "foo.bar.baz.1", &|_| {
+            false
+        }));
     }
 }

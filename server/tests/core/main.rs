@@ -36,6 +36,7 @@ mod js_go_consumers;
 mod js_go_streams;
 mod jwt_common;
 mod jwt_config;
+mod jwt_imports;
 mod jwt_limits;
 mod jwt_login;
 mod jwt_reload;

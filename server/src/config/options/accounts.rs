@@ -545,6 +545,7 @@ fn import(v: &Spanned<Value>, ctx: &mut Ctx) -> Option<Import> {
                         },
                         subject,
                         share,
+                        token: String::new(),
                     })
                 } else {
                     Import::Stream(StreamImport {
@@ -552,6 +553,7 @@ fn import(v: &Spanned<Value>, ctx: &mut Ctx) -> Option<Import> {
                         subject,
                         prefix: prefix.clone(),
                         to: to.clone(),
+                        token: String::new(),
                     })
                 });
             }
