@@ -25,11 +25,13 @@ pub struct Activation {
     /// The subject the token grants (Go's `ImportSubject`).
     pub subject: String,
     /// `stream` or `service` (Go's `ImportType`).
-    pub kind: String,
+    #[serde(rename = "kind")]
+    pub import_type: String,
     /// Set when a signing key of the exporter signed the token.
     pub issuer_account: String,
+    /// The claim type, `activation`.
     #[serde(rename = "type")]
-    pub claim_type: String,
+    pub kind: String,
 }
 
 impl Claims for ActivationClaims {
@@ -38,7 +40,7 @@ impl Claims for ActivationClaims {
         &self.data
     }
     fn kind(&self) -> &str {
-        &self.nats.claim_type
+        &self.nats.kind
     }
     fn issuer_allowed(k: KeyPairType) -> bool {
         k == KeyPairType::Account
@@ -77,7 +79,7 @@ pub fn grants(
     };
     issuer_ok
         && act.data.sub == import.importer
-        && (act.nats.kind.is_empty() || act.nats.kind == import.kind)
+        && (act.nats.import_type.is_empty() || act.nats.import_type == import.kind)
         && is_subset_match(import.subject.as_bytes(), act.nats.subject.as_bytes())
         && super::time_issue(&act.data, now).is_none()
 }
