@@ -42,6 +42,27 @@ impl Pair {
         .await
     }
 
+    /// On a server started with these claims: whether the importer's requests on `svc` reach an echo
+    /// service of the exporter, and whether the exporter's messages on `stream` reach the importer.
+    async fn crossings(
+        &self,
+        exp_nats: Value,
+        imp_nats: Value,
+        svc: &str,
+        stream: &str,
+    ) -> (bool, bool) {
+        let h = self.start(exp_nats, imp_nats).await;
+        let e = client(&h, &self.exp).await;
+        let i = client(&h, &self.imp).await;
+        serve_echo(&e, svc).await;
+        let got = (
+            echoed(&i, svc).await,
+            streamed(&e, &i, stream, stream).await,
+        );
+        h.shutdown().await;
+        got
+    }
+
     /// An activation token from the exporter for `to` (an account public key).
     fn activation(&self, signer: &nkeys::KeyPair, to: &str, subject: &str, kind: &str) -> String {
         let issuer_account = self.exp.public_key();
@@ -147,27 +168,16 @@ fn stream_import(from: &nkeys::KeyPair, subject: &str, token: Option<&str>) -> V
 #[tokio::test]
 async fn public_exports_reach_the_importing_account() {
     let p = Pair::new();
-    let h = p
-        .start(
-            json!({"exports": [
-                {"name": "svc", "subject": "svc.echo", "type": "service"},
-                {"name": "st", "subject": "events.>", "type": "stream"},
-            ]}),
-            json!({"imports": [
-                service_import(&p.exp, "svc.echo", None),
-                stream_import(&p.exp, "events.>", None),
-            ]}),
-        )
-        .await;
-    let e = client(&h, &p.exp).await;
-    let i = client(&h, &p.imp).await;
-    serve_echo(&e, "svc.echo").await;
-    assert!(echoed(&i, "svc.echo").await, "service import answers");
-    assert!(
-        streamed(&e, &i, "events.a", "events.a").await,
-        "stream import delivers"
-    );
-    h.shutdown().await;
+    let exports = json!({"exports": [
+        {"name": "svc", "subject": "svc.echo", "type": "service"},
+        {"name": "st", "subject": "events.>", "type": "stream"},
+    ]});
+    let imports = json!({"imports": [
+        service_import(&p.exp, "svc.echo", None),
+        stream_import(&p.exp, "events.>", None),
+    ]});
+    let got = p.crossings(exports, imports, "svc.echo", "events.a").await;
+    assert_eq!(got, (true, true));
 }
 
 #[tokio::test]
@@ -211,68 +221,66 @@ async fn token_required_exports_need_an_activation_for_the_importer() {
         {"name": "svc", "subject": "svc.>", "type": "service", "token_req": true},
         {"name": "st", "subject": "events.>", "type": "stream", "token_req": true},
     ]});
+    let imports = |svc: Option<&str>, st: Option<&str>| {
+        json!({"imports": [
+            service_import(&p.exp, "svc.echo", svc),
+            stream_import(&p.exp, "events.>", st),
+        ]})
+    };
 
     // No token: nothing crosses.
-    let h = p
-        .start(
-            exports.clone(),
-            json!({"imports": [
-                service_import(&p.exp, "svc.echo", None),
-                stream_import(&p.exp, "events.>", None),
-            ]}),
-        )
+    let got = p
+        .crossings(exports.clone(), imports(None, None), "svc.echo", "events.a")
         .await;
-    let e = client(&h, &p.exp).await;
-    let i = client(&h, &p.imp).await;
-    serve_echo(&e, "svc.echo").await;
-    assert!(!echoed(&i, "svc.echo").await);
-    assert!(!streamed(&e, &i, "events.a", "events.a").await);
-    h.shutdown().await;
+    assert_eq!(got, (false, false));
 
-    // Tokens issued to another account, or signed by someone else, or of the wrong kind: refused.
+    // Tokens issued to another account, signed by someone else, of the wrong kind, for another
+    // subject, or not a token at all: refused.
+    let imp = p.imp.public_key();
     let stranger = nkeys::KeyPair::new_account();
     let bad = [
-        p.activation(&p.exp, &other.public_key(), "svc.>", "service"),
-        p.activation(&stranger, &p.imp.public_key(), "svc.>", "service"),
-        p.activation(&p.exp, &p.imp.public_key(), "svc.>", "stream"),
-        p.activation(&p.exp, &p.imp.public_key(), "svc.other", "service"),
-        "not a token".to_string(),
+        (
+            p.activation(&p.exp, &other.public_key(), "svc.>", "service"),
+            p.activation(&p.exp, &other.public_key(), "events.>", "stream"),
+        ),
+        (
+            p.activation(&stranger, &imp, "svc.>", "service"),
+            p.activation(&stranger, &imp, "events.>", "stream"),
+        ),
+        (
+            p.activation(&p.exp, &imp, "svc.>", "stream"),
+            p.activation(&p.exp, &imp, "events.>", "service"),
+        ),
+        (
+            p.activation(&p.exp, &imp, "svc.other", "service"),
+            p.activation(&p.exp, &imp, "events.other", "stream"),
+        ),
+        ("not a token".to_string(), "not a token".to_string()),
     ];
-    for token in &bad {
-        let h = p
-            .start(
+    for (svc, st) in &bad {
+        let got = p
+            .crossings(
                 exports.clone(),
-                json!({"imports": [service_import(&p.exp, "svc.echo", Some(token))]}),
+                imports(Some(svc), Some(st)),
+                "svc.echo",
+                "events.a",
             )
             .await;
-        let e = client(&h, &p.exp).await;
-        let i = client(&h, &p.imp).await;
-        serve_echo(&e, "svc.echo").await;
-        assert!(
-            !echoed(&i, "svc.echo").await,
-            "a bad activation lets through"
-        );
-        h.shutdown().await;
+        assert_eq!(got, (false, false), "a bad activation lets through: {svc}");
     }
 
     // The right tokens: both imports work.
-    let svc = p.activation(&p.exp, &p.imp.public_key(), "svc.>", "service");
-    let st = p.activation(&p.exp, &p.imp.public_key(), "events.>", "stream");
-    let h = p
-        .start(
+    let svc = p.activation(&p.exp, &imp, "svc.>", "service");
+    let st = p.activation(&p.exp, &imp, "events.>", "stream");
+    let got = p
+        .crossings(
             exports,
-            json!({"imports": [
-                service_import(&p.exp, "svc.echo", Some(&svc)),
-                stream_import(&p.exp, "events.>", Some(&st)),
-            ]}),
+            imports(Some(&svc), Some(&st)),
+            "svc.echo",
+            "events.a",
         )
         .await;
-    let e = client(&h, &p.exp).await;
-    let i = client(&h, &p.imp).await;
-    serve_echo(&e, "svc.echo").await;
-    assert!(echoed(&i, "svc.echo").await);
-    assert!(streamed(&e, &i, "events.a", "events.a").await);
-    h.shutdown().await;
+    assert_eq!(got, (true, true));
 }
 
 // go: server/TestJWTAccountImportWrongIssuerAccount
@@ -280,51 +288,35 @@ async fn token_required_exports_need_an_activation_for_the_importer() {
 async fn an_activation_signed_by_an_exporter_signing_key() {
     let p = Pair::new();
     let sk = nkeys::KeyPair::new_account();
-    let token = p.activation(&sk, &p.imp.public_key(), "svc.echo", "service");
-    let import = json!({"imports": [service_import(&p.exp, "svc.echo", Some(&token))]});
+    let imp = p.imp.public_key();
     let export =
         json!({"name": "svc", "subject": "svc.echo", "type": "service", "token_req": true});
+    let with_key = json!({"exports": [export.clone()], "signing_keys": [sk.public_key()]});
+    let import =
+        |token: &str| json!({"imports": [service_import(&p.exp, "svc.echo", Some(token))]});
+    let good = p.activation(&sk, &imp, "svc.echo", "service");
 
     // The exporter lists the signing key: accepted.
-    let h = p
-        .start(
-            json!({"exports": [export.clone()], "signing_keys": [sk.public_key()]}),
-            import.clone(),
-        )
+    let got = p
+        .crossings(with_key.clone(), import(&good), "svc.echo", "none")
         .await;
-    let e = client(&h, &p.exp).await;
-    let i = client(&h, &p.imp).await;
-    serve_echo(&e, "svc.echo").await;
-    assert!(echoed(&i, "svc.echo").await);
-    h.shutdown().await;
-
+    assert!(got.0);
     // The token names the importer as the signing key's account: refused.
-    let wrong = p.activation_for(
-        &sk,
-        &p.imp.public_key(),
-        &p.imp.public_key(),
-        "svc.echo",
-        "service",
-    );
-    let h = p
-        .start(
-            json!({"exports": [export.clone()], "signing_keys": [sk.public_key()]}),
-            json!({"imports": [service_import(&p.exp, "svc.echo", Some(&wrong))]}),
+    let wrong = p.activation_for(&sk, &imp, &imp, "svc.echo", "service");
+    let got = p
+        .crossings(with_key, import(&wrong), "svc.echo", "none")
+        .await;
+    assert!(!got.0);
+    // The signing key is not the exporter's: refused.
+    let got = p
+        .crossings(
+            json!({"exports": [export]}),
+            import(&good),
+            "svc.echo",
+            "none",
         )
         .await;
-    let e = client(&h, &p.exp).await;
-    let i = client(&h, &p.imp).await;
-    serve_echo(&e, "svc.echo").await;
-    assert!(!echoed(&i, "svc.echo").await);
-    h.shutdown().await;
-
-    // The signing key is not the exporter's: refused.
-    let h = p.start(json!({"exports": [export]}), import).await;
-    let e = client(&h, &p.exp).await;
-    let i = client(&h, &p.imp).await;
-    serve_echo(&e, "svc.echo").await;
-    assert!(!echoed(&i, "svc.echo").await);
-    h.shutdown().await;
+    assert!(!got.0);
 }
 
 #[tokio::test]
