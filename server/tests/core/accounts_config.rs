@@ -592,7 +592,16 @@ fn account_config_errors_match_the_go_binary() {
     for (name, text) in cases {
         let path = dir.0.join(format!("{name}.conf"));
         std::fs::write(&path, text).unwrap();
-        assert_eq!(run(ours, &path), run(&go, &path), "{name}");
+        let (mut a, mut b) = (run(ours, &path), run(&go, &path));
+        if *name == "duplicate_nkey" {
+            // Go meets the accounts in its map order, so it names either user as the duplicate.
+            for out in [&mut a.0, &mut b.0] {
+                *out = out
+                    .replace("conf:2:7:", "conf:L:7:")
+                    .replace("conf:3:7:", "conf:L:7:");
+            }
+        }
+        assert_eq!(a, b, "{name}");
     }
 }
 
