@@ -502,6 +502,23 @@ async fn receive_chunks(
             break Some(reply);
         }
         data.extend_from_slice(&chunk);
+        // Go checks the limits as the files arrive and answers the chunk that went over.
+        if data.len() as i64 > room_for(&js, &jsa, &cfg) {
+            let e = match cfg.storage {
+                StorageType::Memory => ErrorId::MemoryResourcesExceeded.err(),
+                StorageType::File => ErrorId::StorageResourcesExceeded.err(),
+            };
+            let answer = go_json(&ApiResponse::err(STREAM_CREATE_RESPONSE, e));
+            account.publish_internal(&server, &reply, None, b"", answer.as_bytes());
+            tracing::warn!(
+                "Restore failed for {} for stream '{} > {}' in {:?}",
+                super::friendly_bytes(data.len() as i64),
+                account.name,
+                cfg.name,
+                started.elapsed()
+            );
+            break None;
+        }
         account.publish_internal(&server, &reply, None, b"", b"");
     };
     account.unsubscribe_internal(&sub);
@@ -554,6 +571,30 @@ async fn receive_chunks(
     account.publish_internal(&server, &reply, None, b"", answer.as_bytes());
 }
 
+/// Whether `data` starts with a tar header whose checksum holds.
+fn looks_like_tar(data: &[u8]) -> bool {
+    let Some(h) = data.get(..512) else {
+        return false;
+    };
+    let field = String::from_utf8_lossy(&h[148..156]);
+    let Ok(want) = u64::from_str_radix(field.trim_matches(|c: char| c == '\0' || c == ' '), 8)
+    else {
+        return false;
+    };
+    let got: u64 = h
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                *b as u64
+            }
+        })
+        .sum();
+    got == want
+}
+
 /// A path inside the archive that stays inside the target directory.
 fn safe_path(name: &Path) -> bool {
     name.components().all(|c| matches!(c, Component::Normal(_)))
@@ -570,6 +611,10 @@ fn unpack(
     let account = jsa.account.name.as_str();
     let fail = |e: String| ErrorId::StreamRestore.with_err(e);
     let unexpected = || fail(format!("unexpected content (account={account})"));
+    if !data.starts_with(SNAPPY_MAGIC) && !looks_like_tar(data) {
+        // Neither of our formats: Go's reader says this of anything that is not S2.
+        return Err(fail("s2: corrupt input".into()));
+    }
     let reader: Box<dyn Read + '_> = if data.starts_with(SNAPPY_MAGIC) {
         Box::new(snap::read::FrameDecoder::new(data))
     } else {
