@@ -141,6 +141,68 @@ async fn pull_and_ack(nc: &async_nats::Client, stream: &str, durable: &str, n: u
     seqs
 }
 
+/// A memory stream with gaps and a durable consumer: restored as a memory stream, and as a
+/// file stream that then survives a restart.
+#[tokio::test]
+async fn memory_stream_snapshot_restores_as_memory_or_file() {
+    let dir = TempDir::new("js-snap-mem");
+    let h = start(js_opts(&dir)).await;
+    let nc = connect(&h).await;
+    let cfg = json!({"name": "M", "subjects": ["m.>"], "storage": "memory"});
+    req(&nc, "$JS.API.STREAM.CREATE.M", cfg.clone()).await;
+    for i in 0..20u64 {
+        let ack = publish(&nc, &format!("m.{i}"), format!("msg {i}").into_bytes()).await;
+        assert_eq!(ack["seq"], i + 1);
+    }
+    for seq in [1, 7, 20] {
+        req(&nc, "$JS.API.STREAM.MSG.DELETE.M", json!({"seq": seq})).await;
+    }
+    let r = req(
+        &nc,
+        "$JS.API.CONSUMER.DURABLE.CREATE.M.D",
+        json!({"stream_name": "M", "config": {"durable_name": "D", "ack_policy": "explicit"}}),
+    )
+    .await;
+    assert!(r["error"].is_null(), "{r}");
+    assert_eq!(pull_and_ack(&nc, "M", "D", 3).await, vec![2, 3, 4]);
+    let (answer, data, _, _) = take_snapshot(&nc, "M", json!({})).await;
+    assert_eq!(answer["state"]["messages"], 17);
+
+    for storage in ["memory", "file"] {
+        req(&nc, "$JS.API.STREAM.DELETE.M", json!({})).await;
+        let mut c = cfg.clone();
+        c["storage"] = json!(storage);
+        let r = restore(&nc, "M", c, &data).await;
+        assert!(r["error"].is_null(), "{storage}: {r}");
+        assert_eq!(r["config"]["storage"], storage);
+        let i = stream_info(&nc, "M").await;
+        assert_eq!(i["state"]["messages"], 17, "{i}");
+        assert_eq!(i["state"]["first_seq"], 2);
+        assert_eq!(i["state"]["last_seq"], 20);
+        // 7 and the deleted last message 20.
+        assert_eq!(i["state"]["num_deleted"], 2);
+        assert_eq!(i["state"]["num_deleted"], answer["state"]["num_deleted"]);
+        let m = req(&nc, "$JS.API.STREAM.MSG.GET.M", json!({"seq": 19})).await;
+        assert_eq!(m["message"]["subject"], "m.18", "{m}");
+        let ci = consumer_info(&nc, "M", "D").await;
+        assert_eq!(ci["ack_floor"]["stream_seq"], 4, "{ci}");
+        assert_eq!(ci["num_pending"], 14, "{ci}");
+    }
+    assert_eq!(pull_and_ack(&nc, "M", "D", 1).await, vec![5]);
+    let ack = publish(&nc, "m.x", b"next".to_vec()).await;
+    assert_eq!(ack["seq"], 21);
+    drop(nc);
+    h.shutdown().await;
+    let h = start(js_opts(&dir)).await;
+    let nc = connect(&h).await;
+    let i = stream_info(&nc, "M").await;
+    assert_eq!(i["state"]["messages"], 18, "{i}");
+    assert_eq!(i["state"]["last_seq"], 21);
+    let ci = consumer_info(&nc, "M", "D").await;
+    assert_eq!(ci["ack_floor"]["stream_seq"], 5, "{ci}");
+    h.shutdown().await;
+}
+
 /// A file stream with 60 messages of 100 bytes, message 10 deleted, and a durable pull
 /// consumer that has acknowledged the first 5 messages.
 async fn populate(nc: &async_nats::Client) -> Value {
@@ -325,20 +387,6 @@ async fn snapshot_request_errors_as_go() {
         .await;
         assert_eq!(err_code(&r), Some(10015), "{ds}");
     }
-    // Memory streams have no files to snapshot here.
-    req(
-        &nc,
-        "$JS.API.STREAM.CREATE.M",
-        json!({"name": "M", "storage": "memory"}),
-    )
-    .await;
-    let r = req(
-        &nc,
-        "$JS.API.STREAM.SNAPSHOT.M",
-        json!({"deliver_subject": "x"}),
-    )
-    .await;
-    assert_eq!(err_code(&r), Some(10064), "{r}");
     h.shutdown().await;
 }
 

@@ -171,39 +171,131 @@ pub(super) fn snapshot(
     })
 }
 
-/// The snapshot archive: stream metadata, the store's files, the consumers' files, manifest.
-fn build_archive(stream: &Stream, consumers: bool, check: bool) -> Result<Vec<u8>, String> {
-    let Some(dir) = &stream.dir else {
-        return Err("no impl".into());
+/// Where a memory stream's messages go in the archive.
+const MEM_MSGS: &str = "mem/msgs.dat";
+
+/// A file and its checksum file, as the consumer store writes them.
+fn with_sum(files: &mut Vec<(String, Vec<u8>)>, name: &str, sum_name: &str, data: Vec<u8>) {
+    let sum = hex(&Sha256::digest(&data)).into_bytes();
+    files.push((name.to_string(), data));
+    files.push((sum_name.to_string(), sum));
+}
+
+/// A memory stream's messages: first and last sequence and last time, then each message as
+/// sequence, time, and length-prefixed subject, headers and payload (little-endian).
+fn encode_mem_msgs(stream: &Stream) -> Result<Vec<u8>, String> {
+    let store = stream.store();
+    let st = store.state();
+    let mut out = Vec::new();
+    out.extend_from_slice(&st.first_seq.to_le_bytes());
+    out.extend_from_slice(&st.last_seq.to_le_bytes());
+    out.extend_from_slice(&st.last_ts.to_le_bytes());
+    let mut seq = st.first_seq.max(1);
+    loop {
+        let m = match store.load_next_msg(">", true, seq) {
+            Ok(m) if m.seq <= st.last_seq => m,
+            Ok(_) | Err(crate::jetstream::store::StoreError::Eof) => break,
+            Err(crate::jetstream::store::StoreError::MsgNotFound) => break,
+            Err(e) => return Err(e.to_string()),
+        };
+        out.extend_from_slice(&m.seq.to_le_bytes());
+        out.extend_from_slice(&m.ts.to_le_bytes());
+        for part in [m.subject.as_bytes(), &m.hdr[..], &m.msg[..]] {
+            out.extend_from_slice(&(part.len() as u32).to_le_bytes());
+            out.extend_from_slice(part);
+        }
+        seq = m.seq + 1;
+    }
+    Ok(out)
+}
+
+/// One message of [`encode_mem_msgs`].
+struct MemMsg {
+    seq: u64,
+    ts: i64,
+    subject: String,
+    hdr: Vec<u8>,
+    msg: Vec<u8>,
+}
+
+/// Decode [`encode_mem_msgs`]: `(first_seq, last_seq, last_ts, messages)`.
+fn decode_mem_msgs(data: &[u8]) -> Option<(u64, u64, i64, Vec<MemMsg>)> {
+    let mut pos = 0usize;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let s = data.get(pos..pos + n)?;
+        pos += n;
+        Some(s)
     };
+    let u64_of = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+    let first = u64_of(take(8)?);
+    let last = u64_of(take(8)?);
+    let last_ts = u64_of(take(8)?) as i64;
+    let mut msgs = Vec::new();
+    while let Some(b) = take(8) {
+        let seq = u64_of(b);
+        let ts = u64_of(take(8)?) as i64;
+        let mut parts = Vec::new();
+        for _ in 0..3 {
+            let n = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+            parts.push(take(n)?.to_vec());
+        }
+        let msg = parts.pop()?;
+        let hdr = parts.pop()?;
+        let subject = String::from_utf8(parts.pop()?).ok()?;
+        msgs.push(MemMsg {
+            seq,
+            ts,
+            subject,
+            hdr,
+            msg,
+        });
+    }
+    Some((first, last, last_ts, msgs))
+}
+
+/// The snapshot archive: stream metadata, the messages (a file stream's block files, a memory
+/// stream's messages), the durable consumers' config and state, and the manifest.
+fn build_archive(stream: &Stream, consumers: bool, check: bool) -> Result<Vec<u8>, String> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let (meta, sum) = super::persist::meta_bytes(stream).map_err(|e| e.to_string())?;
     files.push((super::persist::META_FILE.into(), meta));
     files.push((super::persist::META_SUM.into(), sum));
-    files.extend(
-        stream
-            .store()
-            .snapshot_files(check)
-            .map_err(|e| e.to_string())?,
-    );
+    if stream.dir.is_some() {
+        files.extend(
+            stream
+                .store()
+                .snapshot_files(check)
+                .map_err(|e| e.to_string())?,
+        );
+    } else {
+        files.push((MEM_MSGS.into(), encode_mem_msgs(stream)?));
+    }
     if consumers {
-        for c in stream.consumers() {
-            c.flush_state(true);
-            let cdir = super::consumer::persist::dir(dir, &c.name);
-            let Ok(entries) = std::fs::read_dir(&cdir) else {
-                continue;
+        use super::consumer::persist::{Meta, Saved};
+        for c in stream.consumers().iter().filter(|c| c.is_durable()) {
+            let meta = Meta {
+                created: c.created,
+                config: c.cfg.clone(),
             };
-            let mut names: Vec<String> = entries
-                .flatten()
-                .filter(|e| e.path().is_file())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| !n.ends_with(".tmp"))
-                .collect();
-            names.sort();
-            for n in names {
-                let data = std::fs::read(cdir.join(&n)).map_err(|e| e.to_string())?;
-                files.push((format!("obs/{}/{n}", c.name), data));
-            }
+            let saved = match c.state.lock() {
+                Ok(st) => Saved::of(&st),
+                Err(_) => continue,
+            };
+            let base = format!("obs/{}", c.name);
+            let meta = serde_json::to_vec(&meta).map_err(|e| e.to_string())?;
+            let saved = serde_json::to_vec(&saved).map_err(|e| e.to_string())?;
+            with_sum(
+                &mut files,
+                &format!("{base}/meta.inf"),
+                &format!("{base}/meta.sum"),
+                meta,
+            );
+            with_sum(
+                &mut files,
+                &format!("{base}/o.dat"),
+                &format!("{base}/o.sum"),
+                saved,
+            );
         }
     }
     let manifest = Manifest {
@@ -720,9 +812,6 @@ fn restore_stream(
     cfg: &StreamConfig,
     data: &[u8],
 ) -> Result<Arc<Stream>, ApiError> {
-    if cfg.storage == StorageType::Memory {
-        return Err(ErrorId::StreamRestore.with_err("no impl"));
-    }
     let tmp = unpack(js, jsa, data, cfg)?;
     let cleanup = |e: ApiError| {
         let _ = std::fs::remove_dir_all(&tmp);
@@ -739,8 +828,20 @@ fn restore_stream(
         return Err(cleanup(ErrorId::StreamNameExistRestoreFailed.err()));
     }
     let sdir = js.streams_dir(&jsa.account.name);
-    std::fs::create_dir_all(&sdir).map_err(|e| cleanup(ErrorId::StreamRestore.with_err(e)))?;
     let ndir = sdir.join(&cfg.name);
+    let mem_msgs = tmp.join(MEM_MSGS);
+    if mem_msgs.exists() {
+        // A memory stream's messages: stored again one by one, into either kind of stream.
+        let result = restore_messages(js, jsa, cfg, meta.created, &tmp, &mem_msgs);
+        let _ = std::fs::remove_dir_all(&tmp);
+        return result;
+    }
+    if cfg.storage == StorageType::Memory {
+        return Err(cleanup(ErrorId::StreamRestore.with_err(
+            "a file stream's snapshot cannot be restored as a memory stream",
+        )));
+    }
+    std::fs::create_dir_all(&sdir).map_err(|e| cleanup(ErrorId::StreamRestore.with_err(e)))?;
     if ndir.exists() {
         let _ = std::fs::remove_dir_all(&ndir);
     }
@@ -757,6 +858,82 @@ fn restore_stream(
         return Err(ErrorId::StreamRestore.with_err(e));
     }
     super::persist::recover_consumers(&stream, &ndir);
+    jsa.insert_stream(stream.clone());
+    Ok(stream)
+}
+
+/// A new stream filled from a memory stream's messages, keeping sequences, gaps and times.
+fn restore_messages(
+    js: &Arc<JetStream>,
+    jsa: &Arc<JsAccount>,
+    cfg: &StreamConfig,
+    created: GoTime,
+    tmp: &Path,
+    msgs: &Path,
+) -> Result<Arc<Stream>, ApiError> {
+    let fail = |e: String| ErrorId::StreamRestore.with_err(e);
+    let data = std::fs::read(msgs).map_err(|e| fail(e.to_string()))?;
+    let Some((first, last, _last_ts, msgs)) = decode_mem_msgs(&data) else {
+        return Err(fail(format!(
+            "unexpected content (account={})",
+            jsa.account.name
+        )));
+    };
+    if cfg.storage == StorageType::File {
+        let ndir = js.streams_dir(&jsa.account.name).join(&cfg.name);
+        if ndir.exists() {
+            let _ = std::fs::remove_dir_all(&ndir);
+        }
+    }
+    let stream = Stream::open(js, jsa, cfg.clone(), created)?;
+    let store = stream.store().clone();
+    let fill = || -> Result<(), String> {
+        let mut next = store.fast_state().last_seq + 1;
+        let skip_to = |next: &mut u64, seq: u64| -> Result<(), String> {
+            if seq > *next {
+                store
+                    .skip_msgs(*next, seq - *next)
+                    .map_err(|e| e.to_string())?;
+                *next = seq;
+            }
+            Ok(())
+        };
+        if msgs.is_empty() && first > 1 {
+            skip_to(&mut next, first)?;
+        }
+        for m in &msgs {
+            skip_to(&mut next, m.seq)?;
+            store
+                .store_raw_msg(&m.subject, &m.hdr, &m.msg, m.seq, m.ts, 0, false)
+                .map_err(|e| e.to_string())?;
+            next = m.seq + 1;
+        }
+        skip_to(&mut next, last + 1)?;
+        Ok(())
+    };
+    if let Err(e) = fill() {
+        let _ = stream.delete();
+        return Err(fail(e));
+    }
+    if let Err(e) = super::persist::write_meta(&stream) {
+        let _ = stream.delete();
+        return Err(fail(e.to_string()));
+    }
+    stream.sync_last_seq();
+    super::persist::recover_consumers(&stream, tmp);
+    if let Some(dir) = &stream.dir {
+        // A file stream keeps its restored consumers on disk.
+        use super::consumer::persist;
+        for c in stream.consumers() {
+            let meta = persist::Meta {
+                created: c.created,
+                config: c.cfg.clone(),
+            };
+            let _ = persist::write_meta(&persist::dir(dir, &c.name), &meta);
+            c.mark_dirty();
+            c.flush_state(true);
+        }
+    }
     jsa.insert_stream(stream.clone());
     Ok(stream)
 }
