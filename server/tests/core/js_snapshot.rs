@@ -576,3 +576,43 @@ async fn stalled_restore_is_dropped() {
     assert_eq!(err_code(&stream_info(&nc, "S").await), Some(10059));
     h.shutdown().await;
 }
+
+/// A receiver that stops acking gets `408 No Flow Response` once 5 seconds pass without acks.
+#[tokio::test]
+async fn snapshot_without_acks_ends_with_no_flow_response() {
+    let dir = TempDir::new("js-snap-noflow");
+    let h = start(js_opts(&dir)).await;
+    let nc = connect(&h).await;
+    req(
+        &nc,
+        "$JS.API.STREAM.CREATE.N",
+        json!({"name": "N", "subjects": ["n"]}),
+    )
+    .await;
+    for i in 0..20 {
+        publish(&nc, "n", noise(i + 7, 1000)).await;
+    }
+    let inbox = nc.new_inbox();
+    let mut sub = nc.subscribe(inbox.clone()).await.unwrap();
+    nc.flush().await.unwrap();
+    let body = json!({"deliver_subject": inbox, "chunk_size": 1024, "window_size": 2048});
+    let r = req(&nc, "$JS.API.STREAM.SNAPSHOT.N", body).await;
+    assert!(r["error"].is_null(), "{r}");
+    // The window: two chunks, then nothing until the sender gives up.
+    let mut chunks = 0;
+    let end = loop {
+        let m = tokio::time::timeout(Duration::from_secs(8), sub.next())
+            .await
+            .expect("message in time")
+            .unwrap();
+        if m.payload.is_empty() {
+            break m;
+        }
+        assert!(m.reply.is_some());
+        chunks += 1;
+    };
+    assert_eq!(chunks, 2);
+    assert_eq!(end.status.map(|s| s.as_u16()), Some(408));
+    assert_eq!(end.description.as_deref(), Some("No Flow Response"));
+    h.shutdown().await;
+}
