@@ -616,3 +616,45 @@ async fn snapshot_without_acks_ends_with_no_flow_response() {
     assert_eq!(end.description.as_deref(), Some("No Flow Response"));
     h.shutdown().await;
 }
+
+/// Go's snapshot and restore advisories, in order, with the requester as client.
+#[tokio::test]
+async fn snapshot_and_restore_advisories() {
+    let dir = TempDir::new("js-snap-adv");
+    let h = start(js_opts(&dir)).await;
+    let nc = connect(&h).await;
+    let mut adv = nc.subscribe("$JS.EVENT.ADVISORY.STREAM.>").await.unwrap();
+    nc.flush().await.unwrap();
+    let cfg = json!({"name": "A", "subjects": ["a"]});
+    req(&nc, "$JS.API.STREAM.CREATE.A", cfg.clone()).await;
+    publish(&nc, "a", b"one".to_vec()).await;
+    let (_, data, _, _) = take_snapshot(&nc, "A", json!({})).await;
+    req(&nc, "$JS.API.STREAM.DELETE.A", json!({})).await;
+    restore(&nc, "A", cfg, &data).await;
+    let mut seen = Vec::new();
+    while let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(500), adv.next()).await {
+        let v: Value = serde_json::from_slice(&m.payload).unwrap();
+        seen.push((m.subject.to_string(), v));
+    }
+    let want = [
+        ("SNAPSHOT_CREATE", "snapshot_create"),
+        ("SNAPSHOT_COMPLETE", "snapshot_complete"),
+        ("RESTORE_CREATE", "restore_create"),
+        ("RESTORE_COMPLETE", "restore_complete"),
+    ];
+    let ours: Vec<&(String, Value)> = seen
+        .iter()
+        .filter(|(s, _)| want.iter().any(|(p, _)| s.contains(p)))
+        .collect();
+    assert_eq!(ours.len(), 4, "{seen:?}");
+    for ((subject, v), (prefix, kind)) in ours.iter().zip(want) {
+        assert_eq!(subject, &format!("$JS.EVENT.ADVISORY.STREAM.{prefix}.A"));
+        assert_eq!(v["type"], format!("io.nats.jetstream.advisory.v1.{kind}"));
+        assert_eq!(v["stream"], "A");
+        assert_eq!(v["client"]["acc"], "$G");
+    }
+    assert_eq!(ours[0].1["state"]["messages"], 1);
+    assert!(ours[1].1["error"].is_null());
+    assert_eq!(ours[3].1["bytes"], data.len());
+    h.shutdown().await;
+}

@@ -63,7 +63,9 @@ impl ApiQueue {
                     // Go answers every API request asking for a newer level with this error.
                     required_level_error(&req.subject)
                 } else {
-                    dispatch(&server, &js, &req.jsa, &req.subject, &req.body)
+                    let mut client = req.client.clone();
+                    client.server = server.name.clone();
+                    dispatch(&server, &js, &req.jsa, &req.subject, &req.body, &client)
                 };
                 if let Some(body) = &answer {
                     audit(&server, &js, &req, body);
@@ -129,7 +131,7 @@ impl MsgHandler for ApiHandler {
 
 /// Go's detailed `ClientInfo` of the requester, without the server (added when sent).
 #[derive(serde::Serialize, Default, Clone)]
-struct AuditClient {
+pub(super) struct AuditClient {
     start: String,
     host: String,
     id: u64,
@@ -145,7 +147,7 @@ struct AuditClient {
     #[serde(skip_serializing_if = "is_zero")]
     rtt: u64,
     #[serde(skip_serializing_if = "String::is_empty")]
-    server: String,
+    pub(super) server: String,
     kind: &'static str,
     client_type: &'static str,
 }
@@ -225,6 +227,7 @@ fn dispatch(
     jsa: &Arc<JsAccount>,
     subject: &str,
     body: &[u8],
+    client: &AuditClient,
 ) -> Option<String> {
     let rest = subject.strip_prefix("$JS.API.")?;
     let toks: Vec<&str> = rest.split('.').collect();
@@ -240,8 +243,12 @@ fn dispatch(
         (["STREAM", "LIST"], _) => stream_list(server, jsa, body),
         (["STREAM", "MSG", "GET", _], _) => msg_get(jsa, name(3), body),
         (["STREAM", "MSG", "DELETE", _], _) => msg_delete(jsa, name(3), body),
-        (["STREAM", "SNAPSHOT", _], _) => super::snapshot::snapshot(server, jsa, name(2), body),
-        (["STREAM", "RESTORE", _], _) => super::snapshot::restore(server, js, jsa, name(2), body),
+        (["STREAM", "SNAPSHOT", _], _) => {
+            super::snapshot::snapshot(server, js, jsa, name(2), body, client)
+        }
+        (["STREAM", "RESTORE", _], _) => {
+            super::snapshot::restore(server, js, jsa, name(2), body, client)
+        }
         (["CONSUMER", rest @ ..], _) => super::consumer_api::dispatch(server, js, jsa, rest, body)?,
         _ => return None,
     };

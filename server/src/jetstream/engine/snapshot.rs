@@ -26,6 +26,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
+use super::api::AuditClient;
 use super::{JetStream, JsAccount, Stream};
 use crate::accounts::{Account, MsgHandler, PubCtx};
 use crate::client::delivery::{Fanout, Message};
@@ -103,12 +104,57 @@ fn snapshot_err(e: ApiError) -> String {
     super::api::err_json(types::STREAM_SNAPSHOT, e)
 }
 
+/// Go's `JSSnapshotCreateAdvisory`, `JSSnapshotCompleteAdvisory`, `JSRestoreCreateAdvisory`
+/// and `JSRestoreCompleteAdvisory` in one shape: the fields a kind does not have stay out.
+#[derive(Serialize)]
+struct Advisory<'a> {
+    #[serde(flatten)]
+    event: super::advisory::TypedEvent,
+    stream: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'a crate::jetstream::api::stream_info::StreamState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<GoTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<GoTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bytes: Option<i64>,
+    client: &'a AuditClient,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    domain: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    error: &'a str,
+}
+
+impl<'a> Advisory<'a> {
+    fn new(kind: &'static str, stream: &'a str, client: &'a AuditClient, domain: &'a str) -> Self {
+        Advisory {
+            event: super::advisory::TypedEvent::new(kind),
+            stream,
+            state: None,
+            start: None,
+            end: None,
+            bytes: None,
+            client,
+            domain,
+            error: "",
+        }
+    }
+
+    fn publish(&self, server: &ServerShared, account: &Arc<Account>, prefix: &str) {
+        let subject = format!("$JS.EVENT.ADVISORY.STREAM.{prefix}.{}", self.stream);
+        super::advisory::publish(server, account, &subject, self);
+    }
+}
+
 /// `$JS.API.STREAM.SNAPSHOT.<stream>`.
 pub(super) fn snapshot(
     server: &Arc<ServerShared>,
+    js: &Arc<JetStream>,
     jsa: &Arc<JsAccount>,
     name: &str,
     body: &[u8],
+    client: &AuditClient,
 ) -> String {
     if is_empty_request(body) {
         return snapshot_err(ErrorId::BadRequest.err());
@@ -155,19 +201,24 @@ pub(super) fn snapshot(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(tx);
+    let api_state = super::stream::api_state(&state);
     tokio::spawn(send_chunks(
         server.clone(),
         jsa.account.clone(),
         stream.name.clone(),
         data,
         req,
-        state.bytes,
+        Announce {
+            state: api_state.clone(),
+            client: client.clone(),
+            domain: js.domain.clone(),
+        },
         rx,
     ));
     go_json(&StreamSnapshotResponse {
         response: ApiResponse::new(types::STREAM_SNAPSHOT),
         config: Some((*stream.config()).clone()),
-        state: Some(super::stream::api_state(&state)),
+        state: Some(api_state),
     })
 }
 
@@ -342,6 +393,13 @@ impl MsgHandler for Forward {
     }
 }
 
+/// What the snapshot advisories tell.
+struct Announce {
+    state: crate::jetstream::api::stream_info::StreamState,
+    client: AuditClient,
+    domain: String,
+}
+
 /// Go's `streamSnapshot`: the chunk flow to the deliver subject.
 async fn send_chunks(
     server: Arc<ServerShared>,
@@ -349,11 +407,21 @@ async fn send_chunks(
     stream: String,
     data: Vec<u8>,
     req: SnapshotRequest,
-    bytes: u64,
+    ann: Announce,
     ready: oneshot::Receiver<()>,
 ) {
     let started = std::time::Instant::now();
+    let start = GoTime::now();
+    let bytes = ann.state.bytes;
     let _ = tokio::time::timeout(Duration::from_secs(1), ready).await;
+    let mut adv = Advisory::new(
+        "io.nats.jetstream.advisory.v1.snapshot_create",
+        &stream,
+        &ann.client,
+        &ann.domain,
+    );
+    adv.state = Some(&ann.state);
+    adv.publish(&server, &account, "SNAPSHOT_CREATE");
     let chunk_size = if req.chunk_size <= 0 {
         DEFAULT_CHUNK
     } else {
@@ -449,6 +517,16 @@ async fn send_chunks(
     if let Some(s) = &sub {
         account.unsubscribe_internal(s);
     }
+    let mut adv = Advisory::new(
+        "io.nats.jetstream.advisory.v1.snapshot_complete",
+        &stream,
+        &ann.client,
+        &ann.domain,
+    );
+    adv.start = Some(start);
+    adv.end = Some(GoTime::now());
+    adv.error = err.unwrap_or("");
+    adv.publish(&server, &account, "SNAPSHOT_COMPLETE");
     match err {
         Some(e) => tracing::warn!(
             "Snapshot for stream '{} > {}' failed after {:?}: {}",
@@ -481,6 +559,7 @@ pub(super) fn restore(
     jsa: &Arc<JsAccount>,
     name: &str,
     body: &[u8],
+    client: &AuditClient,
 ) -> String {
     if is_empty_request(body) {
         return restore_err(ErrorId::BadRequest.err());
@@ -526,6 +605,14 @@ pub(super) fn restore(
         jsa.account.name,
         name
     );
+    let start = GoTime::now();
+    Advisory::new(
+        "io.nats.jetstream.advisory.v1.restore_create",
+        name,
+        client,
+        &js.domain,
+    )
+    .publish(server, &jsa.account, "RESTORE_CREATE");
     let subject = format!(
         "$JS.SNAPSHOT.RESTORE.{name}.{}",
         super::advisory::event_id()
@@ -547,6 +634,7 @@ pub(super) fn restore(
         cfg,
         sub,
         rx,
+        (start, client.clone()),
     ));
     #[derive(Serialize)]
     struct Resp<'a> {
@@ -568,7 +656,20 @@ async fn receive_chunks(
     cfg: StreamConfig,
     sub: crate::client::SubRef,
     mut rx: mpsc::UnboundedReceiver<(Option<Vec<u8>>, Vec<u8>)>,
+    (start, client): (GoTime, AuditClient),
 ) {
+    let complete = |bytes: usize| {
+        let mut adv = Advisory::new(
+            "io.nats.jetstream.advisory.v1.restore_complete",
+            &cfg.name,
+            &client,
+            &js.domain,
+        );
+        adv.start = Some(start);
+        adv.end = Some(GoTime::now());
+        adv.bytes = Some(bytes as i64);
+        adv.publish(&server, &jsa.account, "RESTORE_COMPLETE");
+    };
     let account = jsa.account.clone();
     let started = std::time::Instant::now();
     let mut data: Vec<u8> = Vec::new();
@@ -588,6 +689,7 @@ async fn receive_chunks(
                 account.name,
                 cfg.name
             );
+            complete(data.len());
             break None;
         };
         if chunk.is_empty() {
@@ -609,6 +711,7 @@ async fn receive_chunks(
                 cfg.name,
                 started.elapsed()
             );
+            complete(data.len());
             break None;
         }
         account.publish_internal(&server, &reply, None, b"", b"");
@@ -618,7 +721,9 @@ async fn receive_chunks(
         return;
     };
     let total = data.len();
-    let answer = match restore_stream(&js, &jsa, &cfg, &data) {
+    let restored = restore_stream(&js, &jsa, &cfg, &data);
+    complete(total);
+    let answer = match restored {
         Ok(stream) => {
             tracing::info!(
                 "Completed restore of {} for stream '{} > {}' in {:?}",
