@@ -483,6 +483,9 @@ async fn corrupt_or_truncated_restores_fail_and_leave_nothing() {
             .join("S")
             .exists());
     }
+    // Nothing at all, as Go says it.
+    let r = restore(&nc, "S", cfg.clone(), &[]).await;
+    assert_eq!(r["error"]["description"], "restore failed: EOF");
     // The good one still restores.
     let r = restore(&nc, "S", cfg, &data).await;
     assert!(r["error"].is_null(), "{r}");

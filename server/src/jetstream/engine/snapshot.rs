@@ -11,10 +11,13 @@
 //! each chunk is acknowledged with an empty message, an empty chunk ends the transfer and is
 //! answered with the restored stream (or the error), and 5 seconds without a chunk drop it.
 //!
-//! The content is rnats's own: a tar (Snappy-framed) of the stream's metadata, its block files
-//! and its consumers' files, closed by a manifest of every file's size and SHA-256, so a
-//! truncated or damaged restore fails as a whole and leaves nothing behind. Go's snapshots use
-//! another format; the two servers cannot read each other's snapshots.
+//! The content is rnats's own: a tar (Snappy-framed) of the stream's metadata, its messages (a
+//! file stream's block files, read under the store lock; a memory stream's messages with their
+//! sequences and times), its durable consumers' config and state, closed by a manifest of every
+//! file's size and SHA-256, so a truncated or damaged restore fails as a whole and leaves
+//! nothing behind. A memory stream's snapshot restores as a memory or a file stream; a file
+//! stream's only as a file stream. Go's snapshots use another format; the two servers cannot
+//! read each other's snapshots. Go's snapshot and restore advisories are published as Go's.
 
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
@@ -808,6 +811,10 @@ fn unpack(
     let account = jsa.account.name.as_str();
     let fail = |e: String| ErrorId::StreamRestore.with_err(e);
     let unexpected = || fail(format!("unexpected content (account={account})"));
+    if data.is_empty() {
+        // Nothing came: Go's reader ends at once.
+        return Err(fail("EOF".into()));
+    }
     if !data.starts_with(SNAPPY_MAGIC) && !looks_like_tar(data) {
         // Neither of our formats: Go's reader says this of anything that is not S2.
         return Err(fail("s2: corrupt input".into()));
