@@ -35,6 +35,7 @@ mod js_counters;
 mod js_durability;
 mod js_go_consumers;
 mod js_go_streams;
+mod js_snapshot;
 mod jwt_common;
 mod jwt_config;
 mod jwt_imports;

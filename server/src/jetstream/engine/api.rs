@@ -63,7 +63,9 @@ impl ApiQueue {
                     // Go answers every API request asking for a newer level with this error.
                     required_level_error(&req.subject)
                 } else {
-                    dispatch(&server, &js, &req.jsa, &req.subject, &req.body)
+                    let mut client = req.client.clone();
+                    client.server = server.name.clone();
+                    dispatch(&server, &js, &req.jsa, &req.subject, &req.body, &client)
                 };
                 if let Some(body) = &answer {
                     audit(&server, &js, &req, body);
@@ -73,6 +75,8 @@ impl ApiQueue {
                         .account
                         .publish_internal(&server, reply, None, b"", body.as_bytes());
                 }
+                // Snapshot chunks follow the snapshot's reply.
+                super::snapshot::reply_sent();
             }
         });
         ApiQueue { tx }
@@ -127,7 +131,7 @@ impl MsgHandler for ApiHandler {
 
 /// Go's detailed `ClientInfo` of the requester, without the server (added when sent).
 #[derive(serde::Serialize, Default, Clone)]
-struct AuditClient {
+pub(super) struct AuditClient {
     start: String,
     host: String,
     id: u64,
@@ -143,7 +147,7 @@ struct AuditClient {
     #[serde(skip_serializing_if = "is_zero")]
     rtt: u64,
     #[serde(skip_serializing_if = "String::is_empty")]
-    server: String,
+    pub(super) server: String,
     kind: &'static str,
     client_type: &'static str,
 }
@@ -218,11 +222,12 @@ fn audit(server: &ServerShared, js: &JetStream, req: &ApiRequest, response: &str
 
 /// Answer one request; None for subjects Go does not answer.
 fn dispatch(
-    server: &ServerShared,
+    server: &Arc<ServerShared>,
     js: &Arc<JetStream>,
     jsa: &Arc<JsAccount>,
     subject: &str,
     body: &[u8],
+    client: &AuditClient,
 ) -> Option<String> {
     let rest = subject.strip_prefix("$JS.API.")?;
     let toks: Vec<&str> = rest.split('.').collect();
@@ -238,6 +243,12 @@ fn dispatch(
         (["STREAM", "LIST"], _) => stream_list(server, jsa, body),
         (["STREAM", "MSG", "GET", _], _) => msg_get(jsa, name(3), body),
         (["STREAM", "MSG", "DELETE", _], _) => msg_delete(jsa, name(3), body),
+        (["STREAM", "SNAPSHOT", _], _) => {
+            super::snapshot::snapshot(server, js, jsa, name(2), body, client)
+        }
+        (["STREAM", "RESTORE", _], _) => {
+            super::snapshot::restore(server, js, jsa, name(2), body, client)
+        }
         (["CONSUMER", rest @ ..], _) => super::consumer_api::dispatch(server, js, jsa, rest, body)?,
         _ => return None,
     };
@@ -263,6 +274,8 @@ fn required_level_error(subject: &str) -> Option<String> {
         ["STREAM", "LIST"] => types::STREAM_LIST,
         ["STREAM", "MSG", "GET", _] => types::MSG_GET,
         ["STREAM", "MSG", "DELETE", _] => types::MSG_DELETE,
+        ["STREAM", "SNAPSHOT", _] => types::STREAM_SNAPSHOT,
+        ["STREAM", "RESTORE", _] => types::STREAM_RESTORE,
         ["CONSUMER", "CREATE", ..] | ["CONSUMER", "DURABLE", "CREATE", ..] => {
             types::CONSUMER_CREATE
         }
@@ -476,9 +489,25 @@ fn check_overlap(jsa: &JsAccount, cfg: &StreamConfig, skip: Option<&str>) -> Res
     Ok(())
 }
 
+/// Go's `checkStreamCfg` for a restore: the config as a create would check and default it.
+pub(super) fn check_config(
+    js: &JetStream,
+    jsa: &JsAccount,
+    cfg: &StreamConfig,
+) -> Result<StreamConfig, ApiError> {
+    let mut cfg = cfg.clone();
+    cfg.set_static_metadata();
+    let ctx = CheckCtx { js, jsa };
+    check_stream_config(&cfg, &ctx, false)
+}
+
 /// Go's `jsNonClusteredStreamLimitsCheck` on the request's config: stream count, account and
 /// server byte reservations.
-fn limits_check(js: &JetStream, jsa: &JsAccount, cfg: &StreamConfig) -> Result<(), ApiError> {
+pub(super) fn limits_check(
+    js: &JetStream,
+    jsa: &JsAccount,
+    cfg: &StreamConfig,
+) -> Result<(), ApiError> {
     use crate::jetstream::api::limits::{non_clustered_stream_limits_check, ServerReservation};
     let configs: Vec<StreamConfig> = jsa
         .streams()

@@ -17,6 +17,7 @@ mod consumer_ctl;
 mod counter;
 mod direct;
 mod persist;
+mod snapshot;
 mod source;
 pub mod stream;
 
@@ -231,6 +232,18 @@ impl JetStream {
             crate::jetstream::api::enums::StorageType::File => &self.store_used,
         };
         counter.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Bytes used and the server's maximum for a storage type.
+    pub fn usage_of(&self, storage: crate::jetstream::api::enums::StorageType) -> (i64, i64) {
+        match storage {
+            crate::jetstream::api::enums::StorageType::Memory => {
+                (self.mem_used.load(Ordering::Relaxed), self.max_memory)
+            }
+            crate::jetstream::api::enums::StorageType::File => {
+                (self.store_used.load(Ordering::Relaxed), self.max_store)
+            }
+        }
     }
 
     /// Go's `limitsExceeded`: the server's memory or storage for JetStream is used up.

@@ -16,17 +16,28 @@ use crate::jetstream::api::enums::StorageType;
 use crate::jetstream::api::{GoTime, StreamConfig};
 use crate::server::ServerShared;
 
-const META_FILE: &str = "meta.inf";
-const META_SUM: &str = "meta.sum";
+pub(super) const META_FILE: &str = "meta.inf";
+pub(super) const META_SUM: &str = "meta.sum";
 
 #[derive(Serialize, Deserialize)]
-struct Meta {
-    created: GoTime,
-    config: StreamConfig,
+pub(super) struct Meta {
+    pub created: GoTime,
+    pub config: StreamConfig,
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A stream's metadata file and its checksum file, as written to disk.
+pub(super) fn meta_bytes(stream: &Stream) -> std::io::Result<(Vec<u8>, Vec<u8>)> {
+    let meta = Meta {
+        created: stream.created,
+        config: (*stream.config()).clone(),
+    };
+    let data = serde_json::to_vec(&meta).map_err(std::io::Error::other)?;
+    let sum = hex(&Sha256::digest(&data)).into_bytes();
+    Ok((data, sum))
 }
 
 /// Write (or rewrite) a file stream's metadata, atomically.
@@ -49,7 +60,7 @@ pub fn write_meta(stream: &Stream) -> std::io::Result<()> {
     Ok(())
 }
 
-fn read_meta(dir: &Path) -> Result<Meta, String> {
+pub(super) fn read_meta(dir: &Path) -> Result<Meta, String> {
     let file = dir.join(META_FILE);
     let data = std::fs::read(&file).map_err(|e| {
         format!(
@@ -141,7 +152,7 @@ pub fn recover_account(js: &Arc<JetStream>, _server: &Arc<ServerShared>, jsa: &A
 }
 
 /// Go's consumer recovery: every durable consumer saved under the stream.
-fn recover_consumers(stream: &Arc<Stream>, dir: &Path) {
+pub(super) fn recover_consumers(stream: &Arc<Stream>, dir: &Path) {
     use super::consumer::{persist as cp, Consumer};
     let found = cp::list(dir);
     if found.is_empty() {

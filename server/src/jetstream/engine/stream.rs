@@ -525,6 +525,15 @@ impl Stream {
         }
     }
 
+    /// Take the store's last sequence as the publish path's (after messages were stored
+    /// directly, as a restore does).
+    pub(crate) fn sync_last_seq(&self) {
+        let last = self.store.fast_state().last_seq;
+        if let Ok(mut st) = self.state.lock() {
+            st.last_seq = last;
+        }
+    }
+
     /// A mirror keeps the origin's sequence: gaps in the origin stay gaps here (Go's
     /// `processInboundMirrorMsg`). False when the message could not be stored.
     pub(crate) fn store_mirrored(&self, m: &store::StoreMsg) -> bool {

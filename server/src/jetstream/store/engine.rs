@@ -70,6 +70,11 @@ pub(crate) trait Backend: Send + 'static {
     /// Removes everything the backend keeps.
     fn delete(&mut self) -> StoreResult<()>;
     fn take_diagnostics(&mut self) -> Vec<StoreDiagnostic>;
+    /// The backend's files (paths relative to the stream directory) with their contents, after
+    /// a flush, for a stream snapshot. Stores without files cannot be snapshotted.
+    fn snapshot_files(&mut self) -> StoreResult<Vec<(String, Vec<u8>)>> {
+        Err(StoreError::Io("no impl".into()))
+    }
 }
 
 /// Shared store state and logic, generic over the backend.

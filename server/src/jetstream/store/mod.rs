@@ -21,7 +21,7 @@
 //! - Damaged stored data is never served: the message is dropped, counted in
 //!   [`StreamState::lost`], and described by [`StreamStore::take_diagnostics`] for advisories.
 //!
-//! Not here yet: Go's snapshots, `EncodedStreamState`/`SyncDeleted` (clustering), source
+//! Not here yet: `EncodedStreamState`/`SyncDeleted` (clustering), source
 //! tracking, message scheduling and subject delete markers (the stream layer can build markers
 //! on the storage updates), and `NumPendingMulti` with a sublist.
 
@@ -208,6 +208,12 @@ pub trait StreamStore: Send + Sync {
 
     /// Problems found in stored data since the last call (recovery and reads).
     fn take_diagnostics(&self) -> Vec<StoreDiagnostic>;
+
+    /// The store's files (relative to the stream directory) and their contents, read under the
+    /// store lock after a flush so they are consistent, for a stream snapshot (Go `Snapshot`).
+    /// With `check_msgs` every stored message is verified first. The memory store has no files
+    /// and says so.
+    fn snapshot_files(&self, check_msgs: bool) -> StoreResult<Vec<(String, Vec<u8>)>>;
 
     /// Go `Stop`: flushes and closes; the file store writes its state file for a fast restart.
     /// A stopped memory store has released its messages.

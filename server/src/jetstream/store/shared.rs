@@ -265,6 +265,24 @@ impl<T: HasShared> StreamStore for T {
         self.shared().with(|e| e.be.take_diagnostics())
     }
 
+    fn snapshot_files(&self, check_msgs: bool) -> StoreResult<Vec<(String, Vec<u8>)>> {
+        self.shared().with(|e| {
+            if e.closed {
+                return Err(StoreError::Closed);
+            }
+            if check_msgs {
+                let seqs: Vec<u64> = e.idx.msgs.keys().copied().collect();
+                for seq in seqs {
+                    match e.load(seq) {
+                        Ok(_) | Err(StoreError::MsgNotFound) => {}
+                        Err(err) => return Err(err),
+                    }
+                }
+            }
+            e.be.snapshot_files()
+        })
+    }
+
     fn stop(&self) -> StoreResult<()> {
         self.shared().with(|e| e.stop())
     }

@@ -547,6 +547,17 @@ impl Backend for FileBackend {
         self.rewrite_tail(idx, &ids).map_err(io_err)
     }
 
+    fn snapshot_files(&mut self) -> StoreResult<Vec<(String, Vec<u8>)>> {
+        self.flush()?;
+        let mut out = Vec::new();
+        for id in self.blocks.keys() {
+            let name = format!("{id}.blk");
+            let data = std::fs::read(self.dir.join(&name)).map_err(io_err)?;
+            out.push((format!("{}/{name}", super::MSG_DIR), data));
+        }
+        Ok(out)
+    }
+
     fn flush(&mut self) -> StoreResult<()> {
         for b in self.blocks.values_mut() {
             b.flush().map_err(io_err)?;
