@@ -641,14 +641,6 @@ impl Stream {
         b
     }
 
-    /// A counter stream's PubAck carries the subject's new total.
-    fn counter_ack(&self, seq: u64, val: &str) -> Vec<u8> {
-        let mut b = self.pub_ack.clone();
-        b.extend_from_slice(itoa::Buffer::new().format(seq).as_bytes());
-        b.extend_from_slice(format!(",\"val\":\"{val}\"}}").as_bytes());
-        b
-    }
-
     /// Go's `processJetStreamMsg` for a single server. Returns the PubAck to send (None: no ack)
     /// and the republished message (subject, headers, payload) if any.
     #[allow(clippy::too_many_arguments)]
@@ -698,16 +690,9 @@ impl Stream {
         };
         let mut msg_id = String::new();
         let (mut rollup_sub, mut rollup_all) = (false, false);
-        let mut incr = None;
         if !hdr.is_empty() {
-            incr = match super::counter::incr(hdr) {
-                Ok(i) => i,
-                Err(e) => return fail(e),
-            };
-            if incr.is_some() && !sourced {
-                if let Err(e) = super::counter::check_publish(cfg.allow_msg_counter, hdr, msg) {
-                    return fail(e);
-                }
+            if slice_header(MSG_INCR, hdr).is_some() && !cfg.allow_msg_counter {
+                return fail(ErrorId::MessageIncrDisabled.err());
             }
             if let Some(name) = slice_header(EXPECTED_STREAM, hdr) {
                 if !name.is_empty() && name != cfg.name.as_bytes() {
@@ -774,21 +759,9 @@ impl Stream {
                 }
             }
         }
-        // A counter stream stores the subject's new total in place of the increment.
-        let counted;
-        let (hdr, msg, counter_val) = match incr {
-            None if cfg.allow_msg_counter => return fail(ErrorId::MessageIncrMissing.err()),
-            Some(i) if cfg.allow_msg_counter => {
-                match super::counter::apply(self.store.as_ref(), subject, hdr, msg, i) {
-                    Ok(c) => {
-                        counted = c;
-                        (&counted.0[..], &counted.1[..], Some(counted.2.as_str()))
-                    }
-                    Err(e) => return fail(e),
-                }
-            }
-            _ => (hdr, msg, None),
-        };
+        if cfg.allow_msg_counter {
+            return fail(ErrorId::MessageIncrMissing.err());
+        }
         let (hl, ml) = (hdr.len() as i64, msg.len() as i64);
         if max_payload > 0 && (hl > max_payload || ml > max_payload - hl) {
             return fail(ErrorId::StreamMessageExceedsMaximum.err());
@@ -892,10 +865,7 @@ impl Stream {
         for c in self.consumers() {
             c.new_message(subject);
         }
-        respond.then(|| match counter_val {
-            Some(v) => self.counter_ack(seq, v),
-            None => self.ok_ack(seq, false),
-        })
+        respond.then(|| self.ok_ack(seq, false))
     }
 }
 
