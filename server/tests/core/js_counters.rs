@@ -561,3 +561,96 @@ async fn file_stream_totals_survive_a_restart() {
     );
     h.shutdown().await;
 }
+
+// go: server/TestJetStreamAllowMsgCounterSourceStartingAboveZero
+#[tokio::test]
+async fn sources_added_later_contribute_their_whole_totals() {
+    let (h, nc, _d) = setup("js-cnt-above").await;
+    for (name, subj) in [("O1", "foo.1"), ("O2", "foo.2")] {
+        create_ok(
+            &nc,
+            json!({"name": name, "subjects": [subj], "allow_msg_counter": true, "max_msgs_per_subject": 1}),
+        )
+        .await;
+    }
+    for i in 1..=5u64 {
+        assert_eq!(
+            incr(&nc, "foo.1", "1").await,
+            format!(r#"{{"stream":"O1","seq":{i},"val":"{i}"}}"#)
+        );
+        assert_eq!(
+            incr(&nc, "foo.2", "2").await,
+            format!(r#"{{"stream":"O2","seq":{i},"val":"{}"}}"#, 2 * i)
+        );
+    }
+    let mut cfg = json!({"name": "M", "subjects": ["foo"], "allow_msg_counter": true});
+    create_ok(&nc, cfg.clone()).await;
+    assert_eq!(
+        incr(&nc, "foo", "1").await,
+        r#"{"stream":"M","seq":1,"val":"1"}"#
+    );
+    cfg["sources"] = transform_sources("foo");
+    let u = req(&nc, "$JS.API.STREAM.UPDATE.M", cfg).await;
+    assert!(u.get("error").is_none(), "{u}");
+    let mut incrs = Vec::new();
+    for seq in 2..=3 {
+        let (subj, _, hdrs, _) = wait_msg(&nc, "M", seq).await;
+        assert_eq!(subj, "foo");
+        let line = hdrs.lines().find(|l| l.starts_with("Nats-Incr: ")).unwrap();
+        incrs.push(line.to_string());
+    }
+    incrs.sort();
+    assert_eq!(incrs, ["Nats-Incr: 10", "Nats-Incr: 5"]);
+    // The origins' totals are counted once; a local increment adds to them.
+    assert_eq!(
+        incr(&nc, "foo", "1").await,
+        r#"{"stream":"M","seq":4,"val":"17"}"#
+    );
+    let (_, _, hdrs, data) = get(&nc, "M", json!({"seq": 4})).await.unwrap();
+    assert_eq!(data, r#"{"val":"17"}"#);
+    assert_eq!(
+        hdrs,
+        "NATS/1.0\r\nNats-Incr: 1\r\nNats-Counter-Sources: {\"O1\":{\"foo.1\":\"5\"},\"O2\":{\"foo.2\":\"10\"}}\r\n\r\n"
+    );
+    h.shutdown().await;
+}
+
+// go: server/TestJetStreamCounterNullSourcesHeaderDoesNotPanic
+#[tokio::test]
+async fn a_null_origin_in_counter_sources_is_kept_then_filled() {
+    let (h, nc, _d) = setup("js-cnt-null").await;
+    create_ok(
+        &nc,
+        json!({"name": "O1", "subjects": ["foo.*"], "allow_msg_counter": true, "storage": "memory"}),
+    )
+    .await;
+    incr(&nc, "foo.1", "5").await;
+    let mut cfg =
+        json!({"name": "M", "subjects": ["foo"], "allow_msg_counter": true, "storage": "memory"});
+    create_ok(&nc, cfg.clone()).await;
+    let hdrs = [
+        ("Nats-Incr", "1"),
+        ("Nats-Counter-Sources", r#"{"O1":null}"#),
+    ];
+    assert_eq!(
+        publish(&nc, "foo", &hdrs, "").await,
+        r#"{"stream":"M","seq":1,"val":"1"}"#
+    );
+    let (_, _, stored, _) = get(&nc, "M", json!({"seq": 1})).await.unwrap();
+    // Stored as sent (the client orders the two headers as it likes).
+    assert!(
+        stored.contains("\r\nNats-Counter-Sources: {\"O1\":null}\r\n"),
+        "{stored:?}"
+    );
+    cfg["sources"] =
+        json!([{"name": "O1", "subject_transforms": [{"src": "foo.*", "dest": "foo"}]}]);
+    let u = req(&nc, "$JS.API.STREAM.UPDATE.M", cfg).await;
+    assert!(u.get("error").is_none(), "{u}");
+    let (_, _, hdrs, data) = wait_msg(&nc, "M", 2).await;
+    assert_eq!(data, r#"{"val":"6"}"#);
+    assert!(
+        hdrs.ends_with("\r\nNats-Counter-Sources: {\"O1\":{\"foo.1\":\"5\"}}\r\n\r\n"),
+        "{hdrs:?}"
+    );
+    h.shutdown().await;
+}

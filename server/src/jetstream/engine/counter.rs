@@ -17,8 +17,9 @@ use crate::jetstream::store::StreamStore;
 /// Go `JSMessageCounterSources`.
 pub const COUNTER_SOURCES: &str = "Nats-Counter-Sources";
 
-/// Go `CounterSources`: origin stream → origin subject → last total seen.
-type Sources = BTreeMap<String, BTreeMap<String, String>>;
+/// Go `CounterSources`: origin stream → origin subject → last total seen. An origin may hold a
+/// JSON `null` (Go's nil inner map), which is written back as it was read.
+type Sources = BTreeMap<String, Option<BTreeMap<String, String>>>;
 
 #[derive(serde::Deserialize)]
 struct CounterValue {
@@ -130,7 +131,8 @@ pub fn apply(
         let per = sources
             .get_or_insert_with(Sources::new)
             .entry(orig_stream)
-            .or_default();
+            .or_default()
+            .get_or_insert_with(BTreeMap::new);
         let previous = per
             .insert(orig_subj, sourced.to_string())
             .map(|p| lenient(&p))

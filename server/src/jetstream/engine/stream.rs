@@ -77,6 +77,8 @@ pub struct Stream {
     transforms: RwLock<Arc<Transforms>>,
     /// The mirror or sources this stream follows, with their progress.
     origins: Arc<Mutex<Vec<super::source::Origin>>>,
+    /// Set once the task following the origins runs.
+    pub(crate) sourcing: std::sync::atomic::AtomicBool,
 }
 
 /// The stream's subject transforms (Go's `mset.itr` and `mset.tr`).
@@ -250,6 +252,7 @@ impl Stream {
             deferred_acks: Mutex::new(Vec::new()),
             transforms: RwLock::new(Arc::new(Transforms::default())),
             origins: Arc::new(Mutex::new(Vec::new())),
+            sourcing: std::sync::atomic::AtomicBool::new(false),
         });
         let _ = this.set(Arc::downgrade(&s));
         if let Ok(mut o) = s.origins.lock() {
@@ -476,10 +479,27 @@ impl Stream {
         if let Ok(mut t) = self.transforms.write() {
             *t = Arc::new(Transforms::of(&cfg));
         }
+        let sources_changed = self.config().sources != cfg.sources;
         if let Ok(mut c) = self.cfg.write() {
             *c = Arc::new(cfg);
         }
         self.subscribe();
+        if sources_changed {
+            // Sources added by an update start where the stream's stored copies say; those kept
+            // go on from where they were.
+            let mut fresh = super::source::origins(self);
+            if let Ok(mut o) = self.origins.lock() {
+                for n in fresh.iter_mut() {
+                    if let Some(i) = o.iter().position(|x| x.cfg == n.cfg && !x.mirror) {
+                        *n = o.remove(i);
+                    }
+                }
+                *o = fresh;
+            }
+            if let Some(js) = self.js.upgrade() {
+                super::source::start(self, &js, self.origins.clone());
+            }
+        }
         Ok(())
     }
 
