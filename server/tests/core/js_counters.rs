@@ -654,3 +654,43 @@ async fn a_null_origin_in_counter_sources_is_kept_then_filled() {
     );
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_unreadable_sources_header_breaks_the_counter_until_purged() {
+    let (h, nc, _d) = setup("js-cnt-broken").await;
+    create_ok(
+        &nc,
+        json!({"name": "B", "subjects": ["b"], "allow_msg_counter": true}),
+    )
+    .await;
+    // The first total stores the client's sources header as sent.
+    let garbage = [("Nats-Incr", "1"), ("Nats-Counter-Sources", "garbage")];
+    assert_eq!(
+        publish(&nc, "b", &garbage, "").await,
+        r#"{"stream":"B","seq":1,"val":"1"}"#
+    );
+    let broken = err_ack("B", 400, 10172, "message counter is broken");
+    assert_eq!(incr(&nc, "b", "1").await, broken);
+    let p = req(&nc, "$JS.API.STREAM.PURGE.B", json!({})).await;
+    assert_eq!(p["purged"], json!(1), "{p}");
+    let sources = [
+        ("Nats-Incr", "1"),
+        ("Nats-Counter-Sources", r#"{"X":{"s":"1"}}"#),
+    ];
+    assert_eq!(
+        publish(&nc, "b", &sources, "").await,
+        r#"{"stream":"B","seq":2,"val":"1"}"#
+    );
+    // Later totals carry the stored sources, whatever the client sends.
+    let other = [("Nats-Incr", "2"), ("Nats-Counter-Sources", "{}")];
+    assert_eq!(
+        publish(&nc, "b", &other, "").await,
+        r#"{"stream":"B","seq":3,"val":"3"}"#
+    );
+    let (_, _, hdrs, _) = get(&nc, "B", json!({"seq": 3})).await.unwrap();
+    assert!(
+        hdrs.contains("\r\nNats-Counter-Sources: {\"X\":{\"s\":\"1\"}}\r\n"),
+        "{hdrs:?}"
+    );
+    h.shutdown().await;
+}
