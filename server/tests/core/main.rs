@@ -31,6 +31,7 @@ mod js_consumer_features;
 mod js_consumer_pacing;
 mod js_consumer_priority;
 mod js_consumers;
+mod js_counters;
 mod js_durability;
 mod js_go_consumers;
 mod js_go_streams;

@@ -614,6 +614,11 @@ fn check_update(old: &StreamConfig, new: &StreamConfig) -> Result<(), ApiError> 
     if old.mirror != new.mirror {
         return Err(ErrorId::StreamMirrorNotUpdatable.err());
     }
+    if new.allow_msg_counter != old.allow_msg_counter {
+        return Err(invalid(
+            "stream configuration update can not change message counter setting",
+        ));
+    }
     Ok(())
 }
 

@@ -14,6 +14,7 @@ pub mod api;
 pub mod consumer;
 mod consumer_api;
 mod consumer_ctl;
+mod counter;
 mod direct;
 mod persist;
 mod snapshot;

@@ -87,6 +87,12 @@ pub fn start(stream: &Arc<Stream>, js: &Arc<JetStream>, origins: Arc<Mutex<Vec<O
     let Ok(rt) = tokio::runtime::Handle::try_current() else {
         return;
     };
+    if stream
+        .sourcing
+        .swap(true, std::sync::atomic::Ordering::AcqRel)
+    {
+        return;
+    }
     let weak: Weak<Stream> = Arc::downgrade(stream);
     let jsw = Arc::downgrade(js);
     rt.spawn(async move {

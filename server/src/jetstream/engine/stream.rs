@@ -77,6 +77,8 @@ pub struct Stream {
     transforms: RwLock<Arc<Transforms>>,
     /// The mirror or sources this stream follows, with their progress.
     origins: Arc<Mutex<Vec<super::source::Origin>>>,
+    /// Set once the task following the origins runs.
+    pub(crate) sourcing: std::sync::atomic::AtomicBool,
 }
 
 /// The stream's subject transforms (Go's `mset.itr` and `mset.tr`).
@@ -250,6 +252,7 @@ impl Stream {
             deferred_acks: Mutex::new(Vec::new()),
             transforms: RwLock::new(Arc::new(Transforms::default())),
             origins: Arc::new(Mutex::new(Vec::new())),
+            sourcing: std::sync::atomic::AtomicBool::new(false),
         });
         let _ = this.set(Arc::downgrade(&s));
         if let Ok(mut o) = s.origins.lock() {
@@ -476,10 +479,27 @@ impl Stream {
         if let Ok(mut t) = self.transforms.write() {
             *t = Arc::new(Transforms::of(&cfg));
         }
+        let sources_changed = self.config().sources != cfg.sources;
         if let Ok(mut c) = self.cfg.write() {
             *c = Arc::new(cfg);
         }
         self.subscribe();
+        if sources_changed {
+            // Sources added by an update start where the stream's stored copies say; those kept
+            // go on from where they were.
+            let mut fresh = super::source::origins(self);
+            if let Ok(mut o) = self.origins.lock() {
+                for n in fresh.iter_mut() {
+                    if let Some(i) = o.iter().position(|x| x.cfg == n.cfg && !x.mirror) {
+                        *n = o.remove(i);
+                    }
+                }
+                *o = fresh;
+            }
+            if let Some(js) = self.js.upgrade() {
+                super::source::start(self, &js, self.origins.clone());
+            }
+        }
         Ok(())
     }
 
@@ -641,6 +661,16 @@ impl Stream {
         b
     }
 
+    /// A counter stream's PubAck: the new total as `"val"`.
+    fn counter_ack(&self, seq: u64, val: &str) -> Vec<u8> {
+        let mut b = self.pub_ack.clone();
+        b.extend_from_slice(itoa::Buffer::new().format(seq).as_bytes());
+        b.extend_from_slice(b",\"val\":\"");
+        b.extend_from_slice(val.as_bytes());
+        b.extend_from_slice(b"\"}");
+        b
+    }
+
     /// Go's `processJetStreamMsg` for a single server. Returns the PubAck to send (None: no ack)
     /// and the republished message (subject, headers, payload) if any.
     #[allow(clippy::too_many_arguments)]
@@ -690,9 +720,38 @@ impl Stream {
         };
         let mut msg_id = String::new();
         let (mut rollup_sub, mut rollup_all) = (false, false);
+        let mut incr = None;
         if !hdr.is_empty() {
-            if slice_header(MSG_INCR, hdr).is_some() && !cfg.allow_msg_counter {
-                return fail(ErrorId::MessageIncrDisabled.err());
+            // Counter increments: only on counter streams, without a payload and without the
+            // headers that expect or replace earlier messages (a sourced one is stored verbatim).
+            match super::counter::message_incr(hdr) {
+                Some(Err(())) => return fail(ErrorId::MessageIncrInvalid.err()),
+                Some(Ok(n)) => {
+                    if !sourced {
+                        if !cfg.allow_msg_counter {
+                            return fail(ErrorId::MessageIncrDisabled.err());
+                        }
+                        if !msg.is_empty() {
+                            return fail(ErrorId::MessageIncrPayload.err());
+                        }
+                        let present = |k: &str| slice_header(k, hdr).is_some_and(|v| !v.is_empty());
+                        if [
+                            ROLLUP,
+                            EXPECTED_STREAM,
+                            EXPECTED_LAST_MSG_ID,
+                            EXPECTED_LAST_SUBJ_SEQ_SUBJ,
+                            EXPECTED_LAST_SEQ,
+                            EXPECTED_LAST_SUBJ_SEQ,
+                        ]
+                        .into_iter()
+                        .any(present)
+                        {
+                            return fail(ErrorId::MessageIncrInvalid.err());
+                        }
+                    }
+                    incr = Some(n);
+                }
+                None => {}
             }
             if let Some(name) = slice_header(EXPECTED_STREAM, hdr) {
                 if !name.is_empty() && name != cfg.name.as_bytes() {
@@ -759,9 +818,21 @@ impl Stream {
                 }
             }
         }
-        if cfg.allow_msg_counter {
-            return fail(ErrorId::MessageIncrMissing.err());
-        }
+        let counter;
+        let mut counter_val = None;
+        let (hdr, msg) = if cfg.allow_msg_counter {
+            let Some(incr) = incr else {
+                return fail(ErrorId::MessageIncrMissing.err());
+            };
+            match super::counter::apply(&*self.store, subject, hdr, msg, incr) {
+                Ok(c) => counter = c,
+                Err(e) => return fail(e),
+            }
+            counter_val = Some(counter.2.as_str());
+            (&counter.0[..], &counter.1[..])
+        } else {
+            (hdr, msg)
+        };
         let (hl, ml) = (hdr.len() as i64, msg.len() as i64);
         if max_payload > 0 && (hl > max_payload || ml > max_payload - hl) {
             return fail(ErrorId::StreamMessageExceedsMaximum.err());
@@ -865,7 +936,10 @@ impl Stream {
         for c in self.consumers() {
             c.new_message(subject);
         }
-        respond.then(|| self.ok_ack(seq, false))
+        respond.then(|| match counter_val {
+            Some(v) => self.counter_ack(seq, v),
+            None => self.ok_ack(seq, false),
+        })
     }
 }
 
