@@ -394,3 +394,37 @@ async fn max_consumers_counts_distinct_consumers_only() {
     assert_eq!(err_text(&c), "maximum consumers limit reached");
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn updates_cannot_turn_off_ttls_or_schedules_or_change_persist_mode() {
+    let (h, nc, _d) = setup("js-update-flags").await;
+    let base =
+        json!({"name": "T", "subjects": ["t"], "allow_msg_ttl": true, "allow_msg_schedules": true});
+    assert!(create(&nc, base.clone()).await["error"].is_null());
+    let update = |cfg: Value| {
+        let nc = nc.clone();
+        async move { req(&nc, "$JS.API.STREAM.UPDATE.T", cfg).await }
+    };
+    let cases = [
+        (
+            json!({"name": "T", "subjects": ["t"]}),
+            "message TTL status can not be disabled",
+        ),
+        (
+            json!({"name": "T", "subjects": ["t"], "allow_msg_ttl": true}),
+            "message schedules can not be disabled",
+        ),
+        (
+            json!({"name": "T", "subjects": ["t"], "allow_msg_ttl": true,
+                "allow_msg_schedules": true, "persist_mode": "async"}),
+            "stream configuration update can not change persist mode",
+        ),
+    ];
+    for (cfg, text) in cases {
+        let r = update(cfg).await;
+        assert_eq!(err_code(&r), Some(10052), "{r}");
+        assert_eq!(err_text(&r), text);
+    }
+    assert!(update(base).await["error"].is_null());
+    h.shutdown().await;
+}

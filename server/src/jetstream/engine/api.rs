@@ -614,9 +614,20 @@ fn check_update(old: &StreamConfig, new: &StreamConfig) -> Result<(), ApiError> 
     if old.mirror != new.mirror {
         return Err(ErrorId::StreamMirrorNotUpdatable.err());
     }
+    if old.allow_msg_ttl && !new.allow_msg_ttl {
+        return Err(invalid("message TTL status can not be disabled"));
+    }
     if new.allow_msg_counter != old.allow_msg_counter {
         return Err(invalid(
             "stream configuration update can not change message counter setting",
+        ));
+    }
+    if old.allow_msg_schedules && !new.allow_msg_schedules {
+        return Err(invalid("message schedules can not be disabled"));
+    }
+    if old.persist_mode != new.persist_mode {
+        return Err(invalid(
+            "stream configuration update can not change persist mode",
         ));
     }
     Ok(())
