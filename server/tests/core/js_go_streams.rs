@@ -392,6 +392,8 @@ async fn max_consumers_counts_distinct_consumers_only() {
     .await;
     assert_eq!(err_code(&c), Some(10026), "{c}");
     assert_eq!(err_text(&c), "maximum consumers limit reached");
+    // Stream info counts the two consumers.
+    assert_eq!(info(&nc, "MAXC").await["state"]["consumer_count"], 2);
     h.shutdown().await;
 }
 

@@ -520,7 +520,11 @@ impl Stream {
                 cfg.with_dynamic_metadata(version)
             },
             created: self.created,
-            state: api_state(&self.store.fast_state()),
+            state: {
+                let mut st = api_state(&self.store.fast_state());
+                st.consumers = self.consumers.read().map(|c| c.len()).unwrap_or(0);
+                st
+            },
             domain: if kind == InfoKind::Create {
                 String::new()
             } else {
