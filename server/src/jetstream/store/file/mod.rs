@@ -22,6 +22,7 @@
 
 mod backend;
 pub mod block;
+mod frame;
 mod record;
 mod recover;
 mod state;
@@ -29,6 +30,7 @@ mod state;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use backend::FileBackend;
@@ -36,6 +38,7 @@ use block::Block;
 use recover::{recover_blocks, FoundMsg};
 use state::{BlockInfo, SavedState};
 
+use super::crypt::{open_file, seal_file, StreamKey};
 use super::engine::Engine;
 use super::index::Index;
 use super::shared::{HasShared, Shared};
@@ -64,6 +67,11 @@ pub struct FileStoreConfig {
     pub sync_always: bool,
     /// How often the stream layer should call `sync` (Go's `SyncInterval`, default 2 minutes).
     pub sync_interval: Duration,
+    /// Compress records with Snappy (the stream's `compression: s2`).
+    pub compress: bool,
+    /// Seal records and the state file with this stream key (at-rest encryption). Blocks
+    /// written before encryption was turned on are converted when the store opens.
+    pub key: Option<Arc<StreamKey>>,
 }
 
 impl FileStoreConfig {
@@ -74,6 +82,8 @@ impl FileStoreConfig {
             block_size: 8 * 1024 * 1024,
             sync_always: false,
             sync_interval: Duration::from_secs(120),
+            compress: false,
+            key: None,
         }
     }
 }
@@ -104,9 +114,18 @@ impl FileStore {
         std::fs::create_dir_all(&dir).map_err(io_err)?;
         let ids = list_blocks(&dir).map_err(io_err)?;
         let state_path = dir.join(STATE_FILE);
+        let key = fcfg.key.clone();
+        if let Some(k) = &key {
+            if encrypt_plain_blocks(&dir, &ids, k).map_err(io_err)? {
+                let _ = std::fs::remove_file(&state_path);
+            }
+        }
         let mut diags = Vec::new();
         let saved = match std::fs::read(&state_path) {
-            Ok(data) => match state::decode(&data) {
+            Ok(data) => match open_file(key.as_deref(), data)
+                .ok()
+                .and_then(|d| state::decode(&d))
+            {
                 Some(s) => match check_saved(&dir, &ids, &s) {
                     Ok(()) => Some(s),
                     Err(reason) => {
@@ -137,7 +156,7 @@ impl FileStore {
         let blocks = match saved {
             Some(s) => from_saved(&dir, s, &mut idx),
             None => {
-                let rec = recover_blocks(&dir, &ids, &mut diags).map_err(io_err)?;
+                let rec = recover_blocks(&dir, &ids, key.as_deref(), &mut diags).map_err(io_err)?;
                 // Damage to a record already removed loses nothing.
                 diags.retain(|d| {
                     !matches!(d, StoreDiagnostic::CorruptRecord { seq: Some(s), .. }
@@ -174,6 +193,10 @@ impl FileStore {
         let fresh = blocks.is_empty();
         let mut be = FileBackend::new(fcfg.store_dir.clone(), dir, blocks, fcfg.block_size);
         be.sync_always = fcfg.sync_always;
+        be.codec = frame::Codec {
+            compress: fcfg.compress,
+            key,
+        };
         be.diags = diags;
         for e in idx.msgs.values() {
             if let Some(b) = be.blocks.get_mut(&e.loc.blk) {
@@ -246,6 +269,35 @@ fn list_blocks(dir: &Path) -> io::Result<Vec<u32>> {
     Ok(ids)
 }
 
+/// Rewrites every block that starts with a plain record with all its records sealed (a stream
+/// written before encryption was turned on); true when any block was rewritten.
+fn encrypt_plain_blocks(dir: &Path, ids: &[u32], key: &Arc<StreamKey>) -> io::Result<bool> {
+    let codec = frame::Codec {
+        compress: false,
+        key: Some(key.clone()),
+    };
+    let mut any = false;
+    for &id in ids {
+        let path = block::block_path(dir, id);
+        let data = std::fs::read(&path)?;
+        if data.is_empty() || frame::is_frame(&data) {
+            continue;
+        }
+        let mut out = Vec::with_capacity(data.len() + data.len() / 4);
+        for item in recover::scan(&data, Some(key)) {
+            if let recover::Item::Rec { rec, .. } = item {
+                codec.encode(&rec, &mut out);
+            }
+        }
+        let tmp = dir.join(format!("{id}.blk.tmp"));
+        std::fs::write(&tmp, &out)?;
+        std::fs::File::open(&tmp)?.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        any = true;
+    }
+    Ok(any)
+}
+
 /// Whether the state file describes exactly the blocks on disk.
 fn check_saved(dir: &Path, ids: &[u32], s: &SavedState) -> Result<(), String> {
     let saved: Vec<u32> = s.blocks.iter().map(|b| b.id).collect();
@@ -295,7 +347,7 @@ fn build_index(idx: &mut Index<Loc>, mut msgs: Vec<FoundMsg>, dead: impl Fn(u64)
             continue;
         }
         let subj = idx.intern(&m.subj);
-        idx.insert(m.seq, m.ts, subj, m.loc.len as u64, m.ttl, m.loc);
+        idx.insert(m.seq, m.ts, subj, m.size, m.ttl, m.loc);
     }
 }
 
@@ -320,7 +372,11 @@ fn save_state(be: &mut FileBackend, idx: &Index<Loc>) -> io::Result<()> {
         &infos,
         idx.msgs
             .iter()
-            .map(|(&s, e)| (s, e.ts, e.ttl, &*e.subj, e.loc)),
+            .map(|(&s, e)| (s, e.ts, e.ttl, &*e.subj, e.loc, e.size)),
     );
+    let data = match be.codec.key() {
+        Some(k) => seal_file(k, &data),
+        None => data,
+    };
     state::write(&be.dir.join(STATE_FILE), &data)
 }
