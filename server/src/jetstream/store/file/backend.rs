@@ -641,6 +641,10 @@ impl Backend for FileBackend {
     fn take_diagnostics(&mut self) -> Vec<StoreDiagnostic> {
         std::mem::take(&mut self.diags)
     }
+
+    fn set_compress(&mut self, on: bool) {
+        self.codec.compress = on;
+    }
 }
 
 impl FileBackend {

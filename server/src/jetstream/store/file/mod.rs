@@ -67,8 +67,6 @@ pub struct FileStoreConfig {
     pub sync_always: bool,
     /// How often the stream layer should call `sync` (Go's `SyncInterval`, default 2 minutes).
     pub sync_interval: Duration,
-    /// Compress records with Snappy (the stream's `compression: s2`).
-    pub compress: bool,
     /// Seal records and the state file with this stream key (at-rest encryption). Blocks
     /// written before encryption was turned on are converted when the store opens.
     pub key: Option<Arc<StreamKey>>,
@@ -82,7 +80,6 @@ impl FileStoreConfig {
             block_size: 8 * 1024 * 1024,
             sync_always: false,
             sync_interval: Duration::from_secs(120),
-            compress: false,
             key: None,
         }
     }
@@ -194,7 +191,7 @@ impl FileStore {
         let mut be = FileBackend::new(fcfg.store_dir.clone(), dir, blocks, fcfg.block_size);
         be.sync_always = fcfg.sync_always;
         be.codec = frame::Codec {
-            compress: fcfg.compress,
+            compress: cfg.compress,
             key,
         };
         be.diags = diags;
