@@ -207,7 +207,10 @@ pub enum KeyOutcome {
 }
 
 fn kek(server_key: &str, account: &str, stream: &str) -> StreamKey {
-    let k = hmac256(server_key.as_bytes(), &[account.as_bytes(), stream.as_bytes()]);
+    let k = hmac256(
+        server_key.as_bytes(),
+        &[account.as_bytes(), stream.as_bytes()],
+    );
     StreamKey::new(Cipher::ChaCha, &k)
 }
 
@@ -293,7 +296,10 @@ mod tests {
         let k = StreamKey::new(Cipher::Aes, &[7; 32]);
         let sealed = seal_file(&k, b"{\"secret\":1}");
         assert!(!sealed.windows(6).any(|w| w == b"secret"));
-        assert_eq!(open_file(Some(&k), sealed.clone()).unwrap(), b"{\"secret\":1}");
+        assert_eq!(
+            open_file(Some(&k), sealed.clone()).unwrap(),
+            b"{\"secret\":1}"
+        );
         let other = StreamKey::new(Cipher::Aes, &[8; 32]);
         assert!(open_file(Some(&other), sealed.clone()).is_err());
         assert_eq!(
@@ -305,7 +311,10 @@ mod tests {
         for i in 8..sealed.len() {
             let mut t = sealed.clone();
             t[i] ^= 0x20;
-            assert!(open_file(Some(&k), t).is_err(), "byte {i} flipped unnoticed");
+            assert!(
+                open_file(Some(&k), t).is_err(),
+                "byte {i} flipped unnoticed"
+            );
         }
         assert_eq!(open_file(Some(&k), b"{}".to_vec()).unwrap(), b"{}");
     }

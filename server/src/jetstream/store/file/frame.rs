@@ -173,7 +173,12 @@ mod tests {
         let key = Arc::new(StreamKey::new(Cipher::ChaCha, &[1; 32]));
         let payload = b"abcdefgh".repeat(64);
         let r = rec(&payload);
-        for (compress, key) in [(false, None), (true, None), (false, Some(key.clone())), (true, Some(key))] {
+        for (compress, key) in [
+            (false, None),
+            (true, None),
+            (false, Some(key.clone())),
+            (true, Some(key)),
+        ] {
             let sealed = key.is_some();
             let c = Codec { compress, key };
             let mut out = Vec::new();
@@ -202,7 +207,10 @@ mod tests {
         for i in 0..out.len() {
             let mut t = out.clone();
             t[i] ^= 0x01;
-            assert!(decode(&t, c.key()).is_err(), "byte {i} flipped went unnoticed");
+            assert!(
+                decode(&t, c.key()).is_err(),
+                "byte {i} flipped went unnoticed"
+            );
         }
     }
 }

@@ -16,9 +16,16 @@
 //!   `store_msg_deferred` plus `sync` gives group commit. The store runs no timer: the stream
 //!   layer calls `sync` every [`FileStoreConfig::sync_interval`].
 //!
-//! TODO: at-rest encryption (Go's ChaCha20-Poly1305/AES-GCM) and S2 block compression are not
-//! implemented; `msgs/` holds plain records. The whole message index lives in memory (about 80
-//! bytes per live message), where Go loads per-block caches on demand.
+//! - Compression and encryption ([`frame`]): with the stream's `compression: s2` each record is
+//!   written Snappy-compressed (the block format S2 extends; no maintained S2 crate exists), only
+//!   when that makes it smaller; with a stream key ([`FileStoreConfig::key`]) each record is
+//!   sealed with ChaCha20-Poly1305 or AES-256-GCM and `index.db` is sealed whole. Plain records
+//!   and frames mix in one block, so compression can change with an update; a store opened with a
+//!   key rewrites blocks it finds plain. A frame that fails its hash, its AEAD tag or its inner
+//!   checksum is damage like any other: dropped and reported, never served.
+//!
+//! The whole message index lives in memory (about 80 bytes per live message), where Go loads
+//! per-block caches on demand.
 
 mod backend;
 pub mod block;

@@ -13,8 +13,8 @@ use std::path::Path;
 use super::block::{block_path, Block};
 use super::frame::decode;
 use super::record::{parse, Bad, Kind, Record, EMPTY_RECORD_LEN};
-use crate::jetstream::store::crypt::StreamKey;
 use super::Loc;
+use crate::jetstream::store::crypt::StreamKey;
 use crate::jetstream::store::header::message_ttl;
 use crate::jetstream::store::types::StoreDiagnostic;
 
@@ -22,16 +22,15 @@ use crate::jetstream::store::types::StoreDiagnostic;
 pub enum Item<'a> {
     /// A verified record at `off` taking `len` bytes on disk, and the record itself (the same
     /// bytes, or what a frame held).
-    Rec { off: usize, len: usize, rec: Cow<'a, [u8]> },
+    Rec {
+        off: usize,
+        len: usize,
+        rec: Cow<'a, [u8]>,
+    },
     /// Bytes at `off` that are not a valid record; `seq` when the header still read sensibly.
-    Damaged {
-        off: usize,
-        seq: Option<u64>,
-    },
+    Damaged { off: usize, seq: Option<u64> },
     /// From `off` on, nothing parses: a torn tail.
-    Torn {
-        off: usize,
-    },
+    Torn { off: usize },
 }
 
 impl Item<'_> {
