@@ -34,4 +34,10 @@ pub struct JsOptions {
     pub max_buffered_size: i64,
     pub max_buffered_msgs: i64,
     pub request_queue_limit: i64,
+    /// `key` / `ek` / `encryption_key`: at-rest encryption of file streams when not empty.
+    pub encryption_key: String,
+    /// `prev_key` / `prev_ek` / `prev_encryption_key`: the key stores may have been written with.
+    pub prev_encryption_key: String,
+    /// `cipher`; ChaCha20-Poly1305 by default, as Go.
+    pub cipher: crate::jetstream::store::crypt::Cipher,
 }

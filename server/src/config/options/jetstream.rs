@@ -4,6 +4,7 @@
 use super::auth::{err, mismatch, super_short};
 use super::Ctx;
 use crate::config::conf::{Entry, Spanned, Value};
+use crate::jetstream::store::crypt::Cipher;
 use crate::options::Options;
 
 /// Apply `key` if it is a JetStream key; false when the key is not handled here.
@@ -192,14 +193,27 @@ fn field(o: &mut Options, key: &str, v: &Spanned<Value>, ctx: &mut Ctx, enable: 
             Value::Bool(b) => *enable = b,
             _ => mismatch(ctx, v, "bool"),
         },
-        "key"
-        | "ek"
-        | "encryption_key"
-        | "prev_key"
-        | "prev_ek"
-        | "prev_encryption_key"
-        | "cipher"
-        | "tpm" => {
+        "key" | "ek" | "encryption_key" => match &v.value {
+            Value::String(s) => js.encryption_key = s.clone(),
+            _ => mismatch(ctx, v, "string"),
+        },
+        "prev_key" | "prev_ek" | "prev_encryption_key" => match &v.value {
+            Value::String(s) => js.prev_encryption_key = s.clone(),
+            _ => mismatch(ctx, v, "string"),
+        },
+        // Go's `setJetStreamEkCipher`; the first error ends the block.
+        "cipher" => match &v.value {
+            Value::String(s) => match s.to_ascii_lowercase().as_str() {
+                "chacha" | "chachapoly" => js.cipher = Cipher::ChaCha,
+                "aes" => js.cipher = Cipher::Aes,
+                _ => {
+                    err(ctx, &v.pos, format_args!("Unknown cipher type: {s:?}"));
+                    return false;
+                }
+            },
+            _ => mismatch(ctx, v, "string"),
+        },
+        "tpm" => {
             err(
                 ctx,
                 &v.pos,

@@ -49,6 +49,8 @@ pub struct JetStream {
     pub strict: bool,
     pub sync_interval: Duration,
     pub sync_always: bool,
+    /// At-rest encryption of file streams (`jetstream { key, prev_encryption_key, cipher }`).
+    pub encryption: Option<crate::jetstream::store::crypt::Encryption>,
     /// Server-wide duplicate window cap in nanoseconds (0: none).
     pub max_duplicates: i64,
     accounts: RwLock<HashMap<String, Arc<JsAccount>>>,
@@ -171,6 +173,17 @@ impl JetStream {
         if !js_opts.domain.is_empty() {
             tracing::info!("  Domain:          {}", js_opts.domain);
         }
+        // Go: a cipher without a key encrypts nothing; a key without a cipher uses ChaCha.
+        let encryption = (!js_opts.encryption_key.is_empty()).then(|| {
+            crate::jetstream::store::crypt::Encryption {
+                cipher: js_opts.cipher,
+                key: js_opts.encryption_key.clone(),
+                prev_key: js_opts.prev_encryption_key.clone(),
+            }
+        });
+        if let Some(e) = &encryption {
+            tracing::info!("  Encryption:      {}", e.cipher.go_name());
+        }
         tracing::info!(
             "  API Level:       {}",
             crate::jetstream::api::stream_config::JS_API_LEVEL
@@ -187,6 +200,7 @@ impl JetStream {
                 .sync_interval
                 .unwrap_or(crate::jetstream::options::DEFAULT_SYNC_INTERVAL),
             sync_always: js_opts.sync_always,
+            encryption,
             max_duplicates: js_opts.limits.duplicates.as_nanos() as i64,
             accounts: RwLock::new(HashMap::new()),
             api_total: AtomicU64::new(0),

@@ -1,6 +1,8 @@
 //! Stream metadata on disk and recovery at start: `<store_dir>/jetstream/<account>/streams/<name>/`
-//! holds `meta.inf` (creation time and config, JSON), `meta.sum` (its SHA-256) and the file
-//! store's data. A metadata file that fails its checksum or does not parse is reported and the
+//! holds `meta.inf` (creation time and config, JSON, sealed with the stream key when encrypted),
+//! `meta.sum` (its SHA-256), `meta.key` (the wrapped stream key, when encrypted) and the file
+//! store's data. A stream whose key does not open is not loaded (Go's "Error decrypting our
+//! stream metafile"); a plain stream found by an encrypting server is encrypted. A metadata file that fails its checksum or does not parse is reported and the
 //! stream is left alone, never half-loaded (Go's `EnableJetStream` stream recovery in
 //! jetstream.go; the layout follows Go's, the file contents are rnats's own).
 
@@ -14,6 +16,7 @@ use sha2::{Digest, Sha256};
 use super::{JetStream, JsAccount, Stream};
 use crate::jetstream::api::enums::StorageType;
 use crate::jetstream::api::{GoTime, StreamConfig};
+use crate::jetstream::store::crypt::{self, StreamKey};
 use crate::server::ServerShared;
 
 pub(super) const META_FILE: &str = "meta.inf";
@@ -51,6 +54,10 @@ pub fn write_meta(stream: &Stream) -> std::io::Result<()> {
         config: (*stream.config()).clone(),
     };
     let data = serde_json::to_vec(&meta).map_err(std::io::Error::other)?;
+    let data = match &stream.key {
+        Some(k) => crypt::seal_file(k, &data),
+        None => data,
+    };
     let sum = hex(&Sha256::digest(&data));
     let tmp = dir.join(format!("{META_FILE}.tmp"));
     std::fs::write(&tmp, &data)?;
@@ -60,7 +67,7 @@ pub fn write_meta(stream: &Stream) -> std::io::Result<()> {
     Ok(())
 }
 
-pub(super) fn read_meta(dir: &Path) -> Result<Meta, String> {
+pub(super) fn read_meta(dir: &Path, key: Option<&StreamKey>) -> Result<Meta, String> {
     let file = dir.join(META_FILE);
     let data = std::fs::read(&file).map_err(|e| {
         format!(
@@ -81,6 +88,8 @@ pub(super) fn read_meta(dir: &Path) -> Result<Meta, String> {
             file.display().to_string()
         ));
     }
+    let data = crypt::open_file(key, data)
+        .map_err(|e| format!("Error decrypting our stream metafile: {e}"))?;
     serde_json::from_slice(&data).map_err(|e| {
         format!(
             "Error unmarshalling stream metafile {:?}: {e}",
@@ -115,7 +124,29 @@ pub fn recover_account(js: &Arc<JetStream>, _server: &Arc<ServerShared>, jsa: &A
         .collect();
     dirs.sort();
     for dir in dirs {
-        let meta = match read_meta(&dir) {
+        let dir_name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let has_key = dir.join(crypt::KEY_FILE).exists();
+        let (key, rewrapped) = match (&js.encryption, has_key) {
+            (None, true) => {
+                tracing::warn!("  Error decrypting our stream metafile: encryption not enabled");
+                continue;
+            }
+            (Some(enc), true) => {
+                match crypt::load_key(&dir, enc, &jsa.account.name, &dir_name, false) {
+                    Ok(Some((k, o))) => (Some(k), o == crypt::KeyOutcome::Rewrapped),
+                    Ok(None) => (None, false),
+                    Err(e) => {
+                        tracing::warn!("  Error decrypting our stream metafile: {e}");
+                        continue;
+                    }
+                }
+            }
+            _ => (None, false),
+        };
+        let meta = match read_meta(&dir, key.as_deref()) {
             Ok(m) => m,
             Err(e) => {
                 tracing::warn!("  {e}");
@@ -132,8 +163,26 @@ pub fn recover_account(js: &Arc<JetStream>, _server: &Arc<ServerShared>, jsa: &A
             name
         );
         let started = Instant::now();
+        let encrypting = js.encryption.is_some() && !has_key;
+        if let Some(enc) = &js.encryption {
+            if encrypting {
+                tracing::info!("  Encrypting stream '{} > {}'", jsa.account.name, name);
+            } else if rewrapped {
+                tracing::info!(
+                    "  Converting to {} for stream '{} > {}'",
+                    enc.cipher.go_name(),
+                    jsa.account.name,
+                    name
+                );
+            }
+        }
         match Stream::open(js, jsa, meta.config, meta.created) {
             Ok(s) => {
+                if encrypting {
+                    if let Err(e) = write_meta(&s) {
+                        tracing::warn!("  Error writing encrypted stream metafile: {e}");
+                    }
+                }
                 let msgs = s.state().msgs;
                 recover_consumers(&s, &dir);
                 jsa.insert_stream(s);
@@ -165,14 +214,18 @@ pub(super) fn recover_consumers(stream: &Arc<Stream>, dir: &Path) {
         stream.name
     );
     for cdir in found {
-        match cp::read_meta(&cdir) {
+        let key = stream.key.as_deref();
+        if let Some(k) = key {
+            cp::seal_plain_files(&cdir, k);
+        }
+        match cp::read_meta(&cdir, key) {
             Ok(meta) => {
                 let name = if meta.config.durable.is_empty() {
                     meta.config.name.clone()
                 } else {
                     meta.config.durable.clone()
                 };
-                let saved = cp::read_state(&cdir);
+                let saved = cp::read_state(&cdir, key);
                 let c = Consumer::restore(stream, name, meta.config, meta.created, saved);
                 stream.add_consumer(c);
             }

@@ -314,7 +314,13 @@ fn build_archive(stream: &Stream, consumers: bool, check: bool) -> Result<Vec<u8
     let (meta, sum) = super::persist::meta_bytes(stream).map_err(|e| e.to_string())?;
     files.push((super::persist::META_FILE.into(), meta));
     files.push((super::persist::META_SUM.into(), sum));
-    if stream.dir.is_some() {
+    if let Some(dir) = &stream.dir {
+        // An encrypted stream's blocks are sealed with its key: the (wrapped) key goes along,
+        // so a server with the same encryption key can restore it under the same name.
+        let key = crate::jetstream::store::crypt::KEY_FILE;
+        if let Ok(k) = std::fs::read(dir.join(key)) {
+            files.push((key.into(), k));
+        }
         files.extend(
             stream
                 .store()
@@ -929,8 +935,8 @@ fn restore_stream(
         let _ = std::fs::remove_dir_all(&tmp);
         e
     };
-    let meta =
-        super::persist::read_meta(&tmp).map_err(|e| cleanup(ErrorId::StreamRestore.with_err(e)))?;
+    let meta = super::persist::read_meta(&tmp, None)
+        .map_err(|e| cleanup(ErrorId::StreamRestore.with_err(e)))?;
     if meta.config.name != cfg.name {
         return Err(cleanup(
             ErrorId::StreamRestore.with_err("stream names do not match"),
@@ -1041,7 +1047,7 @@ fn restore_messages(
                 created: c.created,
                 config: c.cfg.clone(),
             };
-            let _ = persist::write_meta(&persist::dir(dir, &c.name), &meta);
+            let _ = persist::write_meta(&persist::dir(dir, &c.name), &meta, stream.key.as_deref());
             c.mark_dirty();
             c.flush_state(true);
         }

@@ -61,6 +61,8 @@ pub struct Stream {
     subs: Mutex<Vec<SubRef>>,
     /// The stream's directory for a file stream.
     pub dir: Option<PathBuf>,
+    /// The stream key of an encrypted file stream (its metadata and consumers are sealed too).
+    pub key: Option<Arc<crate::jetstream::store::crypt::StreamKey>>,
     js: Weak<JetStream>,
     /// `{"stream":"<name>","seq":` (with the domain when set): Go's `mset.pubAck`.
     pub_ack: Vec<u8>,
@@ -121,6 +123,7 @@ fn store_config(cfg: &StreamConfig) -> StoreConfig {
         discard_new_per_subject: cfg.discard_new_per,
         allow_msg_ttl: cfg.allow_msg_ttl,
         first_seq: cfg.first_seq,
+        compress: cfg.compression == crate::jetstream::api::enums::StoreCompression::S2,
     }
 }
 
@@ -166,6 +169,7 @@ impl Stream {
     ) -> Result<Arc<Stream>, ApiError> {
         let account = &jsa.account;
         let scfg = store_config(&cfg);
+        let mut key = None;
         let (store, dir): (Arc<dyn StreamStore>, Option<PathBuf>) = match cfg.storage {
             StorageType::Memory => (
                 Arc::new(MemStore::new(scfg).map_err(|e| ErrorId::StreamCreate.with_err(e))?),
@@ -173,9 +177,20 @@ impl Stream {
             ),
             StorageType::File => {
                 let dir = js.streams_dir(&account.name).join(&cfg.name);
+                use crate::jetstream::store::crypt;
+                key = match &js.encryption {
+                    Some(enc) => crypt::load_key(&dir, enc, &account.name, &cfg.name, true)
+                        .map_err(|e| ErrorId::StreamCreate.with_err(e))?
+                        .map(|(k, _)| k),
+                    None if dir.join(crypt::KEY_FILE).exists() => {
+                        return Err(ErrorId::StreamCreate.with_err("encryption not enabled"));
+                    }
+                    None => None,
+                };
                 let mut fcfg = FileStoreConfig::new(&dir);
                 fcfg.sync_always = js.sync_always;
                 fcfg.sync_interval = js.sync_interval;
+                fcfg.key = key.clone();
                 let fs =
                     FileStore::open(fcfg, scfg).map_err(|e| ErrorId::StreamCreate.with_err(e))?;
                 (Arc::new(fs), Some(dir))
@@ -242,6 +257,7 @@ impl Stream {
             }),
             subs: Mutex::new(Vec::new()),
             dir,
+            key,
             js: Arc::downgrade(js),
             pub_ack: pub_ack.into_bytes(),
             stopped: std::sync::atomic::AtomicBool::new(false),

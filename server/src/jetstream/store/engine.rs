@@ -70,6 +70,10 @@ pub(crate) trait Backend: Send + 'static {
     /// Removes everything the backend keeps.
     fn delete(&mut self) -> StoreResult<()>;
     fn take_diagnostics(&mut self) -> Vec<StoreDiagnostic>;
+
+    /// Go's `Compression`: whether records written from now on are compressed (stores that
+    /// keep records as they are ignore it).
+    fn set_compress(&mut self, _on: bool) {}
     /// The backend's files (paths relative to the stream directory) with their contents, after
     /// a flush, for a stream snapshot. Stores without files cannot be snapshotted.
     fn snapshot_files(&mut self) -> StoreResult<Vec<(String, Vec<u8>)>> {
@@ -558,6 +562,7 @@ impl<B: Backend> Engine<B> {
         let old_maxp = self.cfg.max_msgs_per_subject;
         let had_ttl = self.cfg.allow_msg_ttl;
         self.cfg = sanitize(cfg.clone());
+        self.be.set_compress(self.cfg.compress);
         if self.cfg.allow_msg_ttl != had_ttl {
             self.rebuild_ttls();
         }

@@ -25,6 +25,7 @@
 //! tracking, message scheduling and subject delete markers (the stream layer can build markers
 //! on the storage updates), and `NumPendingMulti` with a sublist.
 
+pub mod crypt;
 mod engine;
 pub mod file;
 pub mod header;

@@ -59,6 +59,9 @@ pub struct StoreConfig {
     pub allow_msg_ttl: bool,
     /// Go `FirstSeq`: the sequence the first stored message gets in a new, empty store.
     pub first_seq: u64,
+    /// Go `Compression` (S2): the file store compresses records written from now on; records
+    /// written before a change stay as they are and remain readable.
+    pub compress: bool,
 }
 
 /// Go `StoreMsg`: one stored message. `hdr` is empty when the message has no headers.

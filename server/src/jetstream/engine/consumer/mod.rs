@@ -119,6 +119,8 @@ pub struct Consumer {
     npc_stale: std::sync::atomic::AtomicBool,
     /// Where a durable consumer of a file stream keeps its state.
     store_dir: Option<std::path::PathBuf>,
+    /// The stream's key when it is encrypted: consumer files are sealed with it.
+    store_key: Option<Arc<crate::jetstream::store::crypt::StreamKey>>,
     dirty: std::sync::atomic::AtomicBool,
     last_flush: Mutex<Instant>,
 }
@@ -134,7 +136,7 @@ impl Consumer {
                 created: c.created,
                 config: c.cfg.clone(),
             };
-            if let Err(e) = persist::write_meta(dir, &meta) {
+            if let Err(e) = persist::write_meta(dir, &meta, c.store_key.as_deref()) {
                 tracing::error!(
                     "JetStream could not write consumer '{} > {}': {}",
                     c.stream_name,
@@ -205,7 +207,7 @@ impl Consumer {
                 created: c.created,
                 config: c.cfg.clone(),
             };
-            let _ = persist::write_meta(dir, &meta);
+            let _ = persist::write_meta(dir, &meta, c.store_key.as_deref());
             c.dirty.store(true, std::sync::atomic::Ordering::Release);
         }
         ack::subscribe(&c, stream);
@@ -230,6 +232,7 @@ impl Consumer {
         };
         Arc::new(Consumer {
             store_dir,
+            store_key: stream.key.clone(),
             npc_delta: std::sync::atomic::AtomicI64::new(0),
             npc_stale: std::sync::atomic::AtomicBool::new(true),
             dirty: std::sync::atomic::AtomicBool::new(false),
@@ -306,7 +309,7 @@ impl Consumer {
         self.dirty
             .store(false, std::sync::atomic::Ordering::Release);
         let saved = persist::Saved::of(&*self.state.lock().ok()?);
-        if let Err(e) = persist::write_state(dir, &saved) {
+        if let Err(e) = persist::write_state(dir, &saved, self.store_key.as_deref()) {
             tracing::error!(
                 "JetStream could not write consumer '{} > {}' state: {}",
                 self.stream_name,

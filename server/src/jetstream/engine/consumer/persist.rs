@@ -5,6 +5,7 @@
 //! so some acknowledged messages may come again (at least once, never lost). Mirrors Go's
 //! `consumerFileStore` (filestore.go: `UpdateDelivered`, `UpdateAcks`, `writeState`).
 
+use crate::jetstream::store::crypt::{self, StreamKey};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -86,6 +87,26 @@ fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
     std::fs::write(path.with_extension("sum"), hex(&Sha256::digest(data)))
 }
 
+/// Seals `data` with the stream key of an encrypted stream.
+fn seal(data: Vec<u8>, key: Option<&StreamKey>) -> Vec<u8> {
+    match key {
+        Some(k) => crypt::seal_file(k, &data),
+        None => data,
+    }
+}
+
+/// Seals the consumer files in `dir` that were written before encryption was turned on.
+pub fn seal_plain_files(dir: &Path, key: &StreamKey) {
+    for name in ["meta.inf", "o.dat"] {
+        let path = dir.join(name);
+        if let Ok(data) = read_checked(&path) {
+            if !crypt::is_sealed(&data) {
+                let _ = write_atomic(&path, &crypt::seal_file(key, &data));
+            }
+        }
+    }
+}
+
 fn read_checked(path: &Path) -> Result<Vec<u8>, String> {
     let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let sum = std::fs::read_to_string(path.with_extension("sum"))
@@ -96,27 +117,29 @@ fn read_checked(path: &Path) -> Result<Vec<u8>, String> {
     Ok(data)
 }
 
-pub fn write_meta(dir: &Path, meta: &Meta) -> std::io::Result<()> {
+pub fn write_meta(dir: &Path, meta: &Meta, key: Option<&StreamKey>) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let data = serde_json::to_vec(meta).map_err(std::io::Error::other)?;
-    write_atomic(&dir.join("meta.inf"), &data)
+    write_atomic(&dir.join("meta.inf"), &seal(data, key))
 }
 
-pub fn write_state(dir: &Path, saved: &Saved) -> std::io::Result<()> {
+pub fn write_state(dir: &Path, saved: &Saved, key: Option<&StreamKey>) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let data = serde_json::to_vec(saved).map_err(std::io::Error::other)?;
-    write_atomic(&dir.join("o.dat"), &data)
+    write_atomic(&dir.join("o.dat"), &seal(data, key))
 }
 
-pub fn read_meta(dir: &Path) -> Result<Meta, String> {
+pub fn read_meta(dir: &Path, key: Option<&StreamKey>) -> Result<Meta, String> {
     let data = read_checked(&dir.join("meta.inf"))?;
+    let data = crypt::open_file(key, data).map_err(|e| format!("{}: {e}", dir.display()))?;
     serde_json::from_slice(&data).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 /// The saved state, or None when there is none yet (or it is damaged: the consumer then starts
 /// from its configured position again, redelivering rather than losing).
-pub fn read_state(dir: &Path) -> Option<Saved> {
+pub fn read_state(dir: &Path, key: Option<&StreamKey>) -> Option<Saved> {
     let data = read_checked(&dir.join("o.dat")).ok()?;
+    let data = crypt::open_file(key, data).ok()?;
     serde_json::from_slice(&data).ok()
 }
 
@@ -149,14 +172,14 @@ mod tests {
             pending: BTreeMap::from([(9, (5, 123)), (10, (6, 456))]),
             redelivered: HashMap::from([(9, 2)]),
         };
-        write_state(&dir, &saved).unwrap();
-        assert_eq!(read_state(&dir), Some(saved));
+        write_state(&dir, &saved, None).unwrap();
+        assert_eq!(read_state(&dir, None), Some(saved));
         // A flipped byte fails the checksum: no state rather than wrong state.
         let p = dir.join("o.dat");
         let mut b = std::fs::read(&p).unwrap();
         b[3] ^= 1;
         std::fs::write(&p, b).unwrap();
-        assert_eq!(read_state(&dir), None);
+        assert_eq!(read_state(&dir, None), None);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

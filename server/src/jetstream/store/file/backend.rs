@@ -15,12 +15,14 @@ use std::path::PathBuf;
 use bytes::Bytes;
 
 use super::block::Block;
+use super::frame::{decode, is_frame, Codec};
 use super::record::{
-    encode_marker, encode_msg, erase_in_place, parse, record_len, Kind, EMPTY_RECORD_LEN,
+    encode_marker, encode_msg, encode_padded_tomb, parse, record_len, Kind, EMPTY_RECORD_LEN,
     MAX_RECORD_LEN,
 };
-use super::recover::{scan, Item};
+use super::recover::scan;
 use super::Loc;
+use crate::jetstream::store::crypt::StreamKey;
 use crate::jetstream::store::engine::Backend;
 use crate::jetstream::store::index::{Entry, Index};
 use crate::jetstream::store::types::{StorageType, StoreDiagnostic, StoreError, StoreResult};
@@ -39,6 +41,10 @@ pub(crate) struct FileBackend {
     /// The non-last block whose file is open for reads (at most one, to bound descriptors).
     reading: Option<u32>,
     buf: Vec<u8>,
+    /// The on-disk form of `buf` when records are compressed or sealed.
+    fbuf: Vec<u8>,
+    /// How records are written (compression, encryption).
+    pub codec: Codec,
     /// A new block was started: the previous last block may now be retired.
     rolled: bool,
 }
@@ -54,6 +60,8 @@ impl FileBackend {
             diags: Vec::new(),
             reading: None,
             buf: Vec::new(),
+            fbuf: Vec::new(),
+            codec: Codec::default(),
             rolled: false,
         }
     }
@@ -74,7 +82,25 @@ impl FileBackend {
         Ok(id)
     }
 
-    /// Appends one encoded record to the last block, rolling first when it would overflow.
+    /// Writes record `rec` in its on-disk form (see [`Codec`]) to the last block; returns the
+    /// block, offset and bytes taken.
+    fn write_encoded(
+        &mut self,
+        rec: &[u8],
+        seq: u64,
+        ts: i64,
+        kind: Kind,
+    ) -> io::Result<(u32, u64, usize)> {
+        let mut f = std::mem::take(&mut self.fbuf);
+        f.clear();
+        self.codec.encode(rec, &mut f);
+        let r = self.write_record(&f, seq, ts, kind);
+        let n = f.len();
+        self.fbuf = f;
+        r.map(|(id, off)| (id, off, n))
+    }
+
+    /// Appends one on-disk record to the last block, rolling first when it would overflow.
     fn write_record(
         &mut self,
         rec: &[u8],
@@ -115,7 +141,7 @@ impl FileBackend {
         let mut rec = std::mem::take(&mut self.buf);
         rec.clear();
         encode_marker(&mut rec, kind, seq, ts);
-        let r = self.write_record(&rec, seq, ts, kind);
+        let r = self.write_encoded(&rec, seq, ts, kind);
         self.buf = rec;
         r.map(|_| ())
     }
@@ -240,9 +266,12 @@ impl FileBackend {
         let mut out = Vec::with_capacity(b.live_bytes as usize + 64);
         let mut moved = Vec::new();
         let mut has_max = false;
-        for item in scan(&data) {
-            let Item::Rec(off, r) = item else { continue };
-            let bytes = &data[off..off + r.len];
+        let items = scan(&data, self.codec.key());
+        for item in &items {
+            let Some((off, len, r)) = item.record() else {
+                continue;
+            };
+            let bytes = &data[off..off + len];
             let keep = match r.kind {
                 Kind::Msg => idx
                     .msgs
@@ -262,7 +291,9 @@ impl FileBackend {
             }
         }
         if !has_max && max_seq > 0 {
-            encode_marker(&mut out, Kind::Tomb, max_seq, max_ts);
+            let mut m = Vec::new();
+            encode_marker(&mut m, Kind::Tomb, max_seq, max_ts);
+            self.codec.encode(&m, &mut out);
         }
         let tmp = self.dir.join(format!("{id}.blk.tmp"));
         std::fs::write(&tmp, &out)?;
@@ -275,7 +306,7 @@ impl FileBackend {
         let mut nb = Block::existing(id, old.path.clone(), out.len() as u64);
         nb.live = old.live;
         nb.live_bytes = old.live_bytes;
-        fill_facts(&mut nb, &out);
+        fill_facts(&mut nb, &out, self.codec.key());
         nb.max_seq = nb.max_seq.max(max_seq);
         self.blocks.insert(id, nb);
         for (seq, off) in moved {
@@ -296,8 +327,12 @@ impl FileBackend {
                 continue;
             };
             let data = b.read_all()?;
-            for item in scan(&data) {
-                let Item::Rec(off, r) = item else { continue };
+            let key = self.codec.key.clone();
+            let items = scan(&data, key.as_deref());
+            for item in &items {
+                let Some((off, len, r)) = item.record() else {
+                    continue;
+                };
                 rec.clear();
                 let kind = match r.kind {
                     Kind::Msg => {
@@ -308,7 +343,7 @@ impl FileBackend {
                         if !live {
                             continue;
                         }
-                        rec.extend_from_slice(&data[off..off + r.len]);
+                        rec.extend_from_slice(&data[off..off + len]);
                         Kind::Msg
                     }
                     Kind::Tomb if r.seq <= last => Kind::Tomb,
@@ -316,15 +351,18 @@ impl FileBackend {
                     Kind::Skip(n) if r.seq <= last => Kind::Skip(n.min(last - r.seq + 1)),
                     _ => continue,
                 };
-                if kind != Kind::Msg {
+                let (nid, noff) = if kind == Kind::Msg {
+                    self.write_record(&rec, r.seq, r.ts, kind)?
+                } else {
                     encode_marker(&mut rec, kind, r.seq, r.ts);
-                }
-                let (nid, noff) = self.write_record(&rec, r.seq, r.ts, kind)?;
+                    let (id, off, _) = self.write_encoded(&rec, r.seq, r.ts, kind)?;
+                    (id, off)
+                };
                 if let (Kind::Msg, Some(e)) = (kind, idx.msgs.get_mut(&r.seq)) {
                     e.loc = Loc {
                         blk: nid,
                         off: noff as u32,
-                        len: r.len as u32,
+                        len: len as u32,
                     };
                     if let Some(nb) = self.blocks.get_mut(&nid) {
                         nb.live += 1;
@@ -379,9 +417,11 @@ impl FileBackend {
 }
 
 /// Sets a block's facts (message range, max sequence, tombstones, floor) from its bytes.
-pub(super) fn fill_facts(b: &mut Block, data: &[u8]) {
-    for item in scan(data) {
-        let Item::Rec(_, r) = item else { continue };
+pub(super) fn fill_facts(b: &mut Block, data: &[u8], key: Option<&StreamKey>) {
+    for item in scan(data, key) {
+        let Some((_, _, r)) = item.record() else {
+            continue;
+        };
         match r.kind {
             Kind::Msg => {
                 b.note_msg(r.seq);
@@ -429,9 +469,9 @@ impl Backend for FileBackend {
         let mut rec = std::mem::take(&mut self.buf);
         rec.clear();
         encode_msg(&mut rec, seq, ts, subj.as_bytes(), hdr, msg);
-        let r = self.write_record(&rec, seq, ts, Kind::Msg);
+        let r = self.write_encoded(&rec, seq, ts, Kind::Msg);
         self.buf = rec;
-        let (blk, off) = r.map_err(io_err)?;
+        let (blk, off, disk) = r.map_err(io_err)?;
         if let Some(b) = self.blocks.get_mut(&blk) {
             b.live += 1;
             b.live_bytes += len as u64;
@@ -443,7 +483,7 @@ impl Backend for FileBackend {
         Ok(Loc {
             blk,
             off: off as u32,
-            len: len as u32,
+            len: disk as u32,
         })
     }
 
@@ -455,10 +495,16 @@ impl Backend for FileBackend {
             }
             self.reading = Some(blk);
         }
-        let data = match self.blocks.get_mut(&blk) {
+        let mut data = match self.blocks.get_mut(&blk) {
             Some(b) => b.read_shared(off as u64, len as usize).map_err(io_err)?,
             None => Bytes::new(),
         };
+        if is_frame(&data) {
+            data = match decode(&data, self.codec.key()) {
+                Ok((inner, n)) if n == data.len() => Bytes::from(inner.into_owned()),
+                _ => Bytes::new(),
+            };
+        }
         match parse(&data) {
             Ok(r) if r.kind == Kind::Msg && r.seq == seq && r.len == data.len() => {
                 Ok(Some((data.slice_ref(r.hdr), data.slice_ref(r.msg))))
@@ -595,6 +641,10 @@ impl Backend for FileBackend {
     fn take_diagnostics(&mut self) -> Vec<StoreDiagnostic> {
         std::mem::take(&mut self.diags)
     }
+
+    fn set_compress(&mut self, on: bool) {
+        self.codec.compress = on;
+    }
 }
 
 impl FileBackend {
@@ -603,14 +653,25 @@ impl FileBackend {
         let Some(b) = self.blocks.get_mut(&loc.blk) else {
             return Ok(false);
         };
-        let mut data = b.read_at(loc.off as u64, loc.len as usize)?;
-        if !matches!(parse(&data), Ok(r) if r.kind == Kind::Msg && r.seq == seq) {
+        let data = b.read_at(loc.off as u64, loc.len as usize)?;
+        let ts = match decode(&data, self.codec.key()) {
+            Ok((inner, n)) if n == data.len() => match parse(&inner) {
+                Ok(r) if r.kind == Kind::Msg && r.seq == seq => r.ts,
+                _ => return Ok(false),
+            },
+            _ => return Ok(false),
+        };
+        // The same number of bytes, now a tombstone of `seq` padded with random bytes.
+        let Some(inner_len) = self.codec.inner_len_for(data.len()) else {
+            return Ok(false);
+        };
+        let tomb = encode_padded_tomb(seq, ts, inner_len);
+        let mut out = Vec::with_capacity(data.len());
+        self.codec.encode_uncompressed(&tomb, &mut out);
+        if out.len() != data.len() {
             return Ok(false);
         }
-        if !erase_in_place(&mut data) {
-            return Ok(false);
-        }
-        b.overwrite_at(loc.off as u64, &data)?;
+        b.overwrite_at(loc.off as u64, &out)?;
         Ok(true)
     }
 }

@@ -104,31 +104,15 @@ fn encode(buf: &mut Vec<u8>, seq: u64, ts: i64, subj: &[u8], hdr: &[u8], msg: &[
     buf.extend_from_slice(&h.to_le_bytes());
 }
 
-/// Rewrites a whole message record in place as an erased tombstone: same length and layout,
-/// subject, headers and payload replaced with random bytes, checksum recomputed.
-pub fn erase_in_place(rec: &mut [u8]) -> bool {
-    if parse(rec).is_err() {
-        return false;
-    }
-    let n = rec.len();
-    let seq = u64::from_le_bytes(rec[4..12].try_into().unwrap_or_default());
-    rec[4..12].copy_from_slice(&((seq & SEQ_MASK) | TBIT).to_le_bytes());
-    let slen = u16::from_le_bytes([rec[20], rec[21]]) as usize;
-    let has_hdr = u32::from_le_bytes(rec[0..4].try_into().unwrap_or_default()) & HBIT != 0;
-    let body = MSG_HDR_SIZE + slen + if has_hdr { 4 } else { 0 };
-    let random: Vec<u8> = (0..n - HASH_SIZE - MSG_HDR_SIZE)
+/// A tombstone of `seq` exactly `len` bytes long (at least [`EMPTY_RECORD_LEN`]), its payload
+/// random bytes: what an erased message is overwritten with.
+pub fn encode_padded_tomb(seq: u64, ts: i64, len: usize) -> Vec<u8> {
+    let pad: Vec<u8> = (0..len.saturating_sub(EMPTY_RECORD_LEN))
         .map(|_| rand::random::<u8>())
         .collect();
-    rec[MSG_HDR_SIZE..MSG_HDR_SIZE + slen].copy_from_slice(&random[..slen]);
-    if has_hdr {
-        // Keep the header length so the layout still parses; scramble everything after it.
-        rec[body..n - HASH_SIZE].copy_from_slice(&random[slen + 4..]);
-    } else {
-        rec[body..n - HASH_SIZE].copy_from_slice(&random[slen..]);
-    }
-    let h = xxh64(&rec[..n - HASH_SIZE], 0);
-    rec[n - HASH_SIZE..].copy_from_slice(&h.to_le_bytes());
-    true
+    let mut b = Vec::with_capacity(len);
+    encode(&mut b, (seq & SEQ_MASK) | TBIT, ts, b"", b"", &pad);
+    b
 }
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
@@ -237,12 +221,10 @@ mod tests {
     }
 
     #[test]
-    fn erase_keeps_layout_and_marks_tombstone() {
-        let mut b = Vec::new();
-        encode_msg(&mut b, 4, 5, b"subj", b"NATS/1.0\r\n\r\n", b"secret");
-        assert!(erase_in_place(&mut b));
-        let r = parse(&b).expect("still a valid record");
-        assert_eq!((r.kind, r.seq), (Kind::Tomb, 4));
-        assert_ne!(r.msg, b"secret");
+    fn padded_tombstone_has_the_asked_length() {
+        let b = encode_padded_tomb(4, 5, 77);
+        assert_eq!(b.len(), 77);
+        let r = parse(&b).expect("a valid record");
+        assert_eq!((r.kind, r.seq, r.ts), (Kind::Tomb, 4, 5));
     }
 }

@@ -4,59 +4,73 @@
 //! cut off the file. Tombstones and floors are applied after all blocks are read, since they may
 //! live in a later block than the messages they remove.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fs::OpenOptions;
 use std::io;
 use std::path::Path;
 
 use super::block::{block_path, Block};
+use super::frame::decode;
 use super::record::{parse, Bad, Kind, Record, EMPTY_RECORD_LEN};
 use super::Loc;
+use crate::jetstream::store::crypt::StreamKey;
 use crate::jetstream::store::header::message_ttl;
 use crate::jetstream::store::types::StoreDiagnostic;
 
 /// One element of a scanned block.
 pub enum Item<'a> {
-    Rec(usize, Record<'a>),
+    /// A verified record at `off` taking `len` bytes on disk, and the record itself (the same
+    /// bytes, or what a frame held).
+    Rec {
+        off: usize,
+        len: usize,
+        rec: Cow<'a, [u8]>,
+    },
     /// Bytes at `off` that are not a valid record; `seq` when the header still read sensibly.
-    Damaged {
-        off: usize,
-        seq: Option<u64>,
-    },
+    Damaged { off: usize, seq: Option<u64> },
     /// From `off` on, nothing parses: a torn tail.
-    Torn {
-        off: usize,
-    },
+    Torn { off: usize },
 }
 
-fn next_ok(data: &[u8], at: usize) -> bool {
-    at == data.len() || (at < data.len() && parse(&data[at..]).is_ok())
+impl Item<'_> {
+    /// The record of an `Item::Rec` (verified when scanned).
+    pub fn record(&self) -> Option<(usize, usize, Record<'_>)> {
+        match self {
+            Item::Rec { off, len, rec } => parse(rec).ok().map(|r| (*off, *len, r)),
+            _ => None,
+        }
+    }
+}
+
+fn next_ok(data: &[u8], at: usize, key: Option<&StreamKey>) -> bool {
+    at == data.len() || (at < data.len() && decode(&data[at..], key).is_ok())
 }
 
 /// The next offset after `from` where a valid record starts.
-fn resync(data: &[u8], from: usize) -> Option<usize> {
-    (from..data.len().saturating_sub(EMPTY_RECORD_LEN - 1)).find(|&o| parse(&data[o..]).is_ok())
+fn resync(data: &[u8], from: usize, key: Option<&StreamKey>) -> Option<usize> {
+    (from..data.len().saturating_sub(EMPTY_RECORD_LEN - 1))
+        .find(|&o| decode(&data[o..], key).is_ok())
 }
 
 /// Splits block bytes into records, damage and a torn tail.
-pub fn scan(data: &[u8]) -> Vec<Item<'_>> {
+pub fn scan<'a>(data: &'a [u8], key: Option<&StreamKey>) -> Vec<Item<'a>> {
     let mut out = Vec::new();
     let mut off = 0;
     while off < data.len() {
-        match parse(&data[off..]) {
-            Ok(r) => {
-                let n = r.len;
-                out.push(Item::Rec(off, r));
-                off += n;
+        match decode(&data[off..], key) {
+            Ok((rec, len)) => {
+                out.push(Item::Rec { off, len, rec });
+                off += len;
             }
-            Err(Bad::Damaged { len: Some(l), seq }) if next_ok(data, off + l) => {
+            Err(Bad::Damaged { len: Some(l), seq }) if next_ok(data, off + l, key) => {
                 out.push(Item::Damaged {
                     off,
-                    seq: Some(seq),
+                    seq: (seq > 0).then_some(seq),
                 });
                 off += l;
             }
-            Err(_) => match resync(data, off + 1) {
+            Err(_) => match resync(data, off + 1, key) {
                 Some(o) => {
                     out.push(Item::Damaged { off, seq: None });
                     off = o;
@@ -77,6 +91,8 @@ pub struct FoundMsg {
     pub ts: i64,
     pub subj: String,
     pub ttl: i64,
+    /// Accounted size (the record length, whatever the frame takes on disk).
+    pub size: u64,
     pub loc: Loc,
 }
 
@@ -105,6 +121,7 @@ impl Recovered {
 pub fn recover_blocks(
     dir: &Path,
     ids: &[u32],
+    key: Option<&StreamKey>,
     diags: &mut Vec<StoreDiagnostic>,
 ) -> io::Result<Recovered> {
     let mut rec = Recovered::default();
@@ -113,9 +130,13 @@ pub fn recover_blocks(
         let data = std::fs::read(&path)?;
         let mut size = data.len() as u64;
         let mut b = Block::existing(id, path.clone(), size);
-        for item in scan(&data) {
+        for item in scan(&data, key) {
+            if let Some((off, len, r)) = item.record() {
+                apply(&mut rec, &mut b, off, len, &r);
+                continue;
+            }
             match item {
-                Item::Rec(off, r) => apply(&mut rec, &mut b, off, &r),
+                Item::Rec { .. } => {}
                 Item::Damaged { off, seq } => {
                     diags.push(StoreDiagnostic::CorruptRecord {
                         block: id,
@@ -157,7 +178,7 @@ fn reopen_sized(b: Block, size: u64) -> Block {
     n
 }
 
-fn apply(rec: &mut Recovered, b: &mut Block, off: usize, r: &Record<'_>) {
+fn apply(rec: &mut Recovered, b: &mut Block, off: usize, len: usize, r: &Record<'_>) {
     match r.kind {
         Kind::Msg => {
             b.note_msg(r.seq);
@@ -168,10 +189,11 @@ fn apply(rec: &mut Recovered, b: &mut Block, off: usize, r: &Record<'_>) {
                 ts: r.ts,
                 subj: String::from_utf8_lossy(r.subj).into_owned(),
                 ttl: message_ttl(r.hdr),
+                size: r.len as u64,
                 loc: Loc {
                     blk: b.id,
                     off: off as u32,
-                    len: r.len as u32,
+                    len: len as u32,
                 },
             });
         }

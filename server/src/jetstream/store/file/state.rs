@@ -4,9 +4,10 @@
 //! checksum holds and every block still has the recorded size and last checksum; the store
 //! removes it once loaded, so after a crash the blocks are always read again.
 //!
-//! Layout (little-endian): magic `RNSIDX01`; first seq, first ts, last seq, last ts; blocks; a
-//! subject table; messages (seq, ts, ttl, subject index, block, offset, length); xxHash64 of all
-//! that.
+//! Layout (little-endian): magic `RNSIDX02`; first seq, first ts, last seq, last ts; blocks; a
+//! subject table; messages (seq, ts, ttl, subject index, block, offset, length on disk,
+//! accounted size); xxHash64 of all that. `RNSIDX01` files (no accounted size: it equalled the
+//! length) are still read. An encrypted stream seals the whole file (see `crypt::seal_file`).
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -16,7 +17,8 @@ use xxhash_rust::xxh64::xxh64;
 use super::recover::FoundMsg;
 use super::Loc;
 
-const MAGIC: &[u8; 8] = b"RNSIDX01";
+const MAGIC: &[u8; 8] = b"RNSIDX02";
+const MAGIC_V1: &[u8; 8] = b"RNSIDX01";
 
 /// A block as the state file remembers it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,8 +44,8 @@ pub struct SavedState {
     pub msgs: Vec<FoundMsg>,
 }
 
-/// Messages as the encoder reads them: (seq, ts, ttl, subject, location).
-pub type MsgRef<'a> = (u64, i64, i64, &'a str, Loc);
+/// Messages as the encoder reads them: (seq, ts, ttl, subject, location, accounted size).
+pub type MsgRef<'a> = (u64, i64, i64, &'a str, Loc, u64);
 
 pub fn encode<'a>(
     counters: (u64, i64, u64, i64),
@@ -75,7 +77,7 @@ pub fn encode<'a>(
     let mut ids: std::collections::HashMap<&str, u32> = Default::default();
     let mut body = Vec::new();
     let mut n = 0u64;
-    for (seq, ts, ttl, subj, loc) in msgs {
+    for (seq, ts, ttl, subj, loc, size) in msgs {
         let id = *ids.entry(subj).or_insert_with(|| {
             subjects.push(subj);
             subjects.len() as u32 - 1
@@ -87,6 +89,7 @@ pub fn encode<'a>(
         put32(&mut body, loc.blk);
         put32(&mut body, loc.off);
         put32(&mut body, loc.len);
+        put64(&mut body, size);
         n += 1;
     }
     put32(&mut b, subjects.len() as u32);
@@ -112,9 +115,10 @@ pub fn write(path: &Path, data: &[u8]) -> io::Result<()> {
 
 /// Decodes a state file; `None` when it is damaged in any way.
 pub fn decode(data: &[u8]) -> Option<SavedState> {
-    if data.len() < MAGIC.len() + 8 || &data[..8] != MAGIC {
+    if data.len() < MAGIC.len() + 8 || (&data[..8] != MAGIC && &data[..8] != MAGIC_V1) {
         return None;
     }
+    let v1 = &data[..8] == MAGIC_V1;
     let (body, sum) = data.split_at(data.len() - 8);
     if xxh64(body, 0) != u64::from_le_bytes(sum.try_into().ok()?) {
         return None;
@@ -162,11 +166,13 @@ pub fn decode(data: &[u8]) -> Option<SavedState> {
             off: c.u32()?,
             len: c.u32()?,
         };
+        let size = if v1 { loc.len as u64 } else { c.u64()? };
         msgs.push(FoundMsg {
             seq,
             ts,
             subj,
             ttl,
+            size,
             loc,
         });
     }
