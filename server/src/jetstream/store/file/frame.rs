@@ -104,6 +104,18 @@ pub fn is_frame(buf: &[u8]) -> bool {
     buf.len() >= 4 && u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]) & FBIT != 0
 }
 
+/// Whether `buf` starts with a whole frame whose hash holds (its contents may still fail to
+/// open, e.g. under another key): such bytes are a damaged record, never a torn tail to cut.
+pub fn intact_frame(buf: &[u8]) -> bool {
+    if !is_frame(buf) {
+        return false;
+    }
+    let len = (u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]) & !FBIT) as usize;
+    (FRAME_EXTRA..=MAX_FRAME_LEN).contains(&len)
+        && buf.len() >= len
+        && xxh64(&buf[..len - HASH_SIZE], 0).to_le_bytes() == buf[len - HASH_SIZE..len]
+}
+
 /// Decodes the record or frame at the start of `buf`: the verified inner record and the
 /// on-disk length.
 pub fn decode<'a>(buf: &'a [u8], key: Option<&StreamKey>) -> Result<(Cow<'a, [u8]>, usize), Bad> {

@@ -11,7 +11,7 @@ use std::io;
 use std::path::Path;
 
 use super::block::{block_path, Block};
-use super::frame::decode;
+use super::frame::{decode, intact_frame};
 use super::record::{parse, Bad, Kind, Record, EMPTY_RECORD_LEN};
 use super::Loc;
 use crate::jetstream::store::crypt::StreamKey;
@@ -63,7 +63,9 @@ pub fn scan<'a>(data: &'a [u8], key: Option<&StreamKey>) -> Vec<Item<'a>> {
                 out.push(Item::Rec { off, len, rec });
                 off += len;
             }
-            Err(Bad::Damaged { len: Some(l), seq }) if next_ok(data, off + l, key) => {
+            Err(Bad::Damaged { len: Some(l), seq })
+                if next_ok(data, off + l, key) || intact_frame(&data[off..]) =>
+            {
                 out.push(Item::Damaged {
                     off,
                     seq: (seq > 0).then_some(seq),

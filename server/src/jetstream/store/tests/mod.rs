@@ -5,6 +5,7 @@
 
 mod basic;
 mod file_compact;
+mod file_crypt;
 mod file_recovery;
 mod limits;
 mod query;
