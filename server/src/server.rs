@@ -819,6 +819,11 @@ impl ServerHandle {
         self.addr.port()
     }
 
+    /// The JetStream engine, when enabled (tests reach a stream's store through it).
+    pub fn jetstream(&self) -> Option<Arc<crate::jetstream::engine::JetStream>> {
+        self.shared.jetstream.get().cloned()
+    }
+
     /// The monitoring listener's address, when `http_port` is set.
     pub fn monitor_addr(&self) -> Option<SocketAddr> {
         self.monitor_addr

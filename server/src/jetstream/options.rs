@@ -14,6 +14,11 @@ pub struct JsLimits {
     pub max_ha_assets: i64,
     pub max_request_batch: i64,
     pub duplicates: Duration,
+    /// `batch { max_inflight_per_stream, max_inflight_total, max_msgs, timeout }`.
+    pub batch_inflight_per_stream: i64,
+    pub batch_inflight_total: i64,
+    pub batch_max_msgs: i64,
+    pub batch_timeout: Duration,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

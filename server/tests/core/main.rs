@@ -26,6 +26,7 @@ mod config_opts_auth;
 mod config_vars;
 mod errors;
 mod handshake;
+mod js_atomic_batch;
 mod js_client;
 mod js_consumer_features;
 mod js_consumer_pacing;

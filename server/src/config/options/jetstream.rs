@@ -327,7 +327,7 @@ fn limits(o: &mut Options, v: &Spanned<Value>, ctx: &mut Ctx) -> bool {
                 },
                 _ => mismatch(ctx, fv, "string"),
             },
-            "batch" => {}
+            "batch" => batch_limits(l, fv, ctx),
             _ => {
                 if !f.used_as_variable {
                     err(ctx, &fv.pos, format_args!("unknown field {:?}", f.key));
@@ -336,4 +336,48 @@ fn limits(o: &mut Options, v: &Spanned<Value>, ctx: &mut Ctx) -> bool {
         }
     }
     true
+}
+
+/// Go's `parseJetStreamLimitsBatch`.
+fn batch_limits(l: &mut crate::jetstream::options::JsLimits, v: &Spanned<Value>, ctx: &mut Ctx) {
+    let Value::Map(m) = &v.value else {
+        err(
+            ctx,
+            &v.pos,
+            format_args!(
+                "Expected a map to define batch limits, got {}",
+                v.value.go_type_name()
+            ),
+        );
+        return;
+    };
+    for f in m {
+        let fv = &f.value;
+        let key = f.key.to_ascii_lowercase();
+        match key.as_str() {
+            "max_inflight_per_stream" | "max_inflight_total" | "max_msgs" => {
+                let Value::Integer(i) = fv.value else {
+                    mismatch(ctx, fv, "int64");
+                    continue;
+                };
+                match key.as_str() {
+                    "max_inflight_per_stream" => l.batch_inflight_per_stream = i,
+                    "max_inflight_total" => l.batch_inflight_total = i,
+                    _ => l.batch_max_msgs = i,
+                }
+            }
+            "timeout" => match &fv.value {
+                Value::String(s) => match crate::gofmt::parse_go_duration(s) {
+                    Ok(d) => l.batch_timeout = d,
+                    Err(e) => ctx.errors.push(e.to_string()),
+                },
+                _ => mismatch(ctx, fv, "string"),
+            },
+            _ => {
+                if !f.used_as_variable {
+                    err(ctx, &fv.pos, format_args!("unknown field {:?}", f.key));
+                }
+            }
+        }
+    }
 }

@@ -367,3 +367,46 @@ pub fn ack_metric(
         },
     );
 }
+
+/// Go's `JSStreamBatchAbandonedAdvisory`.
+#[derive(Serialize)]
+struct BatchAbandoned<'a> {
+    #[serde(flatten)]
+    event: TypedEvent,
+    #[serde(skip_serializing_if = "is_empty")]
+    account: &'a str,
+    stream: &'a str,
+    #[serde(skip_serializing_if = "is_empty")]
+    domain: &'a str,
+    batch: &'a str,
+    reason: &'a str,
+}
+
+/// An atomic batch was abandoned: `timeout`, `large`, `incomplete` or `unsupported`. Go sends it
+/// in the stream's account, then in the system account with the account named.
+pub fn batch_abandoned(
+    server: &ServerShared,
+    acc: &Arc<Account>,
+    stream: &str,
+    domain: &str,
+    batch: &str,
+    reason: &str,
+) {
+    let subject = format!("$JS.EVENT.ADVISORY.STREAM.BATCH_ABANDONED.{stream}");
+    let mut adv = BatchAbandoned {
+        event: TypedEvent::new("io.nats.jetstream.advisory.v1.stream_batch_abandoned"),
+        account: "",
+        stream,
+        domain,
+        batch,
+        reason,
+    };
+    let system = server.accounts.system();
+    if !system.as_ref().is_some_and(|s| Arc::ptr_eq(s, acc)) {
+        publish(server, acc, &subject, &adv);
+    }
+    if let Some(sys) = system {
+        adv.account = &acc.name;
+        publish(server, &sys, &subject, &adv);
+    }
+}

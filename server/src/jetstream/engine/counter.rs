@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 
 use num_bigint::BigInt;
 
-use super::stream::{MSG_INCR, STREAM_SOURCE};
+use super::stream::{
+    EXPECTED_LAST_MSG_ID, EXPECTED_LAST_SEQ, EXPECTED_LAST_SUBJ_SEQ, EXPECTED_LAST_SUBJ_SEQ_SUBJ,
+    EXPECTED_STREAM, MSG_INCR, ROLLUP, STREAM_SOURCE,
+};
 use crate::jetstream::api::{ApiError, ErrorId};
 use crate::jetstream::store::header::slice_header;
 use crate::jetstream::store::StreamStore;
@@ -101,26 +104,71 @@ pub fn set_header(hdr: &[u8], key: &str, val: &str) -> Vec<u8> {
     out
 }
 
-/// The message a counter stream stores for `incr` on `subject`: the headers (with
-/// `Nats-Counter-Sources` and, for a sourced total, `Nats-Incr` rewritten to the difference), the
-/// body `{"val":"<total>"}` and the total.
+/// A subject's running counter: the last stored total and the totals seen per origin.
+#[derive(Default, Clone)]
+pub struct Running {
+    total: BigInt,
+    sources: Option<Sources>,
+}
+
+/// The running counter held by a stored counter message (its body and `Nats-Counter-Sources`).
+pub fn running_from(hdr: &[u8], msg: &[u8]) -> Result<Running, ApiError> {
+    let val = counter_value(msg)?;
+    let mut sources = None;
+    if let Some(ncs) = slice_header(COUNTER_SOURCES, hdr).filter(|v| !v.is_empty()) {
+        sources = serde_json::from_slice::<Option<Sources>>(ncs)
+            .map_err(|_| ErrorId::MessageCounterBroken.err())?;
+    }
+    Ok(Running {
+        total: lenient(&val),
+        sources,
+    })
+}
+
+/// The running counter of `subject` in the store (zero when the subject has no message).
+pub fn running(store: &dyn StreamStore, subject: &str) -> Result<Running, ApiError> {
+    match store.load_last_msg(subject) {
+        Ok(last) => running_from(&last.hdr, &last.msg),
+        Err(_) => Ok(Running::default()),
+    }
+}
+
+/// Go's checks on a published (not sourced) `Nats-Incr`: only on counter streams, without a
+/// payload and without the headers that expect or replace earlier messages.
+pub fn check_increment(hdr: &[u8], msg: &[u8], allowed: bool) -> Result<(), ApiError> {
+    if !allowed {
+        return Err(ErrorId::MessageIncrDisabled.err());
+    }
+    if !msg.is_empty() {
+        return Err(ErrorId::MessageIncrPayload.err());
+    }
+    let present = |k: &str| slice_header(k, hdr).is_some_and(|v| !v.is_empty());
+    if [
+        ROLLUP,
+        EXPECTED_STREAM,
+        EXPECTED_LAST_MSG_ID,
+        EXPECTED_LAST_SUBJ_SEQ_SUBJ,
+        EXPECTED_LAST_SEQ,
+        EXPECTED_LAST_SUBJ_SEQ,
+    ]
+    .into_iter()
+    .any(present)
+    {
+        return Err(ErrorId::MessageIncrInvalid.err());
+    }
+    Ok(())
+}
+
+/// The message a counter stream stores for `incr` on `subject`, advancing `running`: the
+/// headers (with `Nats-Counter-Sources` and, for a sourced total, `Nats-Incr` rewritten to the
+/// difference), the body `{"val":"<total>"}` and the total.
 pub fn apply(
-    store: &dyn StreamStore,
+    running: &mut Running,
     subject: &str,
     hdr: &[u8],
     msg: &[u8],
     mut incr: BigInt,
 ) -> Result<(Vec<u8>, Vec<u8>, String), ApiError> {
-    let mut initial = BigInt::default();
-    let mut sources: Option<Sources> = None;
-    if let Ok(last) = store.load_last_msg(subject) {
-        let val = counter_value(&last.msg)?;
-        if let Some(ncs) = slice_header(COUNTER_SOURCES, &last.hdr).filter(|v| !v.is_empty()) {
-            sources = serde_json::from_slice::<Option<Sources>>(ncs)
-                .map_err(|_| ErrorId::MessageCounterBroken.err())?;
-        }
-        initial = lenient(&val);
-    }
     let mut hdr = hdr.to_vec();
     if let Some(src) = slice_header(STREAM_SOURCE, &hdr).filter(|v| !v.is_empty()) {
         let src = String::from_utf8_lossy(src).into_owned();
@@ -128,7 +176,8 @@ pub fn apply(
         let orig_stream = fields[0].to_string();
         let orig_subj = fields.get(4).copied().unwrap_or(subject).to_string();
         let sourced = lenient(&counter_value(msg)?);
-        let per = sources
+        let per = running
+            .sources
             .get_or_insert_with(Sources::new)
             .entry(orig_stream)
             .or_default()
@@ -140,10 +189,11 @@ pub fn apply(
         incr = sourced - previous;
         hdr = set_header(&hdr, MSG_INCR, &incr.to_string());
     }
-    let total = (initial + incr).to_string();
+    running.total += incr;
+    let total = running.total.to_string();
     let body = format!("{{\"val\":\"{total}\"}}").into_bytes();
-    if let Some(s) = sources.filter(|s| !s.is_empty()) {
-        let json = serde_json::to_string(&s).map_err(|_| ErrorId::MessageCounterBroken.err())?;
+    if let Some(s) = running.sources.as_ref().filter(|s| !s.is_empty()) {
+        let json = serde_json::to_string(s).map_err(|_| ErrorId::MessageCounterBroken.err())?;
         hdr = set_header(&hdr, COUNTER_SOURCES, &json);
     }
     Ok((hdr, body, total))

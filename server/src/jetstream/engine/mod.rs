@@ -11,6 +11,7 @@
 pub mod account;
 pub mod advisory;
 pub mod api;
+pub mod batch;
 pub mod consumer;
 mod consumer_api;
 mod consumer_ctl;
@@ -60,6 +61,9 @@ pub struct JetStream {
     /// Bytes stored in memory and file streams (Go's `memUsed`, `storeUsed`).
     mem_used: AtomicI64,
     store_used: AtomicI64,
+    /// Atomic batches inflight on this server (Go's `globalInflightAtomicBatches`).
+    pub atomic_batches: AtomicI64,
+    pub batch_limits: batch::BatchLimits,
 }
 
 /// Go's `getHash`: the first 8 characters of the name's SHA-256, each byte mapped into Go's
@@ -208,6 +212,8 @@ impl JetStream {
             api: api::ApiQueue::start(Arc::downgrade(server)),
             mem_used: AtomicI64::new(0),
             store_used: AtomicI64::new(0),
+            atomic_batches: AtomicI64::new(0),
+            batch_limits: batch::BatchLimits::from_config(&js_opts.limits),
         });
         for acc in js.accounts_to_enable(server) {
             js.enable_account(server, &acc)?;

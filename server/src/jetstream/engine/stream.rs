@@ -43,10 +43,10 @@ pub enum InfoKind {
 
 /// What the publish path keeps between messages (Go's `lseq`, `lmsgId`, `ddmap`).
 #[derive(Default)]
-struct PubState {
-    last_seq: u64,
-    last_msg_id: String,
-    dedupe: HashMap<String, (u64, i64)>,
+pub(crate) struct PubState {
+    pub(crate) last_seq: u64,
+    pub(crate) last_msg_id: String,
+    pub(crate) dedupe: HashMap<String, (u64, i64)>,
     /// Msg ids by arrival, for expiring the duplicate window.
     dedupe_order: VecDeque<(i64, String)>,
 }
@@ -57,7 +57,9 @@ pub struct Stream {
     cfg: RwLock<Arc<StreamConfig>>,
     pub created: GoTime,
     store: Arc<dyn StreamStore>,
-    state: Mutex<PubState>,
+    pub(crate) state: Mutex<PubState>,
+    /// Atomic batches being staged.
+    pub(crate) batches: Mutex<super::batch::Batches>,
     subs: Mutex<Vec<SubRef>>,
     /// The stream's directory for a file stream.
     pub dir: Option<PathBuf>,
@@ -127,7 +129,7 @@ fn store_config(cfg: &StreamConfig) -> StoreConfig {
     }
 }
 
-fn now_nanos() -> i64 {
+pub(crate) fn now_nanos() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as i64)
@@ -261,6 +263,7 @@ impl Stream {
             js: Arc::downgrade(js),
             pub_ack: pub_ack.into_bytes(),
             stopped: std::sync::atomic::AtomicBool::new(false),
+            batches: Mutex::new(Default::default()),
             consumers: RwLock::new(std::collections::BTreeMap::new()),
             account_limits: jsa.limits.clone(),
             account_usage: jsa.usage.clone(),
@@ -584,16 +587,24 @@ impl Stream {
         if m.seq > last + 1 && last > 0 {
             let _ = self.store.skip_msgs(last + 1, m.seq - last - 1);
         }
-        let ttl = crate::jetstream::store::header::message_ttl(&m.hdr);
+        // Go drops the origin's expectations and batch headers: a mirror neither checks nor
+        // batches.
+        let hdr = if m.hdr.is_empty() {
+            Vec::new()
+        } else {
+            let h = remove_header_prefix(&m.hdr, "Nats-Expected-");
+            remove_header_prefix(&h, "Nats-Batch-")
+        };
+        let ttl = crate::jetstream::store::header::message_ttl(&hdr);
         let seq = if last == 0 { 0 } else { m.seq };
         let r = if last == 0 && m.seq > 1 {
             // A new mirror starts at the origin's position.
             let _ = self.store.compact(m.seq);
             self.store
-                .store_raw_msg(&m.subject, &m.hdr, &m.msg, m.seq, m.ts, ttl, false)
+                .store_raw_msg(&m.subject, &hdr, &m.msg, m.seq, m.ts, ttl, false)
         } else {
             self.store
-                .store_raw_msg(&m.subject, &m.hdr, &m.msg, seq, m.ts, ttl, false)
+                .store_raw_msg(&m.subject, &hdr, &m.msg, seq, m.ts, ttl, false)
         };
         match r {
             Ok(()) => {
@@ -624,6 +635,7 @@ impl Stream {
             remove_header(hdr, STREAM_SOURCE)
         };
         h = remove_header_prefix(&h, "Nats-Expected-");
+        h = remove_header_prefix(&h, "Nats-Batch-");
         let mut out = if h.is_empty() {
             b"NATS/1.0\r\n".to_vec()
         } else {
@@ -633,7 +645,7 @@ impl Stream {
         out.extend_from_slice(b": ");
         out.extend_from_slice(source.as_bytes());
         out.extend_from_slice(b"\r\n\r\n");
-        let mut republish = None;
+        let mut republish = Vec::new();
         let _ = self.process_msg(subject, false, &out, msg, 0, &mut republish, true);
     }
 
@@ -646,8 +658,54 @@ impl Stream {
         let _ = self.store.flush_all_pending();
     }
 
+    /// The JetStream this stream belongs to, while it runs.
+    pub(crate) fn jetstream(&self) -> Option<Arc<JetStream>> {
+        self.js.upgrade()
+    }
+
+    /// The subject after the input transform (unchanged when it does not match).
+    pub(crate) fn input_subject(&self, subject: &str) -> String {
+        let t = self
+            .transforms
+            .read()
+            .map(|t| t.clone())
+            .unwrap_or_default();
+        match &t.input {
+            Some(tr) => tr.matches(subject).unwrap_or_else(|_| subject.to_string()),
+            None => subject.to_string(),
+        }
+    }
+
+    /// Go's `jsa.wouldExceedLimits`: the account's memory or storage limit (logged as Go does).
+    pub(crate) fn account_would_exceed(
+        &self,
+        cfg: &StreamConfig,
+        subject: &str,
+        hdr: &[u8],
+        msg: &[u8],
+    ) -> bool {
+        let size = self.store.msg_size(subject, hdr, msg) as i64;
+        let (used, limit) = match cfg.storage {
+            StorageType::Memory => (&self.account_usage.mem, self.account_limits.max_memory),
+            StorageType::File => (&self.account_usage.store, self.account_limits.max_store),
+        };
+        if limit >= 0 && used.load(std::sync::atomic::Ordering::Relaxed) + size > limit {
+            tracing::warn!(
+                "JetStream {} resource limits exceeded for account: {:?}",
+                if cfg.storage == StorageType::Memory {
+                    "memory"
+                } else {
+                    "file"
+                },
+                self.account.name
+            );
+            return true;
+        }
+        false
+    }
+
     /// The PubAck error response (Go's `JSPubAckResponse` with `PubAck{Stream: name}`).
-    fn error_ack(&self, e: &ApiError) -> Vec<u8> {
+    pub(crate) fn error_ack(&self, e: &ApiError) -> Vec<u8> {
         #[derive(serde::Serialize)]
         struct Resp<'a> {
             error: &'a ApiError,
@@ -691,8 +749,8 @@ impl Stream {
         b
     }
 
-    /// Go's `processJetStreamMsg` for a single server. Returns the PubAck to send (None: no ack)
-    /// and the republished message (subject, headers, payload) if any.
+    /// Go's `processJetStreamMsg` for a single server. Returns the PubAck to send (None: no ack);
+    /// republished messages (subject, headers, payload) are pushed on `republish`.
     #[allow(clippy::too_many_arguments)]
     pub fn process_msg(
         &self,
@@ -701,7 +759,39 @@ impl Stream {
         hdr: &[u8],
         msg: &[u8],
         max_payload: i64,
-        republish: &mut Option<(String, Vec<u8>, Vec<u8>)>,
+        republish: &mut Vec<(String, Vec<u8>, Vec<u8>)>,
+        sourced: bool,
+    ) -> Option<Vec<u8>> {
+        let Ok(mut st) = self.state.lock() else {
+            return None;
+        };
+        let ack = self.process_msg_locked(
+            &mut st,
+            subject,
+            has_reply,
+            hdr,
+            msg,
+            max_payload,
+            republish,
+            sourced,
+        );
+        drop(st);
+        ack
+    }
+
+    /// [`Stream::process_msg`] with the publish state already held (an atomic batch commit
+    /// holds it across all its messages). A message carrying `Nats-Batch-Id` was checked when its
+    /// batch committed: Go skips the consistency checks and acks with the batch id and count.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn process_msg_locked(
+        &self,
+        st: &mut PubState,
+        subject: &str,
+        has_reply: bool,
+        hdr: &[u8],
+        msg: &[u8],
+        max_payload: i64,
+        republish: &mut Vec<(String, Vec<u8>, Vec<u8>)>,
         sourced: bool,
     ) -> Option<Vec<u8>> {
         let cfg = self.config();
@@ -724,12 +814,11 @@ impl Stream {
         };
         let respond = !cfg.no_ack && has_reply;
         let fail = |e: ApiError| respond.then(|| self.error_ack(&e));
-        if cfg.sealed {
+        let batch = super::batch::batch_of(hdr);
+        let check = batch.is_none();
+        if check && cfg.sealed {
             return fail(ErrorId::StreamSealed.err());
         }
-        let Ok(mut st) = self.state.lock() else {
-            return None;
-        };
         // Go drops the cross-account request info before storing.
         let cleaned;
         let hdr = if !hdr.is_empty() && slice_header("Nats-Request-Info", hdr).is_some() {
@@ -742,109 +831,106 @@ impl Stream {
         let (mut rollup_sub, mut rollup_all) = (false, false);
         let mut incr = None;
         if !hdr.is_empty() {
-            // Counter increments: only on counter streams, without a payload and without the
-            // headers that expect or replace earlier messages (a sourced one is stored verbatim).
-            match super::counter::message_incr(hdr) {
-                Some(Err(())) => return fail(ErrorId::MessageIncrInvalid.err()),
-                Some(Ok(n)) => {
-                    if !sourced {
-                        if !cfg.allow_msg_counter {
-                            return fail(ErrorId::MessageIncrDisabled.err());
+            if check {
+                match super::counter::message_incr(hdr) {
+                    Some(Err(())) => return fail(ErrorId::MessageIncrInvalid.err()),
+                    Some(Ok(n)) => {
+                        // A sourced counter message is stored as its origin's total.
+                        if !sourced {
+                            if let Err(e) =
+                                super::counter::check_increment(hdr, msg, cfg.allow_msg_counter)
+                            {
+                                return fail(e);
+                            }
                         }
-                        if !msg.is_empty() {
-                            return fail(ErrorId::MessageIncrPayload.err());
-                        }
-                        let present = |k: &str| slice_header(k, hdr).is_some_and(|v| !v.is_empty());
-                        if [
-                            ROLLUP,
-                            EXPECTED_STREAM,
-                            EXPECTED_LAST_MSG_ID,
-                            EXPECTED_LAST_SUBJ_SEQ_SUBJ,
-                            EXPECTED_LAST_SEQ,
-                            EXPECTED_LAST_SUBJ_SEQ,
-                        ]
-                        .into_iter()
-                        .any(present)
-                        {
-                            return fail(ErrorId::MessageIncrInvalid.err());
-                        }
+                        incr = Some(n);
                     }
-                    incr = Some(n);
+                    None => {}
                 }
-                None => {}
-            }
-            if let Some(name) = slice_header(EXPECTED_STREAM, hdr) {
-                if !name.is_empty() && name != cfg.name.as_bytes() {
-                    return fail(ErrorId::StreamNotMatch.err());
+                if let Some(name) = slice_header(EXPECTED_STREAM, hdr) {
+                    if !name.is_empty() && name != cfg.name.as_bytes() {
+                        return fail(ErrorId::StreamNotMatch.err());
+                    }
                 }
-            }
-            let ttl_hdr = slice_header(MSG_TTL, hdr);
-            if ttl_hdr.is_some_and(|v| !v.is_empty()) && !cfg.allow_msg_ttl {
-                return fail(ErrorId::MessageTTLDisabled.err());
-            }
-            if let Some(seq) = parse_u64_header(hdr, EXPECTED_LAST_SUBJ_SEQ) {
-                let filter = slice_header(EXPECTED_LAST_SUBJ_SEQ_SUBJ, hdr)
-                    .filter(|s| !s.is_empty())
-                    .map(|s| String::from_utf8_lossy(s).into_owned())
-                    .unwrap_or_else(|| subject.to_string());
-                let fseq = match self.store.load_last_msg(&filter) {
-                    Ok(m) => m.seq,
-                    Err(_) => 0,
-                };
-                if fseq != seq {
-                    return fail(ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &fseq)]));
+                let ttl_hdr = slice_header(MSG_TTL, hdr);
+                if ttl_hdr.is_some_and(|v| !v.is_empty()) && !cfg.allow_msg_ttl {
+                    return fail(ErrorId::MessageTTLDisabled.err());
                 }
-            } else if slice_header(EXPECTED_LAST_SUBJ_SEQ_SUBJ, hdr).is_some_and(|s| !s.is_empty())
-            {
-                return fail(ErrorId::StreamExpectedLastSeqPerSubjectInvalid.err());
-            }
-            if let Some(seq) = parse_u64_header(hdr, EXPECTED_LAST_SEQ) {
-                if seq != st.last_seq {
-                    let last = st.last_seq;
-                    return fail(ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &last)]));
+                if let Some(seq) = parse_u64_header(hdr, EXPECTED_LAST_SUBJ_SEQ) {
+                    let filter = slice_header(EXPECTED_LAST_SUBJ_SEQ_SUBJ, hdr)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| String::from_utf8_lossy(s).into_owned())
+                        .unwrap_or_else(|| subject.to_string());
+                    let fseq = match self.store.load_last_msg(&filter) {
+                        Ok(m) => m.seq,
+                        Err(_) => 0,
+                    };
+                    if fseq != seq {
+                        return fail(ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &fseq)]));
+                    }
+                } else if slice_header(EXPECTED_LAST_SUBJ_SEQ_SUBJ, hdr)
+                    .is_some_and(|s| !s.is_empty())
+                {
+                    return fail(ErrorId::StreamExpectedLastSeqPerSubjectInvalid.err());
                 }
-            }
-            if !sourced && slice_header(STREAM_SOURCE, hdr).is_some_and(|s| !s.is_empty()) {
-                return fail(ErrorId::MessageSourceHdrNotAllowed.err());
+                if let Some(seq) = parse_u64_header(hdr, EXPECTED_LAST_SEQ) {
+                    if seq != st.last_seq {
+                        let last = st.last_seq;
+                        return fail(ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &last)]));
+                    }
+                }
+                if !sourced && slice_header(STREAM_SOURCE, hdr).is_some_and(|s| !s.is_empty()) {
+                    return fail(ErrorId::MessageSourceHdrNotAllowed.err());
+                }
             }
             if let Some(id) = slice_header(MSG_ID, hdr).filter(|v| !v.is_empty()) {
                 msg_id = String::from_utf8_lossy(id).into_owned();
-                prune_dedupe(&mut st, cfg.duplicates);
-                if let Some((seq, _)) = st.dedupe.get(&msg_id) {
-                    let seq = *seq;
-                    return respond.then(|| self.ok_ack(seq, true));
+                if check {
+                    prune_dedupe(st, cfg.duplicates);
+                    if let Some((seq, _)) = st.dedupe.get(&msg_id) {
+                        let seq = *seq;
+                        return respond.then(|| self.ok_ack(seq, true));
+                    }
                 }
             }
-            if let Some(want) = slice_header(EXPECTED_LAST_MSG_ID, hdr).filter(|v| !v.is_empty()) {
-                if want != st.last_msg_id.as_bytes() {
-                    let last = st.last_msg_id.clone();
-                    return fail(ErrorId::StreamWrongLastMsgID.fill(&[("{id}", &last)]));
+            if check {
+                if let Some(want) =
+                    slice_header(EXPECTED_LAST_MSG_ID, hdr).filter(|v| !v.is_empty())
+                {
+                    if want != st.last_msg_id.as_bytes() {
+                        let last = st.last_msg_id.clone();
+                        return fail(ErrorId::StreamWrongLastMsgID.fill(&[("{id}", &last)]));
+                    }
                 }
             }
             if let Some(r) = slice_header(ROLLUP, hdr).filter(|v| !v.is_empty()) {
-                if !cfg.allow_rollup || cfg.deny_purge {
+                if check && (!cfg.allow_rollup || cfg.deny_purge) {
                     return fail(ErrorId::StreamRollupFailed.with_err("rollup not permitted"));
                 }
                 match r {
                     b"sub" => rollup_sub = true,
                     b"all" => rollup_all = true,
-                    other => {
+                    other if check => {
                         let v = String::from_utf8_lossy(other).into_owned();
                         return fail(
                             ErrorId::StreamRollupFailed
                                 .with_err(format!("rollup value invalid: {v:?}")),
                         );
                     }
+                    _ => {}
                 }
             }
         }
+        // A counter stores its new total; the messages of a committed batch carry theirs already.
         let counter;
         let mut counter_val = None;
-        let (hdr, msg) = if cfg.allow_msg_counter {
+        let (hdr, msg) = if check && cfg.allow_msg_counter {
             let Some(incr) = incr else {
                 return fail(ErrorId::MessageIncrMissing.err());
             };
-            match super::counter::apply(&*self.store, subject, hdr, msg, incr) {
+            let applied = super::counter::running(&*self.store, subject)
+                .and_then(|mut r| super::counter::apply(&mut r, subject, hdr, msg, incr));
+            match applied {
                 Ok(c) => counter = c,
                 Err(e) => return fail(e),
             }
@@ -854,14 +940,14 @@ impl Stream {
             (hdr, msg)
         };
         let (hl, ml) = (hdr.len() as i64, msg.len() as i64);
-        if max_payload > 0 && (hl > max_payload || ml > max_payload - hl) {
+        if check && max_payload > 0 && (hl > max_payload || ml > max_payload - hl) {
             return fail(ErrorId::StreamMessageExceedsMaximum.err());
         }
         let max_size = cfg.max_msg_size as i64;
-        if max_size >= 0 && (hl > max_size || ml > max_size - hl) {
+        if check && max_size >= 0 && (hl > max_size || ml > max_size - hl) {
             return fail(ErrorId::StreamMessageExceedsMaximum.err());
         }
-        if hdr.len() > u16::MAX as usize {
+        if check && hdr.len() > u16::MAX as usize {
             return fail(ErrorId::StreamHeaderExceedsMaximum.err());
         }
         if let Some(js) = self.js.upgrade() {
@@ -869,6 +955,19 @@ impl Stream {
                 return fail(ErrorId::InsufficientResources.err());
             }
         }
+        // Go's PubAck: with the batch id and size for a batch commit, the total for a counter.
+        let ack = |seq: u64| match (&batch, counter_val) {
+            (Some((id, count)), _) => {
+                let mut b = self.ok_ack(seq, false);
+                b.pop();
+                b.extend_from_slice(b",\"batch\":");
+                b.extend_from_slice(serde_json::to_string(id).unwrap_or_default().as_bytes());
+                b.extend_from_slice(format!(",\"count\":{count}}}").as_bytes());
+                b
+            }
+            (None, Some(v)) => self.counter_ack(seq, v),
+            (None, None) => self.ok_ack(seq, false),
+        };
         // Interest retention keeps nothing no consumer wants (Go skips the sequence).
         if cfg.retention == RetentionPolicy::Interest
             && !self.consumers().iter().any(|c| c.matches(subject))
@@ -879,29 +978,12 @@ impl Stream {
             st.last_seq = seq;
             st.last_msg_id = msg_id.clone();
             if !msg_id.is_empty() {
-                remember_msg_id(&mut st, msg_id, seq);
+                remember_msg_id(st, msg_id, seq);
             }
-            return respond.then(|| self.ok_ack(seq, false));
+            return respond.then(|| ack(seq));
         }
-        // Go's jsa.wouldExceedLimits: the account's memory or storage limit.
-        {
-            let size = self.store.msg_size(subject, hdr, msg) as i64;
-            let (used, limit) = match cfg.storage {
-                StorageType::Memory => (&self.account_usage.mem, self.account_limits.max_memory),
-                StorageType::File => (&self.account_usage.store, self.account_limits.max_store),
-            };
-            if limit >= 0 && used.load(std::sync::atomic::Ordering::Relaxed) + size > limit {
-                tracing::warn!(
-                    "JetStream {} resource limits exceeded for account: {:?}",
-                    if cfg.storage == StorageType::Memory {
-                        "memory"
-                    } else {
-                        "file"
-                    },
-                    self.account.name
-                );
-                return fail(ErrorId::AccountResourcesExceeded.err());
-            }
+        if self.account_would_exceed(&cfg, subject, hdr, msg) {
+            return fail(ErrorId::AccountResourcesExceeded.err());
         }
         let ttl = match slice_header(MSG_TTL, hdr) {
             Some(v) if !v.is_empty() => match parse_ttl(v) {
@@ -937,7 +1019,7 @@ impl Stream {
         st.last_seq = seq;
         st.last_msg_id = msg_id.clone();
         if !msg_id.is_empty() {
-            remember_msg_id(&mut st, msg_id, seq);
+            remember_msg_id(st, msg_id, seq);
         }
         if rollup_sub {
             let _ = self.store.purge_ex(subject, 0, 1);
@@ -947,19 +1029,14 @@ impl Stream {
         if let Some((tr, headers_only)) = &transforms.republish {
             if let Ok(tsubj) = tr.matches(subject) {
                 if crate::sublist::is_valid_publish_subject(tsubj.as_bytes()) {
-                    *republish =
-                        Some(self.republished(subject, seq, hdr, msg, *headers_only, tsubj));
+                    republish.push(self.republished(subject, seq, hdr, msg, *headers_only, tsubj));
                 }
             }
         }
-        drop(st);
         for c in self.consumers() {
             c.new_message(subject);
         }
-        respond.then(|| match counter_val {
-            Some(v) => self.counter_ack(seq, v),
-            None => self.ok_ack(seq, false),
-        })
+        respond.then(|| ack(seq))
     }
 }
 
@@ -1045,7 +1122,7 @@ fn parse_u64_header(hdr: &[u8], key: &str) -> Option<u64> {
 }
 
 /// Go's `parseMessageTTL`: `never` is -1, a Go duration or a number of seconds, at least 1s.
-fn parse_ttl(v: &[u8]) -> Option<i64> {
+pub(crate) fn parse_ttl(v: &[u8]) -> Option<i64> {
     let s = std::str::from_utf8(v).ok()?;
     if s == "never" {
         return Some(-1);
@@ -1059,7 +1136,7 @@ fn parse_ttl(v: &[u8]) -> Option<i64> {
 
 /// A header block without `key` (Go's `removeHeaderIfPresent`); an empty block when only the
 /// status line would remain.
-fn remove_header(hdr: &[u8], key: &str) -> Vec<u8> {
+pub(crate) fn remove_header(hdr: &[u8], key: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(hdr.len());
     let mut lines = hdr.split_inclusive(|b| *b == b'\n');
     if let Some(first) = lines.next() {
@@ -1163,17 +1240,33 @@ impl MsgHandler for StreamHandler {
         let (hdr, payload) = m.msg.split_at(hl);
         let subject = String::from_utf8_lossy(m.subject);
         let max_payload = ctx.server.opts().max_payload as i64;
-        let mut republish = None;
-        let ack = s.process_msg(
-            &subject,
-            m.reply.is_some(),
-            hdr,
-            payload,
-            max_payload,
-            &mut republish,
-            false,
-        );
-        if let Some((subj, h, p)) = republish {
+        let mut republish = Vec::new();
+        // Go routes a message with a batch id to the atomic batch path.
+        let ack = match slice_header(super::batch::BATCH_ID, hdr).filter(|v| !v.is_empty()) {
+            Some(id) => {
+                let id = String::from_utf8_lossy(id).into_owned();
+                let (ack, r) = s.process_batch_msg(
+                    &id,
+                    &subject,
+                    m.reply.is_some(),
+                    hdr,
+                    payload,
+                    max_payload,
+                );
+                republish = r;
+                ack
+            }
+            None => s.process_msg(
+                &subject,
+                m.reply.is_some(),
+                hdr,
+                payload,
+                max_payload,
+                &mut republish,
+                false,
+            ),
+        };
+        for (subj, h, p) in republish {
             s.account
                 .deliver_internal(fan, ctx.server, subj.as_bytes(), None, &h, &p);
         }
