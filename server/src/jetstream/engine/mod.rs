@@ -17,6 +17,7 @@ mod consumer_ctl;
 mod counter;
 mod direct;
 mod persist;
+mod schedule;
 mod snapshot;
 mod source;
 pub mod stream;

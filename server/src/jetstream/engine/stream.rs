@@ -81,6 +81,8 @@ pub struct Stream {
     origins: Arc<Mutex<Vec<super::source::Origin>>>,
     /// Set once the task following the origins runs.
     pub(crate) sourcing: std::sync::atomic::AtomicBool,
+    /// Message schedules (`allow_msg_schedules`) and their timer.
+    pub(crate) schedules: Arc<super::schedule::Schedules>,
 }
 
 /// The stream's subject transforms (Go's `mset.itr` and `mset.tr`).
@@ -269,6 +271,7 @@ impl Stream {
             transforms: RwLock::new(Arc::new(Transforms::default())),
             origins: Arc::new(Mutex::new(Vec::new())),
             sourcing: std::sync::atomic::AtomicBool::new(false),
+            schedules: Arc::default(),
         });
         let _ = this.set(Arc::downgrade(&s));
         if let Ok(mut o) = s.origins.lock() {
@@ -280,6 +283,7 @@ impl Stream {
         }
         s.subscribe();
         s.start_timers();
+        super::schedule::start(&s);
         Ok(s)
     }
 
@@ -500,6 +504,7 @@ impl Stream {
             *c = Arc::new(cfg);
         }
         self.subscribe();
+        super::schedule::start(self);
         if sources_changed {
             // Sources added by an update start where the stream's stored copies say; those kept
             // go on from where they were.
@@ -572,6 +577,7 @@ impl Stream {
         if let Ok(mut st) = self.state.lock() {
             st.last_seq = last;
         }
+        super::schedule::recover(self);
     }
 
     /// A mirror keeps the origin's sequence: gaps in the origin stay gaps here (Go's
@@ -732,7 +738,8 @@ impl Stream {
         };
         // Go drops the cross-account request info before storing.
         let cleaned;
-        let hdr = if !hdr.is_empty() && slice_header("Nats-Request-Info", hdr).is_some() {
+        let scheduled;
+        let mut hdr = if !hdr.is_empty() && slice_header("Nats-Request-Info", hdr).is_some() {
             cleaned = remove_header(hdr, "Nats-Request-Info");
             &cleaned[..]
         } else {
@@ -804,6 +811,14 @@ impl Stream {
                     return fail(ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &last)]));
                 }
             }
+            match super::schedule::check(&cfg, &*self.store, subject, hdr, sourced) {
+                Ok(Some(h)) => {
+                    scheduled = h;
+                    hdr = &scheduled[..];
+                }
+                Ok(None) => {}
+                Err(e) => return fail(e),
+            }
             if !sourced && slice_header(STREAM_SOURCE, hdr).is_some_and(|s| !s.is_empty()) {
                 return fail(ErrorId::MessageSourceHdrNotAllowed.err());
             }
@@ -822,12 +837,14 @@ impl Stream {
                 }
             }
             if let Some(r) = slice_header(ROLLUP, hdr).filter(|v| !v.is_empty()) {
-                if !cfg.allow_rollup || cfg.deny_purge {
+                // A sourced rollup is stored, but rolls nothing up unless this stream allows it.
+                let purge = cfg.allow_rollup && !cfg.deny_purge;
+                if !purge && !sourced {
                     return fail(ErrorId::StreamRollupFailed.with_err("rollup not permitted"));
                 }
-                match r {
-                    b"sub" => rollup_sub = true,
-                    b"all" => rollup_all = true,
+                match &r.to_ascii_lowercase()[..] {
+                    b"sub" => rollup_sub = purge,
+                    b"all" => rollup_all = purge,
                     other => {
                         let v = String::from_utf8_lossy(other).into_owned();
                         return fail(
@@ -881,6 +898,7 @@ impl Stream {
             if !msg_id.is_empty() {
                 remember_msg_id(&mut st, msg_id, seq);
             }
+            super::schedule::stored(self, &cfg, None, subject, hdr);
             return respond.then(|| self.ok_ack(seq, false));
         }
         // Go's jsa.wouldExceedLimits: the account's memory or storage limit.
@@ -915,8 +933,8 @@ impl Stream {
         } else {
             self.store.store_msg(subject, hdr, msg, ttl)
         };
-        let seq = match stored {
-            Ok((seq, _)) => seq,
+        let (seq, ts) = match stored {
+            Ok(r) => r,
             Err(
                 e @ (StoreError::MaxMsgs
                 | StoreError::MaxBytes
@@ -944,6 +962,7 @@ impl Stream {
         } else if rollup_all {
             let _ = self.store.purge_ex("", 0, 1);
         }
+        super::schedule::stored(self, &cfg, Some((seq, ts)), subject, hdr);
         if let Some((tr, headers_only)) = &transforms.republish {
             if let Ok(tsubj) = tr.matches(subject) {
                 if crate::sublist::is_valid_publish_subject(tsubj.as_bytes()) {
