@@ -528,8 +528,6 @@ async fn delayed(nc: &async_nats::Client, storage: &str) -> (Msg, Vec<(u64, u64,
     (produced, states)
 }
 
-// go: server/TestMemStoreMessageSchedule
-// go: server/TestFileStoreMessageSchedule
 #[tokio::test]
 async fn delayed_message_is_produced_as_go_produces_it() {
     let g = go("js-sched-delay-go").await;

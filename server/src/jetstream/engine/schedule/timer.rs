@@ -96,13 +96,18 @@ pub fn recover(s: &Stream) {
     }
     let store = s.store().clone();
     let mut st = s.schedules.lock();
+    rebuild(&mut st, &*store);
+    s.schedules.reset(&mut st);
+}
+
+/// The schedules of the stored messages, as tracking them one by one as they were stored gives.
+pub(super) fn rebuild(st: &mut State, store: &dyn crate::jetstream::store::StreamStore) {
     st.clear();
     let mut seq = store.fast_state().first_seq.max(1);
     while let Ok(sm) = store.load_next_msg(">", true, seq) {
-        track(&mut st, sm.seq, sm.ts, &sm.subject, &sm.hdr);
+        track(st, sm.seq, sm.ts, &sm.subject, &sm.hdr);
         seq = sm.seq + 1;
     }
-    s.schedules.reset(&mut st);
 }
 
 /// Start scheduling on a stream that allows schedules (at open, and when an update allows
@@ -167,9 +172,4 @@ fn run(s: &Stream) {
     st.running = false;
     st.deadline = None;
     st.reset_timer(now_nanos());
-}
-
-#[cfg(test)]
-pub(super) fn track_for_test(st: &mut State, seq: u64, ts: i64, subject: &str, hdr: &[u8]) {
-    track(st, seq, ts, subject, hdr);
 }
