@@ -180,8 +180,7 @@ fn valid_ttl(ttl: &str) -> bool {
 /// it is no valid TTL.
 fn schedule_ttl(hdr: &[u8]) -> Option<&str> {
     match slice_header(SCHEDULE_TTL, hdr) {
-        None => Some(""),
-        Some(v) if v.is_empty() => Some(""),
+        None | Some([]) => Some(""),
         Some(v) => std::str::from_utf8(v).ok().filter(|t| valid_ttl(t)),
     }
 }
