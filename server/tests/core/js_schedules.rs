@@ -1095,3 +1095,141 @@ async fn mirrors_and_sources_copy_schedules_without_running_them() {
     }
     s.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_update_can_turn_schedules_on() {
+    let s = ours("js-sched-update").await;
+    let cfg = json!({"name": "S", "subjects": ["foo.*"], "allow_rollup_hdrs": true});
+    create_ok(&s.nc, cfg.clone()).await;
+    let hdrs = [("Nats-Schedule", PAST), ("Nats-Schedule-Target", "foo.t")];
+    assert_eq!(
+        publish(&s.nc, "foo.s", &hdrs, "").await,
+        err_ack("S", 400, 10188, "message schedules is disabled")
+    );
+    let mut on = cfg;
+    on["allow_msg_schedules"] = json!(true);
+    let v = req(&s.nc, "$JS.API.STREAM.UPDATE.S", on).await;
+    assert!(v.get("error").is_none(), "{v}");
+    publish_ok(&s.nc, "foo.s", &hdrs, "x").await;
+    let m = wait_for(Duration::from_secs(2), "foo.t", || async {
+        last(&s.nc, "S", "foo.t").await
+    })
+    .await;
+    assert_eq!(m.data, "x");
+    s.shutdown().await;
+}
+
+/// A snapshot as a client takes it, every chunk acknowledged.
+async fn take_snapshot(nc: &async_nats::Client, stream: &str) -> Vec<u8> {
+    use futures::StreamExt;
+    let inbox = nc.new_inbox();
+    let mut sub = nc.subscribe(inbox.clone()).await.unwrap();
+    nc.flush().await.unwrap();
+    let answer = req(
+        nc,
+        &format!("$JS.API.STREAM.SNAPSHOT.{stream}"),
+        json!({"deliver_subject": inbox}),
+    )
+    .await;
+    assert!(answer["error"].is_null(), "{answer}");
+    let mut data = Vec::new();
+    loop {
+        let m = tokio::time::timeout(WAIT, sub.next())
+            .await
+            .expect("chunk in time")
+            .expect("chunk");
+        if m.payload.is_empty() {
+            return data;
+        }
+        data.extend_from_slice(&m.payload);
+        if let Some(reply) = m.reply {
+            nc.publish(reply, "".into()).await.unwrap();
+        }
+    }
+}
+
+/// A restore as a client does it: the request, every chunk, the empty end.
+async fn restore(nc: &async_nats::Client, stream: &str, cfg: Value, data: &[u8]) {
+    let r = req(
+        nc,
+        &format!("$JS.API.STREAM.RESTORE.{stream}"),
+        json!({"config": cfg, "state": {}}),
+    )
+    .await;
+    assert!(r["error"].is_null(), "{r}");
+    let deliver = r["deliver_subject"].as_str().unwrap().to_string();
+    for chunk in data.chunks(1024) {
+        tokio::time::timeout(WAIT, nc.request(deliver.clone(), chunk.to_vec().into()))
+            .await
+            .expect("chunk ack in time")
+            .expect("chunk ack");
+    }
+    let end = tokio::time::timeout(WAIT, nc.request(deliver, Vec::new().into()))
+        .await
+        .expect("restored in time")
+        .expect("restored");
+    let v: Value = serde_json::from_slice(&end.payload).unwrap();
+    assert!(v["error"].is_null(), "{v}");
+}
+
+#[tokio::test]
+async fn restored_schedules_fire() {
+    for storage in ["memory", "file"] {
+        let s = ours(&format!("js-sched-restore-{storage}")).await;
+        let cfg = json!({"name": "S", "subjects": ["foo.*"], "storage": storage, "allow_msg_schedules": true});
+        create_ok(&s.nc, cfg.clone()).await;
+        let soon = at_in(Duration::from_secs(3));
+        publish_ok(
+            &s.nc,
+            "foo.s",
+            &[("Nats-Schedule", &soon), ("Nats-Schedule-Target", "foo.t")],
+            "x",
+        )
+        .await;
+        let data = take_snapshot(&s.nc, "S").await;
+        let v = req(&s.nc, "$JS.API.STREAM.DELETE.S", json!({})).await;
+        assert_eq!(v["success"], true, "{v}");
+        restore(&s.nc, "S", cfg, &data).await;
+        assert!(last(&s.nc, "S", "foo.t").await.is_none(), "{storage}");
+        let m = wait_for(
+            Duration::from_secs(5),
+            "foo.t after the restore",
+            || async { last(&s.nc, "S", "foo.t").await },
+        )
+        .await;
+        assert_eq!((m.seq, m.data.as_str()), (2, "x"), "{storage}");
+        s.shutdown().await;
+    }
+}
+
+async fn incompatible(nc: &async_nats::Client) -> Vec<Value> {
+    let mut out = Vec::new();
+    for body in [
+        json!({"name": "TEST", "subjects": ["foo"], "storage": "file",
+               "allow_msg_schedules": true, "discard": "new"}),
+        json!({"name": "TEST", "subjects": ["foo"], "storage": "file",
+               "allow_msg_schedules": true, "allow_rollup_hdrs": false, "pedantic": true}),
+    ] {
+        out.push(req(nc, "$JS.API.STREAM.CREATE.TEST", body).await["error"].clone());
+    }
+    out
+}
+
+// go: server/TestJetStreamScheduledMessageIncompatibleSettings
+#[tokio::test]
+async fn schedules_refuse_discard_new_and_pedantic_no_rollups_like_go() {
+    let g = go("js-sched-incompat-go").await;
+    let theirs = incompatible(&g.nc).await;
+    let s = ours("js-sched-incompat").await;
+    let mine = incompatible(&s.nc).await;
+    assert_eq!(mine, theirs);
+    assert_eq!(
+        mine[0]["description"],
+        "message scheduling cannot use discard new"
+    );
+    assert_eq!(
+        mine[1]["description"],
+        "message scheduling cannot be set if roll-ups are disabled"
+    );
+    s.shutdown().await;
+}
