@@ -1233,3 +1233,36 @@ async fn schedules_refuse_discard_new_and_pedantic_no_rollups_like_go() {
     );
     s.shutdown().await;
 }
+
+// Schedules carry `Nats-Rollup: sub`; a mirror or a source without rollups stores such
+// messages as they are and rolls nothing up.
+// go: server/TestJetStreamRollupMirrorOrSource
+#[tokio::test]
+async fn mirrors_and_sources_store_rollups_without_rolling_up() {
+    let s = ours("js-rollup-mirror").await;
+    create_ok(
+        &s.nc,
+        json!({"name": "O", "subjects": ["O"], "storage": "file", "allow_rollup_hdrs": true}),
+    )
+    .await;
+    create_ok(
+        &s.nc,
+        json!({"name": "M", "storage": "file", "mirror": {"name": "O"}}),
+    )
+    .await;
+    create_ok(
+        &s.nc,
+        json!({"name": "S", "storage": "file", "sources": [{"name": "O"}]}),
+    )
+    .await;
+    for n in 1..=2u64 {
+        publish_ok(&s.nc, "O", &[("Nats-Rollup", "sub")], "").await;
+        for stream in ["M", "S"] {
+            wait_for(Duration::from_secs(5), stream, || async {
+                (state(&s.nc, stream).await == (n, 1, n)).then_some(())
+            })
+            .await;
+        }
+    }
+    s.shutdown().await;
+}
