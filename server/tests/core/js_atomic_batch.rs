@@ -1033,3 +1033,83 @@ async fn mirrors_and_sources_drop_the_batch_headers() {
     assert!(!s2.contains('|'), "{s2}");
     h.shutdown().await;
 }
+
+/// Batches carrying schedules: with schedules off the batch is refused whole; with them on, a
+/// bad schedule fails the commit and a good one is stored with its rollup.
+async fn batch_schedules(nc: &async_nats::Client) -> Value {
+    let mut out = json!({});
+    create(
+        nc,
+        json!({"name":"OFF","subjects":["off.>"],"allow_atomic":true}),
+    )
+    .await;
+    create(
+        nc,
+        json!({"name":"ON","subjects":["on.>"],"allow_atomic":true,"allow_msg_schedules":true}),
+    )
+    .await;
+    let sched = [
+        ("Nats-Schedule", "@at 2100-01-01T00:00:00Z"),
+        ("Nats-Schedule-Target", "on.t"),
+    ];
+    hpub_noreply(nc, "off.a", &b("x", "1")).await;
+    out["off"] = json!(
+        hpub(
+            nc,
+            "off.s",
+            &with(with(b("x", "2"), &sched), &[("Nats-Batch-Commit", "1")]),
+            b""
+        )
+        .await
+    );
+    out["off.msgs"] = json!(msgs(nc, "OFF").await);
+    hpub_noreply(nc, "on.a", &b("y", "1")).await;
+    let bad = [
+        ("Nats-Schedule", "@at 2100-01-01T00:00:00Z"),
+        ("Nats-Schedule-Target", "on.bad"),
+    ];
+    out["bad"] = json!(
+        hpub(
+            nc,
+            "on.bad",
+            &with(with(b("y", "2"), &bad), &[("Nats-Batch-Commit", "1")]),
+            b""
+        )
+        .await
+    );
+    out["bad.msgs"] = json!(msgs(nc, "ON").await);
+    hpub_noreply(nc, "on.a", &b("z", "1")).await;
+    out["good"] = json!(
+        hpub(
+            nc,
+            "on.s",
+            &with(with(b("z", "2"), &sched), &[("Nats-Batch-Commit", "1")]),
+            b""
+        )
+        .await
+    );
+    out["good.msgs"] = json!(msgs(nc, "ON").await);
+    let (subject, hdrs, _) = msg(nc, "ON", 2).await;
+    out["good.stored"] = json!([subject, hdrs.contains("Nats-Rollup: sub")]);
+    out
+}
+
+#[tokio::test]
+async fn schedules_in_a_batch_are_checked_before_the_commit() {
+    let dir = TempDir::new("js-batch-sched");
+    let h = start(js_opts(&dir)).await;
+    let nc = async_nats::connect(h.client_url()).await.unwrap();
+    let ours = batch_schedules(&nc).await;
+    h.shutdown().await;
+    let gdir = TempDir::new("js-batch-sched-go");
+    let g = GoServer::start(&["-js", "-sd", &gdir.0.display().to_string()]).await;
+    let gnc = async_nats::connect(format!("nats://{}", g.client))
+        .await
+        .unwrap();
+    let theirs = batch_schedules(&gnc).await;
+    assert_eq!(ours, theirs, "rnats (left) and Go (right) differ");
+    assert_eq!(ours["off.msgs"], 0);
+    assert_eq!(ours["bad.msgs"], 0);
+    assert_eq!(ours["good.msgs"], 2);
+    assert_eq!(ours["good.stored"], json!(["on.s", true]));
+}

@@ -36,6 +36,7 @@ mod js_counters;
 mod js_durability;
 mod js_go_consumers;
 mod js_go_streams;
+mod js_schedules;
 mod js_snapshot;
 mod js_store_crypt;
 mod jwt_common;

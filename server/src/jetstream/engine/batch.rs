@@ -376,6 +376,9 @@ impl Stream {
                     }
                     msg_ids.insert(id);
                 }
+                // Go checks a batch message's schedule when staging it (the headers the commit
+                // stores are computed again then).
+                super::schedule::check(&cfg, &**self.store(), subject, &hdr, false)?;
                 if has(&hdr, STREAM_SOURCE) {
                     return Err(ErrorId::MessageSourceHdrNotAllowed.err());
                 }

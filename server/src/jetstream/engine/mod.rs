@@ -18,6 +18,7 @@ mod consumer_ctl;
 mod counter;
 mod direct;
 mod persist;
+mod schedule;
 mod snapshot;
 mod source;
 pub mod stream;

@@ -83,6 +83,8 @@ pub struct Stream {
     origins: Arc<Mutex<Vec<super::source::Origin>>>,
     /// Set once the task following the origins runs.
     pub(crate) sourcing: std::sync::atomic::AtomicBool,
+    /// Message schedules (`allow_msg_schedules`) and their timer.
+    pub(crate) schedules: Arc<super::schedule::Schedules>,
 }
 
 /// The stream's subject transforms (Go's `mset.itr` and `mset.tr`).
@@ -272,6 +274,7 @@ impl Stream {
             transforms: RwLock::new(Arc::new(Transforms::default())),
             origins: Arc::new(Mutex::new(Vec::new())),
             sourcing: std::sync::atomic::AtomicBool::new(false),
+            schedules: Arc::default(),
         });
         let _ = this.set(Arc::downgrade(&s));
         if let Ok(mut o) = s.origins.lock() {
@@ -283,6 +286,7 @@ impl Stream {
         }
         s.subscribe();
         s.start_timers();
+        super::schedule::start(&s);
         Ok(s)
     }
 
@@ -503,6 +507,7 @@ impl Stream {
             *c = Arc::new(cfg);
         }
         self.subscribe();
+        super::schedule::start(self);
         if sources_changed {
             // Sources added by an update start where the stream's stored copies say; those kept
             // go on from where they were.
@@ -575,6 +580,7 @@ impl Stream {
         if let Ok(mut st) = self.state.lock() {
             st.last_seq = last;
         }
+        super::schedule::recover(self);
     }
 
     /// A mirror keeps the origin's sequence: gaps in the origin stay gaps here (Go's
@@ -821,7 +827,8 @@ impl Stream {
         }
         // Go drops the cross-account request info before storing.
         let cleaned;
-        let hdr = if !hdr.is_empty() && slice_header("Nats-Request-Info", hdr).is_some() {
+        let scheduled;
+        let mut hdr = if !hdr.is_empty() && slice_header("Nats-Request-Info", hdr).is_some() {
             cleaned = remove_header(hdr, "Nats-Request-Info");
             &cleaned[..]
         } else {
@@ -879,9 +886,19 @@ impl Stream {
                         return fail(ErrorId::StreamWrongLastSequence.fill(&[("{seq}", &last)]));
                     }
                 }
-                if !sourced && slice_header(STREAM_SOURCE, hdr).is_some_and(|s| !s.is_empty()) {
-                    return fail(ErrorId::MessageSourceHdrNotAllowed.err());
+            }
+            // Schedules are checked for batch messages too: their stored headers change.
+            match super::schedule::check(&cfg, &*self.store, subject, hdr, sourced) {
+                Ok(Some(h)) => {
+                    scheduled = h;
+                    hdr = &scheduled[..];
                 }
+                Ok(None) => {}
+                Err(e) => return fail(e),
+            }
+            if check && !sourced && slice_header(STREAM_SOURCE, hdr).is_some_and(|s| !s.is_empty())
+            {
+                return fail(ErrorId::MessageSourceHdrNotAllowed.err());
             }
             if let Some(id) = slice_header(MSG_ID, hdr).filter(|v| !v.is_empty()) {
                 msg_id = String::from_utf8_lossy(id).into_owned();
@@ -904,12 +921,14 @@ impl Stream {
                 }
             }
             if let Some(r) = slice_header(ROLLUP, hdr).filter(|v| !v.is_empty()) {
-                if check && (!cfg.allow_rollup || cfg.deny_purge) {
+                // A sourced rollup is stored, but rolls nothing up unless this stream allows it.
+                let purge = cfg.allow_rollup && !cfg.deny_purge;
+                if check && !purge && !sourced {
                     return fail(ErrorId::StreamRollupFailed.with_err("rollup not permitted"));
                 }
-                match r {
-                    b"sub" => rollup_sub = true,
-                    b"all" => rollup_all = true,
+                match &r.to_ascii_lowercase()[..] {
+                    b"sub" => rollup_sub = purge,
+                    b"all" => rollup_all = purge,
                     other if check => {
                         let v = String::from_utf8_lossy(other).into_owned();
                         return fail(
@@ -980,6 +999,7 @@ impl Stream {
             if !msg_id.is_empty() {
                 remember_msg_id(st, msg_id, seq);
             }
+            super::schedule::stored(self, &cfg, None, subject, hdr);
             return respond.then(|| ack(seq));
         }
         if self.account_would_exceed(&cfg, subject, hdr, msg) {
@@ -997,8 +1017,8 @@ impl Stream {
         } else {
             self.store.store_msg(subject, hdr, msg, ttl)
         };
-        let seq = match stored {
-            Ok((seq, _)) => seq,
+        let (seq, ts) = match stored {
+            Ok(r) => r,
             Err(
                 e @ (StoreError::MaxMsgs
                 | StoreError::MaxBytes
@@ -1026,6 +1046,7 @@ impl Stream {
         } else if rollup_all {
             let _ = self.store.purge_ex("", 0, 1);
         }
+        super::schedule::stored(self, &cfg, Some((seq, ts)), subject, hdr);
         if let Some((tr, headers_only)) = &transforms.republish {
             if let Ok(tsubj) = tr.matches(subject) {
                 if crate::sublist::is_valid_publish_subject(tsubj.as_bytes()) {
