@@ -102,7 +102,11 @@ async fn wait_msgs(nc: &async_nats::Client, stream: &str, n: u64) {
 }
 
 /// A stored message: (seq, subject, header lines without the status line, data).
-async fn get(nc: &async_nats::Client, stream: &str, seq: u64) -> (u64, String, Vec<String>, String) {
+async fn get(
+    nc: &async_nats::Client,
+    stream: &str,
+    seq: u64,
+) -> (u64, String, Vec<String>, String) {
     let r = req(
         nc,
         &format!("$JS.API.STREAM.MSG.GET.{stream}"),
@@ -270,7 +274,11 @@ async fn an_external_source_resumes_after_a_restart_without_duplicates() {
     let addr = h.addr();
     let pc = login(addr, "public").await;
     let ic = login(addr, "internal").await;
-    create(&pc, json!({"name":"S","subjects":["public.>"],"storage":"file"})).await;
+    create(
+        &pc,
+        json!({"name":"S","subjects":["public.>"],"storage":"file"}),
+    )
+    .await;
     create(
         &ic,
         json!({"name":"SRC","subjects":["local"],"storage":"file","sources":[{"name":"S","external":{"api":"JS.PUBLIC_ACCOUNT","deliver":"shared.public"}}]}),
@@ -286,13 +294,13 @@ async fn an_external_source_resumes_after_a_restart_without_duplicates() {
     pc.flush().await.unwrap();
     wait_msgs(&ic, "SRC", 2000).await;
     let (_, subj, hdrs, _) = get(&ic, "SRC", 2000).await;
-    assert_eq!(subj, "public.5");
+    assert_eq!(subj, "public.4");
     let src = hdrs
         .iter()
         .find(|l| l.starts_with("Nats-Stream-Source: "))
         .expect("source header");
     assert!(src.starts_with("Nats-Stream-Source: S:"), "{src}");
-    assert!(src.contains(" 2000 > > public.5 "), "{src}");
+    assert!(src.contains(" 2000 > > public.4 "), "{src}");
     drop((pc, ic));
     h.shutdown().await;
 

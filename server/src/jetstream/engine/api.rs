@@ -75,9 +75,13 @@ impl ApiQueue {
                     audit(&server, &js, &req, body);
                 }
                 if let (Some(reply), Some(body)) = (&req.reply, answer) {
-                    req.jsa
-                        .account
-                        .publish_internal(&server, reply, None, &header, body.as_bytes());
+                    req.jsa.account.publish_internal(
+                        &server,
+                        reply,
+                        None,
+                        &header,
+                        body.as_bytes(),
+                    );
                 }
                 // Snapshot chunks follow the snapshot's reply.
                 super::snapshot::reply_sent();

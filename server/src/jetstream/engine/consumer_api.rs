@@ -411,7 +411,11 @@ fn names(jsa: &JsAccount, stream: &str, body: &[u8]) -> String {
         Ok(o) => o,
         Err(e) => return err_json(CONSUMER_NAMES, e),
     };
-    let mut all: Vec<String> = s.consumers().iter().map(|c| c.name.clone()).collect();
+    let mut all: Vec<String> = s
+        .public_consumers()
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
     all.sort();
     let total = all.len() as i64;
     let off = off.min(total);
@@ -438,7 +442,7 @@ fn list(server: &ServerShared, jsa: &JsAccount, stream: &str, body: &[u8]) -> St
         Ok(o) => o,
         Err(e) => return err_json(CONSUMER_LIST, e),
     };
-    let mut all = s.consumers();
+    let mut all = s.public_consumers();
     all.sort_by(|a, b| a.name.cmp(&b.name));
     let total = all.len() as i64;
     let off = off.min(total);

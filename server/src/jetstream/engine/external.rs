@@ -39,6 +39,10 @@ pub struct Progress {
     pub lag: u64,
     pub active: Option<Instant>,
     pub err: Option<ApiError>,
+    /// The highest origin sequence taken (Go's `si.sseq`, shown as a source's `seq`).
+    pub sseq: u64,
+    /// Whether a consumer on the origin was set up once (a mirror's info then shows its filter).
+    pub ready: bool,
 }
 
 /// One external origin being followed; dropping the origin cancels it.
@@ -146,7 +150,11 @@ struct Follower {
 
 /// A unique subject token (Go's `syncSubject` suffix).
 fn token() -> String {
-    super::node_hash(&format!("{}{}", rand::random::<u64>(), rand::random::<u64>()))
+    super::node_hash(&format!(
+        "{}{}",
+        rand::random::<u64>(),
+        rand::random::<u64>()
+    ))
 }
 
 /// Go's `ackReplyInfo`: (origin sequence, delivery sequence, delivery count, timestamp, pending)
@@ -280,8 +288,8 @@ impl Follower {
         };
         let v: Value = serde_json::from_slice(&answer.msg).unwrap_or(Value::Null);
         if let Some(e) = v.get("error").filter(|e| !e.is_null()) {
-            let e: ApiError = serde_json::from_value(e.clone())
-                .unwrap_or_else(|_| ErrorId::InvalidJSON.err());
+            let e: ApiError =
+                serde_json::from_value(e.clone()).unwrap_or_else(|_| ErrorId::InvalidJSON.err());
             unsubscribe(&subs);
             // An origin without sourcing consumers is asked again the older way.
             if !self.legacy && (e.err_code == 10185 || e.err_code == 10025) {
@@ -304,9 +312,8 @@ impl Follower {
             } else {
                 ErrorId::SourceConsumerSetupFailed
             };
-            self.state.set(|p| {
-                p.err = Some(err.fill(&[("{err}", &"invalid consumer create response")]))
-            });
+            self.state
+                .set(|p| p.err = Some(err.fill(&[("{err}", &"invalid consumer create response")])));
             self.fails += 1;
             return End::Retry;
         };
@@ -315,9 +322,12 @@ impl Follower {
             self.ident = String::from_utf8_lossy(id).into_owned();
         }
         self.fails = 0;
+        let sseq = self.sseq;
         self.state.set(|p| {
             p.err = None;
             p.active = Some(Instant::now());
+            p.ready = true;
+            p.sseq = sseq;
         });
         let end = self.take_messages(&mut rx, &reply).await;
         unsubscribe(&subs);
@@ -328,12 +338,7 @@ impl Follower {
     fn create_request(&self, s: &Stream, deliver: &str, api_prefix: &str) -> (Value, String) {
         let cfg = &self.cfg;
         let state = s.store().fast_state();
-        let id = super::node_hash(&format!(
-            "{}{}{}",
-            s.account.name,
-            s.name,
-            cfg.index_name()
-        ));
+        let id = super::node_hash(&format!("{}{}{}", s.account.name, s.name, cfg.index_name()));
         let (prefix, meta_pre) = if self.mirror {
             ("JS_MIRROR", "_nats.mirror")
         } else {
@@ -391,6 +396,9 @@ impl Follower {
             } else {
                 super::source::last_sourced(s, cfg)
             };
+            if let Some(seq) = taken {
+                self.state.set(|p| p.sseq = p.sseq.max(seq));
+            }
             match taken {
                 Some(seq) => by_seq(&mut c, seq + 1),
                 None if cfg.opt_start_seq > 0 => by_seq(&mut c, cfg.opt_start_seq),
@@ -425,14 +433,20 @@ impl Follower {
         let subject = if api_prefix.is_empty() {
             subject
         } else {
-            subject.replacen("$JS.API", api_prefix, 1).replace("..", ".")
+            subject
+                .replacen("$JS.API", api_prefix, 1)
+                .replace("..", ".")
         };
-        (json!({"stream": cfg.name, "config": c}), subject)
+        (json!({"stream_name": cfg.name, "config": c}), subject)
     }
 
     /// Take the consumer's messages until it stalls (no message or heartbeat for the health
     /// check interval), shows a gap, or the origin goes away.
-    async fn take_messages(&mut self, rx: &mut mpsc::UnboundedReceiver<Inbound>, reply: &str) -> End {
+    async fn take_messages(
+        &mut self,
+        rx: &mut mpsc::UnboundedReceiver<Inbound>,
+        reply: &str,
+    ) -> End {
         loop {
             let first = tokio::select! {
                 m = tokio::time::timeout(HEALTH_CHECK, rx.recv()) => m,
@@ -492,7 +506,8 @@ impl Follower {
             if last > 0 && last != self.dseq {
                 return Err(End::Retry);
             }
-            if let Some(fc) = slice_header("Nats-Consumer-Stalled", &m.hdr).filter(|v| !v.is_empty())
+            if let Some(fc) =
+                slice_header("Nats-Consumer-Stalled", &m.hdr).filter(|v| !v.is_empty())
             {
                 s.account.publish_internal(&server, fc, None, b"", b"");
             }
@@ -547,6 +562,7 @@ impl Follower {
             s.store_sourced(&subject, &m.hdr, &m.msg, &value);
             self.sseq = sseq;
         }
+        self.state.set(|p| p.sseq = sseq);
         Ok(true)
     }
 }

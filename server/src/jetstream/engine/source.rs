@@ -25,6 +25,8 @@ pub struct Origin {
     pub mirror: bool,
     /// The origin's next sequence to read (0: not started).
     next: u64,
+    /// The highest origin sequence taken (shown as a source's `seq`).
+    taken: u64,
     lag: u64,
     active: Option<Instant>,
     transforms: Vec<crate::transform::SubjectTransform>,
@@ -77,6 +79,7 @@ impl Origin {
             cfg: cfg.clone(),
             mirror,
             next: 0,
+            taken: 0,
             lag: 0,
             active: None,
             transforms,
@@ -92,16 +95,25 @@ impl Origin {
             StreamSourceInfo::initial_source(&self.cfg)
         };
         let active = |a: Option<Instant>| a.map(|t| t.elapsed().as_nanos() as i64).unwrap_or(-1);
-        match self.ext.as_ref().and_then(|e| e.progress.lock().ok()) {
+        let (ready, sseq) = match self.ext.as_ref().and_then(|e| e.progress.lock().ok()) {
             Some(p) => {
                 i.lag = p.lag;
                 i.active = active(p.active);
                 i.error = p.err.clone();
+                (p.ready, p.sseq)
             }
             None => {
                 i.lag = self.lag;
                 i.active = active(self.active);
+                (self.next > 0, self.taken)
             }
+        };
+        if self.mirror {
+            if ready {
+                i.filter_subject = self.cfg.filter_subject.clone();
+            }
+        } else {
+            i.seq = sseq;
         }
         i
     }
@@ -229,6 +241,9 @@ fn follow(s: &Stream, origin: &Stream, o: &mut Origin) -> bool {
     if o.next == 0 {
         o.next = start_seq(s, origin, o);
         o.active = Some(Instant::now());
+        if !o.mirror {
+            o.taken = last_sourced(s, &o.cfg).unwrap_or(0);
+        }
     }
     let ostore = origin.store();
     let filters = filters_of(&o.cfg);
@@ -247,6 +262,7 @@ fn follow(s: &Stream, origin: &Stream, o: &mut Origin) -> bool {
             Err(StoreError::Eof) | Err(_) => break,
         };
         o.next = m.seq + 1;
+        o.taken = m.seq;
         o.active = Some(Instant::now());
         let mut subject = m.subject.to_string();
         for tr in &o.transforms {

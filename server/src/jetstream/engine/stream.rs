@@ -309,6 +309,14 @@ impl Stream {
             .unwrap_or_default()
     }
 
+    /// The consumers the names and list APIs show: all but the direct ones (Go's
+    /// `getPublicConsumers`), such as the consumers feeding another stream's mirror or source.
+    pub fn public_consumers(&self) -> Vec<Arc<Consumer>> {
+        let mut v = self.consumers();
+        v.retain(|c| !c.cfg.direct);
+        v
+    }
+
     pub fn add_consumer(&self, c: Arc<Consumer>) {
         if let Ok(mut m) = self.consumers.write() {
             m.insert(c.name.clone(), c);
