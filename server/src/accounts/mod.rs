@@ -163,6 +163,7 @@ impl Account {
 
     pub fn unsubscribe_internal(&self, sub: &SubRef) {
         sub.close();
+        sub.remove_shadows();
         let _ = self.sublist.remove(&sub.subject, None, sub);
     }
 }

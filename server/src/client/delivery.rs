@@ -166,6 +166,19 @@ impl<'a> Fanout<'a> {
     /// consumer).
     pub fn deliver(&mut self, sub: &SubRef, m: &Message<'_>, ctx: &PubCtx<'_>) -> bool {
         if let Some(h) = &sub.handler {
+            if let Some(im) = &sub.import {
+                if ctx.from_service {
+                    return false;
+                }
+                let mut buf = Vec::new();
+                let renamed = Message {
+                    subject: im.deliver_subject(m.subject, &mut buf),
+                    reply: m.reply,
+                    header_len: m.header_len,
+                    msg: m.msg,
+                };
+                return !sub.is_closed() && h.handle(self, ctx, &renamed);
+            }
             return !sub.is_closed() && h.handle(self, ctx, m);
         }
         if let Some(im) = &sub.import {

@@ -60,6 +60,8 @@ impl Subscription {
             &parent.sid,
         );
         s.import = Some(import);
+        // A shadow of an internal subscription runs its handler (sourcing from another account).
+        s.handler = parent.handler.clone();
         s
     }
 

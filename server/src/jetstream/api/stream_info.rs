@@ -194,6 +194,9 @@ pub struct StreamSourceInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external: Option<ExternalStream>,
     pub lag: u64,
+    /// The highest origin sequence a source took (0: none yet).
+    #[serde(skip_serializing_if = "super::stream_config::is_zero_u64")]
+    pub seq: u64,
     /// Nanoseconds since the last message or contact; -1 when never active.
     pub active: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -212,6 +215,7 @@ impl StreamSourceInfo {
             name: src.name.clone(),
             external: src.external.clone(),
             lag: 0,
+            seq: 0,
             active: -1,
             error: None,
             filter_subject: src.filter_subject.clone(),
@@ -219,7 +223,8 @@ impl StreamSourceInfo {
         }
     }
 
-    /// The same for a mirror, whose info never shows the filter subject.
+    /// The same for a mirror, whose info shows the filter subject only once its consumer is set
+    /// up (Go sets `mirror.sf` in `setupMirrorConsumer`).
     pub fn initial_mirror(mirror: &StreamSource) -> StreamSourceInfo {
         StreamSourceInfo {
             filter_subject: String::new(),

@@ -39,6 +39,8 @@ struct ApiRequest {
     reply: Option<Vec<u8>>,
     /// The request's `Nats-Required-Api-Level` header, if any.
     required_level: Option<String>,
+    /// The request's `Nats-Stream-Identity` header, if any (sourcing consumers).
+    stream_identity: Option<String>,
     /// Who asked, as the API audit shows it (Go's detailed `ClientInfo`).
     client: AuditClient,
     body: Vec<u8>,
@@ -65,15 +67,21 @@ impl ApiQueue {
                 } else {
                     let mut client = req.client.clone();
                     client.server = server.name.clone();
+                    super::consumer_api::set_request_identity(req.stream_identity.clone());
                     dispatch(&server, &js, &req.jsa, &req.subject, &req.body, &client)
                 };
+                let header = super::consumer_api::take_answer_header();
                 if let Some(body) = &answer {
                     audit(&server, &js, &req, body);
                 }
                 if let (Some(reply), Some(body)) = (&req.reply, answer) {
-                    req.jsa
-                        .account
-                        .publish_internal(&server, reply, None, b"", body.as_bytes());
+                    req.jsa.account.publish_internal(
+                        &server,
+                        reply,
+                        None,
+                        &header,
+                        body.as_bytes(),
+                    );
                 }
                 // Snapshot chunks follow the snapshot's reply.
                 super::snapshot::reply_sent();
@@ -119,6 +127,11 @@ impl MsgHandler for ApiHandler {
             reply: m.reply.map(|r| r.to_vec()),
             required_level: crate::jetstream::store::header::slice_header(
                 "Nats-Required-Api-Level",
+                &m.msg[..hl],
+            )
+            .map(|v| String::from_utf8_lossy(v).into_owned()),
+            stream_identity: crate::jetstream::store::header::slice_header(
+                "Nats-Stream-Identity",
                 &m.msg[..hl],
             )
             .map(|v| String::from_utf8_lossy(v).into_owned()),

@@ -23,6 +23,24 @@ const CONSUMER_DELETE: &str = "io.nats.jetstream.api.v1.consumer_delete_response
 const NAMES_LIMIT: i64 = 1024;
 const LIST_LIMIT: i64 = 256;
 
+thread_local! {
+    /// The `Nats-Stream-Identity` of the request being answered (the API task answers one
+    /// request at a time) and the header block its answer carries.
+    static REQUEST_IDENTITY: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    static ANSWER_HEADER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Set before a request is dispatched: its `Nats-Stream-Identity` header.
+pub fn set_request_identity(identity: Option<String>) {
+    REQUEST_IDENTITY.with(|r| *r.borrow_mut() = identity);
+    ANSWER_HEADER.with(|h| h.borrow_mut().clear());
+}
+
+/// The header block the answer to the request just dispatched carries (empty for none).
+pub fn take_answer_header() -> Vec<u8> {
+    ANSWER_HEADER.with(|h| std::mem::take(&mut *h.borrow_mut()))
+}
+
 fn err_json(kind: &str, e: ApiError) -> String {
     super::api::err_json(kind, e)
 }
@@ -191,6 +209,35 @@ fn finish_create(
     };
     let mut cfg = req.config;
     let scfg = stream.config();
+    // A sourcing consumer of another stream: Go makes it durable (acked by flow control) on an
+    // interest or work queue stream, else it keeps the stable name with a random suffix.
+    if cfg.direct && cfg.sourcing && !cfg.name.is_empty() {
+        if scfg.retention != crate::jetstream::api::enums::RetentionPolicy::Limits {
+            cfg.direct = false;
+            cfg.durable = cfg.name.clone();
+            cfg.ack_policy = crate::jetstream::api::enums::AckPolicy::FlowControl;
+            cfg.ack_wait = 0;
+            cfg.max_deliver = 0;
+            cfg.inactive_threshold = 0;
+        } else {
+            cfg.name = format!(
+                "{}-{}",
+                cfg.name,
+                super::node_hash(&rand::random::<u64>().to_string())
+            );
+        }
+    }
+    // Go's stream identity check for direct and sourcing consumers; the answer names it.
+    let identity = (cfg.direct || cfg.sourcing).then(|| stream.identity());
+    if let Some(id) = &identity {
+        let asked = REQUEST_IDENTITY.with(|r| r.borrow().clone());
+        if asked.is_some_and(|a| !a.is_empty() && a != *id) {
+            return err_json(
+                kind,
+                ErrorId::ConsumerStreamIdentityMismatch.fill(&[("{msg}", id)]),
+            );
+        }
+    }
     // Go sets the defaults first, then checks (addConsumerWithAssignment).
     config::set_defaults(&mut cfg, &scfg, jsa.limits.max_ack_pending);
     let opts = server.opts();
@@ -241,6 +288,10 @@ fn finish_create(
         response: ApiResponse::new(kind),
         info: Some(c.info(&server.name)),
     });
+    if let Some(id) = identity {
+        let h = format!("NATS/1.0\r\nNats-Stream-Identity: {id}\r\n\r\n");
+        ANSWER_HEADER.with(|a| *a.borrow_mut() = h.into_bytes());
+    }
     if c.paused_until().is_some() {
         super::advisory::consumer_pause(
             server,
@@ -360,7 +411,11 @@ fn names(jsa: &JsAccount, stream: &str, body: &[u8]) -> String {
         Ok(o) => o,
         Err(e) => return err_json(CONSUMER_NAMES, e),
     };
-    let mut all: Vec<String> = s.consumers().iter().map(|c| c.name.clone()).collect();
+    let mut all: Vec<String> = s
+        .public_consumers()
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
     all.sort();
     let total = all.len() as i64;
     let off = off.min(total);
@@ -387,7 +442,7 @@ fn list(server: &ServerShared, jsa: &JsAccount, stream: &str, body: &[u8]) -> St
         Ok(o) => o,
         Err(e) => return err_json(CONSUMER_LIST, e),
     };
-    let mut all = s.consumers();
+    let mut all = s.public_consumers();
     all.sort_by(|a, b| a.name.cmp(&b.name));
     let total = all.len() as i64;
     let off = off.min(total);

@@ -2,8 +2,9 @@
 //! `setupSourceConsumer`, `processInboundMirrorMsg`, `processInboundSourceMsg`,
 //! `genSourceHeader`). One task per stream reads each origin's store from where it left off: a
 //! mirror stores the origin's messages under their own sequences, a source appends them with a
-//! `Nats-Stream-Source` header saying where each came from. Streams in other accounts or domains
-//! (`external`) are not followed yet; their info shows them inactive.
+//! `Nats-Stream-Source` header saying where each came from. Streams reached through another
+//! account's or domain's API (`external`) are followed through a consumer, as Go does
+//! (see `external.rs`).
 
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
@@ -24,29 +25,65 @@ pub struct Origin {
     pub mirror: bool,
     /// The origin's next sequence to read (0: not started).
     next: u64,
+    /// The highest origin sequence taken (shown as a source's `seq`).
+    taken: u64,
     lag: u64,
     active: Option<Instant>,
     transforms: Vec<crate::transform::SubjectTransform>,
+    /// The follower of an external origin.
+    ext: Option<Arc<super::external::ExtState>>,
+}
+
+impl Drop for Origin {
+    fn drop(&mut self) {
+        if let Some(e) = &self.ext {
+            e.cancel();
+        }
+    }
+}
+
+/// The subject transforms of a mirror or source.
+pub(super) fn transforms_of(cfg: &StreamSource) -> Vec<crate::transform::SubjectTransform> {
+    cfg.subject_transforms
+        .iter()
+        .filter_map(|t| {
+            crate::transform::SubjectTransform::new(&t.source, &t.destination)
+                .ok()
+                .flatten()
+        })
+        .collect()
+}
+
+/// The origin subjects taken: the filter subject, else the transforms' sources (Go's consumer
+/// `filter_subject` / `filter_subjects`); none means all.
+fn filters_of(cfg: &StreamSource) -> Vec<String> {
+    if !cfg.filter_subject.is_empty() {
+        return vec![cfg.filter_subject.clone()];
+    }
+    cfg.subject_transforms
+        .iter()
+        .map(|t| {
+            if t.source.is_empty() {
+                ">".to_string()
+            } else {
+                t.source.clone()
+            }
+        })
+        .collect()
 }
 
 impl Origin {
     fn new(cfg: &StreamSource, mirror: bool) -> Origin {
-        let transforms = cfg
-            .subject_transforms
-            .iter()
-            .filter_map(|t| {
-                crate::transform::SubjectTransform::new(&t.source, &t.destination)
-                    .ok()
-                    .flatten()
-            })
-            .collect();
+        let transforms = transforms_of(cfg);
         Origin {
             cfg: cfg.clone(),
             mirror,
             next: 0,
+            taken: 0,
             lag: 0,
             active: None,
             transforms,
+            ext: None,
         }
     }
 
@@ -57,11 +94,27 @@ impl Origin {
         } else {
             StreamSourceInfo::initial_source(&self.cfg)
         };
-        i.lag = self.lag;
-        i.active = self
-            .active
-            .map(|t| t.elapsed().as_nanos() as i64)
-            .unwrap_or(-1);
+        let active = |a: Option<Instant>| a.map(|t| t.elapsed().as_nanos() as i64).unwrap_or(-1);
+        let (ready, sseq) = match self.ext.as_ref().and_then(|e| e.progress.lock().ok()) {
+            Some(p) => {
+                i.lag = p.lag;
+                i.active = active(p.active);
+                i.error = p.err.clone();
+                (p.ready, p.sseq)
+            }
+            None => {
+                i.lag = self.lag;
+                i.active = active(self.active);
+                (self.next > 0, self.taken)
+            }
+        };
+        if self.mirror {
+            if ready {
+                i.filter_subject = self.cfg.filter_subject.clone();
+            }
+        } else {
+            i.seq = sseq;
+        }
         i
     }
 }
@@ -81,8 +134,15 @@ pub fn origins(stream: &Stream) -> Vec<Origin> {
 
 /// Start following the origins of `stream`, if it has any.
 pub fn start(stream: &Arc<Stream>, js: &Arc<JetStream>, origins: Arc<Mutex<Vec<Origin>>>) {
-    if origins.lock().map(|o| o.is_empty()).unwrap_or(true) {
-        return;
+    if let Ok(mut list) = origins.lock() {
+        for o in list.iter_mut() {
+            if o.cfg.external.is_some() && o.ext.is_none() {
+                o.ext = Some(super::external::start(stream, o.cfg.clone(), o.mirror));
+            }
+        }
+        if list.iter().all(|o| o.cfg.external.is_some()) {
+            return;
+        }
     }
     let Ok(rt) = tokio::runtime::Handle::try_current() else {
         return;
@@ -136,7 +196,7 @@ fn start_seq(s: &Stream, origin: &Stream, o: &Origin) -> u64 {
         if last > 0 {
             return last + 1;
         }
-    } else if let Some(seq) = last_sourced(s, o) {
+    } else if let Some(seq) = last_sourced(s, &o.cfg) {
         return seq + 1;
     }
     if o.cfg.opt_start_seq > 0 {
@@ -150,8 +210,8 @@ fn start_seq(s: &Stream, origin: &Stream, o: &Origin) -> u64 {
 
 /// The origin sequence of the newest message this stream took from source `o` (from the
 /// `Nats-Stream-Source` headers, newest first).
-fn last_sourced(s: &Stream, o: &Origin) -> Option<u64> {
-    let iname = o.cfg.index_name();
+pub(super) fn last_sourced(s: &Stream, cfg: &StreamSource) -> Option<u64> {
+    let iname = cfg.index_name();
     let mut parts = iname.split(' ');
     let name = parts.next()?;
     let rest: Vec<&str> = parts.collect();
@@ -181,34 +241,41 @@ fn follow(s: &Stream, origin: &Stream, o: &mut Origin) -> bool {
     if o.next == 0 {
         o.next = start_seq(s, origin, o);
         o.active = Some(Instant::now());
+        if !o.mirror {
+            o.taken = last_sourced(s, &o.cfg).unwrap_or(0);
+        }
     }
     let ostore = origin.store();
-    let filter = if o.mirror {
-        ""
-    } else {
-        o.cfg.filter_subject.as_str()
-    };
-    let wc = crate::sublist::subject_has_wildcard(filter.as_bytes());
+    let filters = filters_of(&o.cfg);
+    let wc = filters
+        .first()
+        .is_some_and(|f| crate::sublist::subject_has_wildcard(f.as_bytes()));
     let mut moved = false;
     for _ in 0..BATCH {
-        let m = match ostore.load_next_msg(filter, wc, o.next) {
+        let next = match filters.as_slice() {
+            [] => ostore.load_next_msg("", false, o.next),
+            [f] => ostore.load_next_msg(f, wc, o.next),
+            many => ostore.load_next_msg_multi(many, o.next),
+        };
+        let m = match next {
             Ok(m) => m,
             Err(StoreError::Eof) | Err(_) => break,
         };
         o.next = m.seq + 1;
+        o.taken = m.seq;
         o.active = Some(Instant::now());
+        let mut subject = m.subject.to_string();
+        for tr in &o.transforms {
+            if let Ok(t) = tr.matches(&subject) {
+                subject = t;
+                break;
+            }
+        }
         if o.mirror {
-            if !s.store_mirrored(&m) {
+            if !s.store_mirrored(&subject, &m.hdr, &m.msg, m.seq, m.ts) {
                 break;
             }
         } else {
-            let mut subject = m.subject.to_string();
-            for tr in &o.transforms {
-                if let Ok(t) = tr.matches(&subject) {
-                    subject = t;
-                    break;
-                }
-            }
             let iname = o.cfg.index_name();
             let mut parts = iname.splitn(3, ' ');
             let (name, fsrc, fdst) = (
@@ -217,7 +284,7 @@ fn follow(s: &Stream, origin: &Stream, o: &mut Origin) -> bool {
                 parts.next().unwrap_or(">"),
             );
             // Go's genSourceHeader ends with the origin's identity: a hash of its creation time.
-            let ident = super::node_hash(&origin.created.to_string());
+            let ident = origin.identity();
             let value = format!("{name} {} {fsrc} {fdst} {} {ident}", m.seq, m.subject);
             s.store_sourced(&subject, &m.hdr, &m.msg, &value);
         }

@@ -313,6 +313,14 @@ impl Stream {
             .unwrap_or_default()
     }
 
+    /// The consumers the names and list APIs show: all but the direct ones (Go's
+    /// `getPublicConsumers`), such as the consumers feeding another stream's mirror or source.
+    pub fn public_consumers(&self) -> Vec<Arc<Consumer>> {
+        let mut v = self.consumers();
+        v.retain(|c| !c.cfg.direct);
+        v
+    }
+
     pub fn add_consumer(&self, c: Arc<Consumer>) {
         if let Ok(mut m) = self.consumers.write() {
             m.insert(c.name.clone(), c);
@@ -585,37 +593,44 @@ impl Stream {
 
     /// A mirror keeps the origin's sequence: gaps in the origin stay gaps here (Go's
     /// `processInboundMirrorMsg`). False when the message could not be stored.
-    pub(crate) fn store_mirrored(&self, m: &store::StoreMsg) -> bool {
+    pub(crate) fn store_mirrored(
+        &self,
+        subject: &str,
+        m_hdr: &[u8],
+        msg: &[u8],
+        seq: u64,
+        ts: i64,
+    ) -> bool {
         let last = self.store.fast_state().last_seq;
-        if m.seq <= last {
+        if seq <= last {
             return true;
         }
-        if m.seq > last + 1 && last > 0 {
-            let _ = self.store.skip_msgs(last + 1, m.seq - last - 1);
+        if seq > last + 1 && last > 0 {
+            let _ = self.store.skip_msgs(last + 1, seq - last - 1);
         }
         // Go drops the origin's expectations and batch headers: a mirror neither checks nor
         // batches.
-        let hdr = if m.hdr.is_empty() {
+        let hdr = if m_hdr.is_empty() {
             Vec::new()
         } else {
-            let h = remove_header_prefix(&m.hdr, "Nats-Expected-");
+            let h = remove_header_prefix(m_hdr, "Nats-Expected-");
             remove_header_prefix(&h, "Nats-Batch-")
         };
         let ttl = crate::jetstream::store::header::message_ttl(&hdr);
-        let seq = if last == 0 { 0 } else { m.seq };
-        let r = if last == 0 && m.seq > 1 {
+        let r = if last == 0 && seq > 1 {
             // A new mirror starts at the origin's position.
-            let _ = self.store.compact(m.seq);
+            let _ = self.store.compact(seq);
             self.store
-                .store_raw_msg(&m.subject, &hdr, &m.msg, m.seq, m.ts, ttl, false)
+                .store_raw_msg(subject, &hdr, msg, seq, ts, ttl, false)
         } else {
+            let at = if last == 0 { 0 } else { seq };
             self.store
-                .store_raw_msg(&m.subject, &hdr, &m.msg, seq, m.ts, ttl, false)
+                .store_raw_msg(subject, &hdr, msg, at, ts, ttl, false)
         };
         match r {
             Ok(()) => {
                 if let Ok(mut st) = self.state.lock() {
-                    st.last_seq = m.seq;
+                    st.last_seq = seq;
                 }
                 true
             }
@@ -624,7 +639,7 @@ impl Stream {
                     "JetStream mirror '{} > {}' could not store sequence {}: {}",
                     self.account.name,
                     self.name,
-                    m.seq,
+                    seq,
                     e
                 );
                 false
@@ -662,6 +677,11 @@ impl Stream {
             c.signal();
         }
         let _ = self.store.flush_all_pending();
+    }
+
+    /// Go's stream identity: a hash of its creation time, telling a recreated stream apart.
+    pub fn identity(&self) -> String {
+        super::node_hash(&self.created.to_string())
     }
 
     /// The JetStream this stream belongs to, while it runs.
