@@ -355,3 +355,94 @@ async fn create_or_update(nc: &async_nats::Client, cfg: Value) {
     let r = req(nc, "$JS.API.STREAM.UPDATE.SRC", cfg).await;
     assert!(r["error"].is_null(), "{r}");
 }
+
+/// An account that imports the consumer delete API too, which a promoted mirror could use to
+/// remove its consumer from the origin.
+const PROMOTE_CONF: &str = r#"
+listen: "127.0.0.1:-1"
+jetstream: {store_dir: "%DIR%"}
+accounts: {
+    PUBLIC_ACCOUNT: {
+        jetstream: enabled
+        exports: [
+            { service: "$JS.API.CONSUMER.CREATE.*", response_type: stream, accounts: ["INTERNAL_ACCOUNT"] },
+            { service: "$JS.API.CONSUMER.DELETE.*.*", accounts: ["INTERNAL_ACCOUNT"] },
+            { service: "$JS.FC.>" },
+            { stream: "shared.public.>", accounts: ["INTERNAL_ACCOUNT"] }
+        ]
+        users: [ {user: "public", password: "pwd"} ]
+    },
+    INTERNAL_ACCOUNT: {
+        jetstream: enabled
+        imports: [
+            { service: { account: "PUBLIC_ACCOUNT", subject: "$JS.API.CONSUMER.CREATE.*" }, to: "JS.PUBLIC_ACCOUNT.CONSUMER.CREATE.*" },
+            { service: { account: "PUBLIC_ACCOUNT", subject: "$JS.API.CONSUMER.DELETE.*.*" }, to: "JS.PUBLIC_ACCOUNT.CONSUMER.DELETE.*.*" },
+            { service: { account: "PUBLIC_ACCOUNT", subject: "$JS.FC.>" }, to: "$JS.FC.>" },
+            { stream: { account: "PUBLIC_ACCOUNT", subject: "shared.public.>" }, to: "shared.public.>" }
+        ]
+        users: [ {user: "internal", password: "pwd"} ]
+    }
+}
+"#;
+
+/// Promote an external mirror and watch the origin's consumer counts (stream, account).
+async fn promote_external(addr: std::net::SocketAddr) -> Value {
+    let pc = login(addr, "public").await;
+    let ic = login(addr, "internal").await;
+    create(&pc, json!({"name":"S","subjects":["public.>"]})).await;
+    create(
+        &ic,
+        json!({"name":"M","mirror":{"name":"S","external":{"api":"JS.PUBLIC_ACCOUNT","deliver":"shared.public"}}}),
+    )
+    .await;
+    pc.publish("public.a", "one".into()).await.unwrap();
+    pc.flush().await.unwrap();
+    wait_msgs(&ic, "M", 1).await;
+    let count = |i: Value| json!([i["state"]["consumer_count"], i["state"]["consumers"]]);
+    let acc = |i: Value| i["consumers"].clone();
+    let before = json!([
+        count(info(&pc, "S").await),
+        acc(req(&pc, "$JS.API.INFO", json!({})).await)
+    ]);
+    let mut cfg = info(&ic, "M").await["config"].clone();
+    cfg.as_object_mut().unwrap().remove("mirror");
+    cfg["subjects"] = json!(["mine"]);
+    let promoted = req(&ic, "$JS.API.STREAM.UPDATE.M", cfg).await;
+    // Go asks the origin to delete the consumer but names it by a hash that does not match, so
+    // the consumer stays until its inactivity threshold; it is still there a moment later.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = json!([
+        count(info(&pc, "S").await),
+        acc(req(&pc, "$JS.API.INFO", json!({})).await)
+    ]);
+    pc.publish("public.a", "two".into()).await.unwrap();
+    let ack = req(&ic, "mine", json!("x")).await;
+    json!({
+        "before": before,
+        "promoted mirror": promoted["config"]["mirror"],
+        "after": after,
+        "own publish": ack,
+    })
+}
+
+#[tokio::test]
+async fn a_promoted_external_mirror_stops_and_its_origin_consumer_counts_as_in_go() {
+    let dir = TempDir::new("js-ext-promote");
+    let path = dir.0.join("p.conf");
+    let store = dir.0.join("js").display().to_string();
+    std::fs::write(&path, PROMOTE_CONF.replace("%DIR%", &store)).unwrap();
+    let h = start_rnats(&path).await;
+    let ours = promote_external(h.addr()).await;
+    h.shutdown().await;
+
+    let gdir = TempDir::new("js-ext-promote-go");
+    let gpath = gdir.0.join("p.conf");
+    let gstore = gdir.0.join("js").display().to_string();
+    std::fs::write(&gpath, PROMOTE_CONF.replace("%DIR%", &gstore)).unwrap();
+    let go = GoServer::start(&["-c", &gpath.display().to_string()]).await;
+    let theirs = promote_external(go.client).await;
+    assert_eq!(ours, theirs, "rnats (left) and Go (right) differ");
+    // The sourcing consumer counts for the account, not in the origin's consumer_count.
+    assert_eq!(ours["before"], json!([[0, null], 1]));
+    assert_eq!(ours["own publish"]["seq"], 2);
+}

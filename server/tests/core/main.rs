@@ -40,6 +40,7 @@ mod js_go_streams;
 mod js_schedules;
 mod js_snapshot;
 mod js_store_crypt;
+mod js_stream_update;
 mod jwt_common;
 mod jwt_config;
 mod jwt_imports;

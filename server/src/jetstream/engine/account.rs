@@ -87,7 +87,9 @@ impl JsAccount {
             .sum()
     }
 
+    /// All consumers of the account's streams, those feeding mirrors and sources included
+    /// (Go's `numConsumers` per stream in the account stats).
     pub fn num_consumers(&self) -> usize {
-        0
+        self.streams().iter().map(|s| s.consumers().len()).sum()
     }
 }

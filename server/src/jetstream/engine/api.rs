@@ -17,7 +17,7 @@ use crate::accounts::{MsgHandler, PubCtx};
 use crate::client::delivery::{Fanout, Message};
 use crate::info::go_json;
 use crate::jetstream::api::account::{JetStreamAccountStats, JetStreamApiStats, JetStreamTier};
-use crate::jetstream::api::enums::StorageType;
+use crate::jetstream::api::enums::{DiscardPolicy, RetentionPolicy, StorageType};
 use crate::jetstream::api::responses::{
     self, types, AccountInfoResponse, ApiPaged, ApiResponse, MsgDeleteRequest, MsgGetRequest,
     MsgGetResponse, StreamCreateResponse, StreamInfoRequest, StreamInfoResponse,
@@ -521,12 +521,58 @@ pub(super) fn limits_check(
     jsa: &JsAccount,
     cfg: &StreamConfig,
 ) -> Result<(), ApiError> {
-    use crate::jetstream::api::limits::{non_clustered_stream_limits_check, ServerReservation};
-    let configs: Vec<StreamConfig> = jsa
-        .streams()
+    use crate::jetstream::api::limits::non_clustered_stream_limits_check;
+    let configs = account_configs(jsa);
+    let limits = std::collections::BTreeMap::from([(String::new(), jsa.limits.clone())]);
+    non_clustered_stream_limits_check(&limits, cfg, configs.iter(), &server_reservation(js))
+        .map_err(limits_error)
+}
+
+/// The byte limits of Go's `configUpdateCheck`: only what the update adds to `max_bytes` is
+/// reserved anew, on top of what the account's other streams and this one already hold.
+fn update_limits_check(
+    js: &JetStream,
+    jsa: &JsAccount,
+    old: &StreamConfig,
+    cfg: &StreamConfig,
+) -> Result<(), ApiError> {
+    use crate::jetstream::api::limits::{
+        account_reservation, add_saturate, check_limits, select_limits, tiered_reservation,
+    };
+    let limits = std::collections::BTreeMap::from([(String::new(), jsa.limits.clone())]);
+    let Some((selected, tier)) =
+        select_limits(&limits, cfg.replicas).or_else(|| select_limits(&limits, old.replicas))
+    else {
+        return Err(ErrorId::NoLimits.err());
+    };
+    let added = (cfg.max_bytes.max(0) - old.max_bytes.max(0)).max(0);
+    let configs = account_configs(jsa);
+    let reserved = add_saturate(
+        tiered_reservation(&tier, cfg, configs.iter()),
+        account_reservation(&tier, cfg.replicas, cfg.max_bytes - added),
+    );
+    let mut grown = cfg.clone();
+    grown.max_bytes = added;
+    check_limits(
+        selected,
+        &tier,
+        &grown,
+        Some(&server_reservation(js)),
+        reserved,
+        0,
+    )
+    .map_err(limits_error)
+}
+
+fn account_configs(jsa: &JsAccount) -> Vec<StreamConfig> {
+    jsa.streams()
         .iter()
         .map(|s| (*s.config()).clone())
-        .collect();
+        .collect()
+}
+
+/// What the streams of all accounts reserve on this server, by storage.
+fn server_reservation(js: &JetStream) -> crate::jetstream::api::limits::ServerReservation {
     let reserved = |st: StorageType| -> i64 {
         js.accounts()
             .iter()
@@ -536,20 +582,20 @@ pub(super) fn limits_check(
             .map(|c| c.max_bytes)
             .sum()
     };
-    let server = ServerReservation {
+    crate::jetstream::api::limits::ServerReservation {
         max_memory: js.max_memory,
         mem_reserved: reserved(StorageType::Memory),
         max_store: js.max_store,
         store_reserved: reserved(StorageType::File),
-    };
-    let limits = std::collections::BTreeMap::from([(String::new(), jsa.limits.clone())]);
-    non_clustered_stream_limits_check(&limits, cfg, configs.iter(), &server).map_err(|e| {
-        if e.err_code == 0 {
-            ErrorId::StreamLimits.with_err(e.description)
-        } else {
-            e
-        }
-    })
+    }
+}
+
+fn limits_error(e: ApiError) -> ApiError {
+    if e.err_code == 0 {
+        ErrorId::StreamLimits.with_err(e.description)
+    } else {
+        e
+    }
 }
 
 fn stream_update(
@@ -580,6 +626,17 @@ fn stream_update(
     if let Err(e) = check_update(&old, &cfg) {
         return err_json(kind, e);
     }
+    if cfg.sealed {
+        // What a sealed stream must be (Go's `configUpdateCheck`).
+        cfg.max_age = 0;
+        cfg.discard = DiscardPolicy::New;
+        cfg.deny_delete = true;
+        cfg.deny_purge = true;
+        cfg.allow_rollup = false;
+    }
+    if let Err(e) = update_limits_check(js, jsa, &old, &cfg) {
+        return err_json(kind, e);
+    }
     if let Err(e) = check_overlap(jsa, &cfg, Some(subject_name)) {
         return err_json(kind, e);
     }
@@ -604,9 +661,13 @@ fn check_update(old: &StreamConfig, new: &StreamConfig) -> Result<(), ApiError> 
             "stream configuration update can not change storage type",
         ));
     }
-    if new.retention != old.retention {
+    // Limits and interest can be swapped; work queues stay what they are.
+    if new.retention != old.retention
+        && (old.retention == RetentionPolicy::WorkQueue
+            || new.retention == RetentionPolicy::WorkQueue)
+    {
         return Err(invalid(
-            "stream configuration update can not change retention policy",
+            "stream configuration update can not change retention policy to/from workqueue",
         ));
     }
     if old.sealed && !new.sealed {
@@ -624,7 +685,8 @@ fn check_update(old: &StreamConfig, new: &StreamConfig) -> Result<(), ApiError> 
             "stream configuration update can not cancel deny purge",
         ));
     }
-    if old.mirror != new.mirror {
+    // Dropping the mirror promotes the stream to a normal one.
+    if new.mirror.is_some() && old.mirror != new.mirror {
         return Err(ErrorId::StreamMirrorNotUpdatable.err());
     }
     if old.allow_msg_ttl && !new.allow_msg_ttl {

@@ -270,12 +270,7 @@ fn reset_to(stream: &Arc<super::Stream>, c: &Arc<Consumer>, seq: u64) -> Result<
     // Messages behind the new floor may have lost their last interest (Go's
     // checkStateForInterestStream).
     if stream.config().retention == RetentionPolicy::Interest && seq > old_floor + 1 {
-        let st = stream.store().fast_state();
-        let from = (old_floor + 1).max(st.first_seq);
-        let to = (seq - 1).min(st.last_seq);
-        for sq in from..=to {
-            stream.ack_msg(c, sq);
-        }
+        stream.drop_acked_by(c, old_floor + 1);
     }
     c.signal();
     Ok(seq)

@@ -371,6 +371,21 @@ impl Stream {
         }
     }
 
+    /// On an interest stream, drop what `c` has acknowledged (or skipped past) from `from` on
+    /// and no other consumer still needs (Go's `checkStateForInterestStream`).
+    pub fn drop_acked_by(&self, c: &Consumer, from: u64) {
+        let st = self.store.fast_state();
+        let delivered = c.delivered_stream_seq().min(st.last_seq);
+        for seq in from.max(st.first_seq).max(1)..=delivered {
+            let Ok(subject) = self.store.subject_for_seq(seq) else {
+                continue;
+            };
+            if c.matches(&subject) && !c.needs(seq, &subject) {
+                self.ack_msg(c, seq);
+            }
+        }
+    }
+
     pub fn config(&self) -> Arc<StreamConfig> {
         self.cfg
             .read()
@@ -510,13 +525,28 @@ impl Stream {
         if let Ok(mut t) = self.transforms.write() {
             *t = Arc::new(Transforms::of(&cfg));
         }
-        let sources_changed = self.config().sources != cfg.sources;
+        let old = self.config();
+        // A mirror can only be dropped (promotion); its follower goes with it.
+        let origins_changed = old.sources != cfg.sources || old.mirror != cfg.mirror;
+        let to_interest =
+            old.retention != cfg.retention && cfg.retention == RetentionPolicy::Interest;
         if let Ok(mut c) = self.cfg.write() {
             *c = Arc::new(cfg);
         }
         self.subscribe();
         super::schedule::start(self);
-        if sources_changed {
+        if to_interest {
+            let consumers = self.consumers();
+            if consumers.is_empty() {
+                // Nothing can ever want what is stored: Go's 2.15 update purges it.
+                let _ = self.store.purge();
+            }
+            for c in consumers {
+                self.drop_acked_by(&c, 0);
+            }
+            self.recount_pending();
+        }
+        if origins_changed {
             // Sources added by an update start where the stream's stored copies say; those kept
             // go on from where they were.
             let mut fresh = super::source::origins(self);
@@ -554,7 +584,9 @@ impl Stream {
             created: self.created,
             state: {
                 let mut st = api_state(&self.store.fast_state());
-                st.consumers = self.consumers.read().map(|c| c.len()).unwrap_or(0);
+                // Consumers feeding other streams have no store of their own and go uncounted
+                // here, as in Go.
+                st.consumers = self.public_consumers().len();
                 st
             },
             domain: if kind == InfoKind::Create {

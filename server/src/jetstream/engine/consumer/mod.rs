@@ -544,6 +544,14 @@ impl Consumer {
     }
 
     /// Whether this consumer still needs stream sequence `seq` on `subject` (interest retention).
+    /// The last stream sequence handed out (0 before the first).
+    pub fn delivered_stream_seq(&self) -> u64 {
+        self.state
+            .lock()
+            .map(|s| s.sseq.saturating_sub(1))
+            .unwrap_or(0)
+    }
+
     pub fn needs(&self, seq: u64, subject: &str) -> bool {
         if !self.matches(subject) {
             return false;
