@@ -153,9 +153,9 @@ async fn retention_scenario(addr: std::net::SocketAddr) -> Value {
     // ALL acknowledges 1..=6 at once; FOO gets 1, 3, 5 and acknowledges 1 and 5.
     let all = fetch(&nc, "TEST", "ALL", 6).await;
     ack(&nc, &all[5]).await;
-    let foo = fetch(&nc, "TEST", "FOO", 3).await;
-    ack(&nc, &foo[0]).await;
-    ack(&nc, &foo[2]).await;
+    let foo_acks = fetch(&nc, "TEST", "FOO", 3).await;
+    ack(&nc, &foo_acks[0]).await;
+    ack(&nc, &foo_acks[2]).await;
 
     out["to interest"] = outcome(
         &update(&nc, "TEST", json!({"retention": "interest"})).await,
@@ -163,7 +163,7 @@ async fn retention_scenario(addr: std::net::SocketAddr) -> Value {
     );
     out["after interest"] = stored(&nc, "TEST").await;
     // What FOO still holds goes once FOO lets go of it.
-    ack(&nc, &foo[1]).await;
+    ack(&nc, &foo_acks[1]).await;
     out["after last ack"] = stored(&nc, "TEST").await;
     out["to limits"] = outcome(
         &update(&nc, "TEST", json!({"retention": "limits"})).await,
