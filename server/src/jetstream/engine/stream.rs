@@ -81,8 +81,6 @@ pub struct Stream {
     transforms: RwLock<Arc<Transforms>>,
     /// The mirror or sources this stream follows, with their progress.
     origins: Arc<Mutex<Vec<super::source::Origin>>>,
-    /// Set once the task following the origins runs.
-    pub(crate) sourcing: std::sync::atomic::AtomicBool,
     /// Message schedules (`allow_msg_schedules`) and their timer.
     pub(crate) schedules: Arc<super::schedule::Schedules>,
 }
@@ -273,14 +271,13 @@ impl Stream {
             deferred_acks: Mutex::new(Vec::new()),
             transforms: RwLock::new(Arc::new(Transforms::default())),
             origins: Arc::new(Mutex::new(Vec::new())),
-            sourcing: std::sync::atomic::AtomicBool::new(false),
             schedules: Arc::default(),
         });
         let _ = this.set(Arc::downgrade(&s));
         if let Ok(mut o) = s.origins.lock() {
             *o = super::source::origins(&s);
         }
-        super::source::start(&s, js, s.origins.clone());
+        super::source::start(&s, &s.origins);
         if let Ok(mut t) = s.transforms.write() {
             *t = Arc::new(Transforms::of(&s.config()));
         }
@@ -558,9 +555,7 @@ impl Stream {
                 }
                 *o = fresh;
             }
-            if let Some(js) = self.js.upgrade() {
-                super::source::start(self, &js, self.origins.clone());
-            }
+            super::source::start(self, &self.origins);
         }
         Ok(())
     }

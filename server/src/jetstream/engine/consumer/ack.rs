@@ -316,6 +316,19 @@ impl MsgHandler for FlowControlHandler {
             s.fc_size = 0;
         }
         c.signal();
+        if c.cfg.ack_policy == AckPolicy::FlowControl {
+            // The reply says what the receiver has taken: everything up to it is acknowledged.
+            let hdr = &m.msg[..m.header_len.min(m.msg.len())];
+            let num = |name: &str| {
+                crate::jetstream::store::header::slice_header(name, hdr)
+                    .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            let (dseq, sseq) = (num("Nats-Last-Consumer"), num("Nats-Last-Stream"));
+            if sseq > 0 {
+                ack(&c, sseq, dseq, 1);
+            }
+        }
         true
     }
 }

@@ -186,6 +186,14 @@ fn pump(c: &Arc<Consumer>) -> Step {
             if s.active && now.duration_since(s.last_sent) >= hb {
                 let subj = c.cfg.deliver_subject.clone().into_bytes();
                 send_heartbeat(c, &s, &acc, &server, &mut fan, &subj);
+                // Acks come with flow control replies: ask for one when deliveries are
+                // outstanding (Go's sendFlowControl on the heartbeat).
+                if c.cfg.ack_policy == AckPolicy::FlowControl
+                    && !s.pending.is_empty()
+                    && s.fc_id.is_none()
+                {
+                    send_flow_control(c, &mut s, &acc, &server, &mut fan, &subj);
+                }
                 s.last_sent = now;
             }
             wake = earliest(wake, s.last_sent + hb);
@@ -289,6 +297,27 @@ fn send_heartbeat(
     let _ = c;
     let h = header_block(&lines, " 100 Idle Heartbeat");
     acc.deliver_internal(fan, server, subject, None, &h, b"");
+}
+
+/// Go's `sendFlowControl`: a request the receiver answers on a fresh `$JS.FC` reply.
+fn send_flow_control(
+    c: &Consumer,
+    s: &mut State,
+    acc: &Arc<crate::accounts::Account>,
+    server: &crate::server::ServerShared,
+    fan: &mut Fanout<'_>,
+    subject: &[u8],
+) {
+    let fc = format!(
+        "$JS.FC.{}.{}.{}",
+        c.stream_name,
+        c.name,
+        crate::jetstream::engine::consumer::config::random_token(4)
+    );
+    s.fc_size = s.pbytes;
+    s.fc_id = Some(fc.clone());
+    let h = b"NATS/1.0 100 FlowControl Request\r\n\r\n";
+    acc.deliver_internal(fan, server, subject, Some(fc.as_bytes()), h, b"");
 }
 
 /// The next message to deliver and its delivery count (Go's `getNextMsg`).
@@ -462,17 +491,13 @@ fn deliver_all(
         }
         if s.maxpb > 0 {
             s.pbytes += size;
-            if s.fc_id.is_none() && s.pbytes > s.maxpb / 2 {
-                let fc = format!(
-                    "$JS.FC.{}.{}.{}",
-                    c.stream_name,
-                    c.name,
-                    crate::jetstream::engine::consumer::config::random_token(4)
-                );
-                s.fc_size = s.pbytes;
-                s.fc_id = Some(fc.clone());
-                let h = b"NATS/1.0 100 FlowControl Request\r\n\r\n";
-                acc.deliver_internal(fan, server, &dsubj, Some(fc.as_bytes()), h, b"");
+            // Go's needFlowControl: past half the window, or (acks by flow control) at the
+            // ack pending limit.
+            let at_max_pending = c.cfg.ack_policy == AckPolicy::FlowControl
+                && c.cfg.max_ack_pending > 0
+                && s.pending.len() as i64 >= c.cfg.max_ack_pending;
+            if s.fc_id.is_none() && (s.pbytes > s.maxpb / 2 || at_max_pending) {
+                send_flow_control(c, s, acc, server, fan, &dsubj);
             }
         }
     }
