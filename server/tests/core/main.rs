@@ -34,6 +34,7 @@ mod js_consumer_priority;
 mod js_consumers;
 mod js_counters;
 mod js_durability;
+mod js_durable_sourcing;
 mod js_external;
 mod js_go_consumers;
 mod js_go_streams;

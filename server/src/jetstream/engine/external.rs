@@ -175,6 +175,17 @@ fn ack_reply_info(reply: &str) -> Option<(u64, u64, u64, i64, u64, &str)> {
     ))
 }
 
+/// An API subject as sent through `api_prefix` (the external stream's `api`), if any.
+fn api_subject(subject: &str, api_prefix: &str) -> String {
+    if api_prefix.is_empty() {
+        subject.to_string()
+    } else {
+        subject
+            .replacen("$JS.API", api_prefix, 1)
+            .replace("..", ".")
+    }
+}
+
 impl Follower {
     async fn run(mut self) {
         loop {
@@ -221,12 +232,36 @@ impl Follower {
         let acc = s.account.clone();
         let ext = self.cfg.external.clone().unwrap_or_default();
         let kind = if self.mirror { "M" } else { "S" };
-        let deliver = if ext.deliver_prefix.is_empty() {
-            format!("$JS.{kind}.{}", token())
-        } else {
-            format!("{}.{kind}.{}", ext.deliver_prefix, token()).replace("..", ".")
+        let durable = self.cfg.consumer.clone();
+        let (deliver, req, subject) = match &durable {
+            // A durable the user made on the origin: reset it to just past its ack floor and
+            // take what it delivers on its own subject (Go's durable sourcing).
+            Some(c) => {
+                let subject = format!("$JS.API.CONSUMER.RESET.{}.{}", self.cfg.name, c.name);
+                (
+                    c.deliver_subject.clone(),
+                    Value::Null,
+                    api_subject(&subject, &ext.api_prefix),
+                )
+            }
+            None => {
+                let deliver = if ext.deliver_prefix.is_empty() {
+                    format!("$JS.{kind}.{}", token())
+                } else {
+                    format!("{}.{kind}.{}", ext.deliver_prefix, token()).replace("..", ".")
+                };
+                let (req, subject) = self.create_request(&s, &deliver, &ext.api_prefix);
+                (deliver, req, subject)
+            }
         };
-        let (req, subject) = self.create_request(&s, &deliver, &ext.api_prefix);
+        if durable.is_some() {
+            // What was taken before decides what a redelivery repeats.
+            self.sseq = if self.mirror {
+                s.store().fast_state().last_seq
+            } else {
+                super::source::last_sourced(&s, &self.cfg).unwrap_or(self.sseq)
+            };
+        }
         let (tx, mut rx) = mpsc::unbounded_channel();
         let reply = format!("$JSC.R.{}", token());
         let subs: Vec<SubRef> = [reply.as_str(), deliver.as_str()]
@@ -250,9 +285,14 @@ impl Follower {
             hdr.push_str(&format!("Nats-Stream-Identity: {}\r\n", self.ident));
         }
         hdr.push_str("\r\n");
-        if self.legacy {
+        if self.legacy || durable.is_some() {
             hdr.clear();
         }
+        let body = if durable.is_some() {
+            String::new()
+        } else {
+            req.to_string()
+        };
         self.last_request = Some(Instant::now());
         self.dseq = 0;
         self.cname.clear();
@@ -261,7 +301,7 @@ impl Follower {
             subject.as_bytes(),
             Some(reply.as_bytes()),
             hdr.as_bytes(),
-            req.to_string().as_bytes(),
+            body.as_bytes(),
         );
         drop(s);
         // The create answer.
@@ -292,7 +332,7 @@ impl Follower {
                 serde_json::from_value(e.clone()).unwrap_or_else(|_| ErrorId::InvalidJSON.err());
             unsubscribe(&subs);
             // An origin without sourcing consumers is asked again the older way.
-            if !self.legacy && (e.err_code == 10185 || e.err_code == 10025) {
+            if !self.legacy && durable.is_none() && (e.err_code == 10185 || e.err_code == 10025) {
                 self.legacy = true;
                 return End::Retry;
             }
@@ -317,6 +357,18 @@ impl Follower {
             self.fails += 1;
             return End::Retry;
         };
+        if durable.is_some() && v["config"]["ack_policy"] != "flow_control" {
+            // Only a consumer acknowledged by flow control replies can feed a stream.
+            unsubscribe(&subs);
+            let err = if self.mirror {
+                ErrorId::MirrorConsumerRequiresAckFC
+            } else {
+                ErrorId::SourceConsumerRequiresAckFC
+            };
+            self.state.set(|p| p.err = Some(err.err()));
+            self.fails += 1;
+            return End::Retry;
+        }
         self.cname = name.to_string();
         if let Some(id) = slice_header("Nats-Stream-Identity", &answer.hdr) {
             self.ident = String::from_utf8_lossy(id).into_owned();
@@ -430,14 +482,10 @@ impl Follower {
         } else {
             format!("$JS.API.CONSUMER.CREATE.{}.{name}.{filter}", cfg.name)
         };
-        let subject = if api_prefix.is_empty() {
-            subject
-        } else {
-            subject
-                .replacen("$JS.API", api_prefix, 1)
-                .replace("..", ".")
-        };
-        (json!({"stream_name": cfg.name, "config": c}), subject)
+        (
+            json!({"stream_name": cfg.name, "config": c}),
+            api_subject(&subject, api_prefix),
+        )
     }
 
     /// Take the consumer's messages until it stalls (no message or heartbeat for the health
