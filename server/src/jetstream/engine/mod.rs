@@ -17,7 +17,7 @@ mod consumer_api;
 mod consumer_ctl;
 mod counter;
 mod direct;
-mod external;
+mod follower;
 mod persist;
 mod schedule;
 mod snapshot;

@@ -1,7 +1,7 @@
 //! Mirrors and sources (Go's `setupMirrorConsumer`, `setupSourceConsumer`,
 //! `processInboundMirrorMsg`, `processInboundSourceMsg`, `genSourceHeader`). Every origin, in
 //! this account or reached through another account's or domain's API (`external`), is followed
-//! through a consumer on it, as Go does (see `external.rs`): the origin's retention sees the
+//! through a consumer on it, as Go does (see `follower.rs`): the origin's retention sees the
 //! sourcing consumer, so a work queue or interest origin hands its messages over and lets them
 //! go, and the account's consumer counts and advisories are Go's.
 
@@ -16,7 +16,7 @@ pub struct Origin {
     pub cfg: StreamSource,
     pub mirror: bool,
     /// The follower of the origin, once started.
-    ext: Option<Arc<super::external::ExtState>>,
+    ext: Option<Arc<super::follower::ExtState>>,
 }
 
 impl Drop for Origin {
@@ -92,7 +92,7 @@ pub fn origins(stream: &Stream) -> Vec<Origin> {
 pub fn start(stream: &Arc<Stream>, origins: &Mutex<Vec<Origin>>) {
     if let Ok(mut list) = origins.lock() {
         for o in list.iter_mut().filter(|o| o.ext.is_none()) {
-            o.ext = Some(super::external::start(stream, o.cfg.clone(), o.mirror));
+            o.ext = Some(super::follower::start(stream, o.cfg.clone(), o.mirror));
         }
     }
 }

@@ -1,10 +1,11 @@
-//! Mirrors and sources of streams reached through another account's or domain's API (`external`
-//! with `api` and `deliver` prefixes). As Go's `setupMirrorConsumer` / `trySetupSourceConsumer`:
-//! the stream's account sends a consumer create request on `<api>.CONSUMER.CREATE...` (service
-//! imports carry it to the other account's `$JS.API`), the direct push consumer delivers on
-//! `<deliver>.M.<id>` or `<deliver>.S.<id>` (a stream import brings it back), flow control is
+//! The follower of a mirror's or source's origin, as Go's `setupMirrorConsumer` /
+//! `trySetupSourceConsumer`: the stream's account sends a consumer create request on
+//! `$JS.API.CONSUMER.CREATE...` (for an `external` origin on `<api>.CONSUMER.CREATE...`, which
+//! service imports carry to the other account's `$JS.API`), or resets the user's durable
+//! (durable sourcing); the push consumer delivers on `$JS.M.<id>` / `$JS.S.<id>` (or
+//! `<deliver>.M.<id>` through a stream import, or the durable's own subject), flow control is
 //! answered on its `$JS.FC...` reply and idle heartbeats tell a stalled or gapped consumer, which
-//! is then created again from the last sequence taken (`processInboundMirrorMsg`,
+//! is then set up again from the last sequence taken (`processInboundMirrorMsg`,
 //! `processInboundSourceMsg`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
