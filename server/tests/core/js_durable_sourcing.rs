@@ -308,3 +308,70 @@ async fn each_source_of_a_work_queue_has_its_own_consumer_as_in_go() {
     assert_eq!(out["kinds"], json!(["JS_SRC", "JS_SRC"]));
     assert_eq!(out["origin"], json!([0, 3]));
 }
+
+/// What deleting a sourcing stream, or removing its source by an update, leaves on the origin:
+/// the durable sourcing consumer of an interest origin goes, the direct one of a limits origin
+/// stays until its inactivity threshold (Go asks for it by its stable name, which it does not
+/// have).
+async fn cleanup_scenario(addr: std::net::SocketAddr) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let names = |v: Value| {
+        let mut n: Vec<String> = v["consumers"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|n| n.as_str())
+                    .map(|n| n.split('_').take(2).collect::<Vec<_>>().join("_"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        n.sort();
+        n
+    };
+    let mut out = json!({});
+    create(
+        &nc,
+        json!({"name": "O", "subjects": ["o"], "storage": "file", "retention": "interest"}),
+    )
+    .await;
+    create(
+        &nc,
+        json!({"name": "L", "subjects": ["l"], "storage": "file"}),
+    )
+    .await;
+    for name in ["S", "T"] {
+        create(
+            &nc,
+            json!({"name": name, "sources": [{"name": "O"}, {"name": "L"}], "storage": "file"}),
+        )
+        .await;
+    }
+    let settle = || tokio::time::sleep(Duration::from_millis(400));
+    settle().await;
+    let acc = |v: Value| v["consumers"].clone();
+    out["O before"] = json!(names(req(&nc, "$JS.API.CONSUMER.NAMES.O", json!({})).await));
+    out["account before"] = acc(req(&nc, "$JS.API.INFO", json!({})).await);
+    req(&nc, "$JS.API.STREAM.DELETE.S", json!({})).await;
+    settle().await;
+    out["O after delete"] = json!(names(req(&nc, "$JS.API.CONSUMER.NAMES.O", json!({})).await));
+    let mut cfg = info(&nc, "T").await["config"].clone();
+    cfg["sources"] = json!([{"name": "L"}]);
+    out["update"] = req(&nc, "$JS.API.STREAM.UPDATE.T", cfg).await["error"].clone();
+    settle().await;
+    out["O after update"] = json!(names(req(&nc, "$JS.API.CONSUMER.NAMES.O", json!({})).await));
+    out["account after"] = acc(req(&nc, "$JS.API.INFO", json!({})).await);
+    // With no consumer left, the interest origin keeps nothing it is sent.
+    nc.request("o", "x".into()).await.unwrap();
+    out["O state"] = info(&nc, "O").await["state"]["messages"].clone();
+    out
+}
+
+#[tokio::test]
+async fn deleting_or_dropping_a_source_cleans_up_its_consumer_as_in_go() {
+    let out = compare("js-src-cleanup", cleanup_scenario).await;
+    assert_eq!(out["O before"], json!(["JS_SRC", "JS_SRC"]));
+    assert_eq!(out["O after delete"], json!(["JS_SRC"]));
+    assert_eq!(out["O after update"], json!([]));
+    assert_eq!(out["account before"], 4);
+    assert_eq!(out["O state"], 0);
+}

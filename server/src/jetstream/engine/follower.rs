@@ -176,6 +176,39 @@ fn ack_reply_info(reply: &str) -> Option<(u64, u64, u64, i64, u64, &str)> {
     ))
 }
 
+/// Go's `tryDeleteSourcingConsumer`, when a stream is deleted or stops following an origin: one
+/// request to delete the sourcing consumer by its stable name, no answer awaited. A durable the
+/// user named is left alone. Like Go, the stable name misses the suffix an origin adds to a
+/// direct consumer, which then goes by its inactivity threshold.
+pub(super) fn delete_sourcing_consumer(s: &Stream, cfg: &StreamSource, mirror: bool) {
+    if cfg.consumer.is_some() {
+        return;
+    }
+    let Some(server) = s.server() else {
+        return;
+    };
+    let prefix = if mirror { "JS_MIRROR" } else { "JS_SRC" };
+    let subject = format!(
+        "$JS.API.CONSUMER.DELETE.{}.{prefix}_{}",
+        cfg.name,
+        stable_id(s, cfg)
+    );
+    let api = cfg
+        .external
+        .as_ref()
+        .map(|e| e.api_prefix.as_str())
+        .unwrap_or("");
+    let subject = api_subject(&subject, api);
+    s.account
+        .publish_internal(&server, subject.as_bytes(), None, b"", b"");
+}
+
+/// Go's `createStableConsumerHash` / `createSourcingConsumerHash` input: the same for every
+/// setup of one origin by one stream.
+fn stable_id(s: &Stream, cfg: &StreamSource) -> String {
+    super::node_hash(&format!("{}{}{}", s.account.name, s.name, cfg.index_name()))
+}
+
 /// An API subject as sent through `api_prefix` (the external stream's `api`), if any.
 fn api_subject(subject: &str, api_prefix: &str) -> String {
     if api_prefix.is_empty() {
@@ -391,7 +424,7 @@ impl Follower {
     fn create_request(&self, s: &Stream, deliver: &str, api_prefix: &str) -> (Value, String) {
         let cfg = &self.cfg;
         let state = s.store().fast_state();
-        let id = super::node_hash(&format!("{}{}{}", s.account.name, s.name, cfg.index_name()));
+        let id = stable_id(s, cfg);
         let (prefix, meta_pre) = if self.mirror {
             ("JS_MIRROR", "_nats.mirror")
         } else {

@@ -124,3 +124,11 @@ pub(super) fn last_sourced(s: &Stream, cfg: &StreamSource) -> Option<u64> {
     }
     None
 }
+
+/// The stream no longer follows these origins (deleted, or the sources changed): stop each
+/// follower and ask the origin to drop its sourcing consumer.
+pub fn forget(stream: &Stream, gone: Vec<Origin>) {
+    for o in gone {
+        super::follower::delete_sourcing_consumer(stream, &o.cfg, o.mirror);
+    }
+}

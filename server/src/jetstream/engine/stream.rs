@@ -501,6 +501,12 @@ impl Stream {
     pub fn delete(&self) -> Result<(), StoreError> {
         self.stopped
             .store(true, std::sync::atomic::Ordering::Release);
+        let origins = self
+            .origins
+            .lock()
+            .map(|mut o| std::mem::take(&mut *o))
+            .unwrap_or_default();
+        super::source::forget(self, origins);
         let names: Vec<String> = self.consumers().iter().map(|c| c.name.clone()).collect();
         for n in names {
             self.remove_consumer(&n);
@@ -547,14 +553,18 @@ impl Stream {
             // Sources added by an update start where the stream's stored copies say; those kept
             // go on from where they were.
             let mut fresh = super::source::origins(self);
-            if let Ok(mut o) = self.origins.lock() {
-                for n in fresh.iter_mut() {
-                    if let Some(i) = o.iter().position(|x| x.cfg == n.cfg && !x.mirror) {
-                        *n = o.remove(i);
+            let gone = match self.origins.lock() {
+                Ok(mut o) => {
+                    for n in fresh.iter_mut() {
+                        if let Some(i) = o.iter().position(|x| x.cfg == n.cfg && !x.mirror) {
+                            *n = o.remove(i);
+                        }
                     }
+                    std::mem::replace(&mut *o, fresh)
                 }
-                *o = fresh;
-            }
+                Err(_) => Vec::new(),
+            };
+            super::source::forget(self, gone);
             super::source::start(self, &self.origins);
         }
         Ok(())
