@@ -433,3 +433,74 @@ accounts: { A: { jetstream: { max_file: 1000000 }, users: [{user: a, password: a
     assert_eq!(ours["too big"]["err_code"], 10047);
     assert_eq!(ours["regrow"]["max_bytes"], 900_000);
 }
+
+/// Lowering the stream's consumer limits below what its consumers use is refused, naming them.
+async fn consumer_limits_scenario(addr: std::net::SocketAddr) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    create(
+        &nc,
+        json!({"name": "CL", "subjects": ["cl"], "storage": "memory"}),
+    )
+    .await;
+    durable(
+        &nc,
+        "CL",
+        json!({"durable_name": "BIG", "ack_policy": "explicit", "max_ack_pending": 2000}),
+    )
+    .await;
+    durable(
+        &nc,
+        "CL",
+        json!({"durable_name": "IDLE", "ack_policy": "explicit", "max_ack_pending": 10, "inactive_threshold": 30_000_000_000u64}),
+    )
+    .await;
+    for (tag, limits) in [
+        ("pending 500", json!({"max_ack_pending": 500})),
+        ("pending 5", json!({"max_ack_pending": 5})),
+        (
+            "inactive 10s",
+            json!({"inactive_threshold": 10_000_000_000u64}),
+        ),
+        ("pending 5000", json!({"max_ack_pending": 5000})),
+        (
+            "inactive 60s",
+            json!({"inactive_threshold": 60_000_000_000u64}),
+        ),
+    ] {
+        let mut o = outcome(
+            &update(&nc, "CL", json!({ "consumer_limits": limits })).await,
+            &["consumer_limits"],
+        );
+        // Go lists the consumers in its map's order.
+        if let Some((head, names)) = o["description"].as_str().and_then(|d| d.split_once(": ")) {
+            let mut names: Vec<&str> = names.split(", ").collect();
+            names.sort();
+            o["description"] = json!(format!("{head}: {}", names.join(", ")));
+        }
+        out[tag] = o;
+    }
+    out
+}
+
+#[tokio::test]
+async fn lowered_consumer_limits_name_the_consumers_above_them_as_in_go() {
+    let out = compare("js-upd-climits", consumer_limits_scenario).await;
+    assert_eq!(
+        out["pending 500"]["description"],
+        "change to limits violates consumers: BIG"
+    );
+    assert_eq!(out["pending 500"]["err_code"], 10069);
+    assert_eq!(
+        out["inactive 10s"]["description"],
+        "change to limits violates consumers: IDLE"
+    );
+    assert_eq!(
+        out["pending 5"]["description"],
+        "change to limits violates consumers: BIG, IDLE"
+    );
+    assert_eq!(
+        out["pending 5000"]["consumer_limits"]["max_ack_pending"],
+        5000
+    );
+}

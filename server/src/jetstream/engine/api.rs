@@ -564,6 +564,38 @@ fn update_limits_check(
     .map_err(limits_error)
 }
 
+/// Go's `updateWithAdvisory`: lowered consumer limits may not leave consumers above them. Go
+/// names them in its map order; they are sorted here.
+fn check_consumer_limits(
+    stream: &Stream,
+    old: &StreamConfig,
+    cfg: &StreamConfig,
+) -> Result<(), ApiError> {
+    let (o, n) = (&old.consumer_limits, &cfg.consumer_limits);
+    let inactive = n.inactive_threshold > 0 && o.inactive_threshold != n.inactive_threshold;
+    let pending = n.max_ack_pending > 0 && o.max_ack_pending != n.max_ack_pending;
+    if !inactive && !pending {
+        return Ok(());
+    }
+    let mut over: Vec<String> = stream
+        .consumers()
+        .iter()
+        .filter(|c| {
+            (n.inactive_threshold > 0 && c.cfg.inactive_threshold > n.inactive_threshold)
+                || (n.max_ack_pending > 0 && c.cfg.max_ack_pending > n.max_ack_pending)
+        })
+        .map(|c| c.name.clone())
+        .collect();
+    if over.is_empty() {
+        return Ok(());
+    }
+    over.sort();
+    Err(ErrorId::StreamUpdate.with_err(format!(
+        "change to limits violates consumers: {}",
+        over.join(", ")
+    )))
+}
+
 fn account_configs(jsa: &JsAccount) -> Vec<StreamConfig> {
     jsa.streams()
         .iter()
@@ -635,6 +667,9 @@ fn stream_update(
         cfg.allow_rollup = false;
     }
     if let Err(e) = update_limits_check(js, jsa, &old, &cfg) {
+        return err_json(kind, e);
+    }
+    if let Err(e) = check_consumer_limits(&stream, &old, &cfg) {
         return err_json(kind, e);
     }
     if let Err(e) = check_overlap(jsa, &cfg, Some(subject_name)) {
