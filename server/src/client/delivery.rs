@@ -46,7 +46,8 @@ pub struct Fanout<'a> {
 
 /// Something a delivery batch must complete before its writers are woken.
 pub trait BatchFinisher: Send + Sync {
-    fn finish(&self);
+    /// Runs before the batch's writers are woken; what it delivers goes out with the batch.
+    fn finish(&self, fan: &mut Fanout<'_>);
 }
 
 impl<'a> Fanout<'a> {
@@ -76,8 +77,11 @@ impl<'a> Fanout<'a> {
     /// Wake every touched writer once and flush counters to the server totals. A delivery is activity
     /// for the subscriber's connection (Go's flushClients sets its `last`).
     pub fn finish_batch(&mut self) {
-        for f in self.finishers.drain(..) {
-            f.finish();
+        // A finisher's deliveries may ask for more finishing (an ack captured by a stream).
+        while !self.finishers.is_empty() {
+            for f in std::mem::take(&mut self.finishers) {
+                f.finish(self);
+            }
         }
         if !self.touched.is_empty() {
             let now = std::time::SystemTime::now();

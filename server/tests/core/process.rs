@@ -56,16 +56,43 @@ pub struct ServerProc {
 impl ServerProc {
     /// Start the binary on 127.0.0.1 with a random port and `args`, and wait until it listens.
     pub async fn start(args: &[&str]) -> ServerProc {
+        Self::start_with(args, None).await
+    }
+
+    /// As `start`, with no file of the child allowed past `max_file_bytes` (`RLIMIT_FSIZE`, with
+    /// `SIGXFSZ` ignored): writes beyond it fail as on a full disk.
+    pub async fn start_with_file_limit(args: &[&str], max_file_bytes: u64) -> ServerProc {
+        Self::start_with(args, Some(max_file_bytes)).await
+    }
+
+    async fn start_with(args: &[&str], max_file_bytes: Option<u64>) -> ServerProc {
         let dir = ScratchDir::new("proc");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rnats-server"))
-            .args(["-a", "127.0.0.1", "-p", "-1", "--ports_file_dir"])
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rnats-server"));
+        cmd.args(["-a", "127.0.0.1", "-p", "-1", "--ports_file_dir"])
             .arg(dir.path())
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn rnats-server");
+            .stderr(Stdio::piped());
+        if let Some(limit) = max_file_bytes {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: between fork and exec only async-signal-safe calls are made (signal and
+            // setrlimit), touching nothing of the parent's state.
+            unsafe {
+                cmd.pre_exec(move || {
+                    libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                    let lim = libc::rlimit {
+                        rlim_cur: limit as libc::rlim_t,
+                        rlim_max: limit as libc::rlim_t,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        let mut child = cmd.spawn().expect("spawn rnats-server");
         let stderr = Arc::new(Mutex::new(Vec::new()));
         if let Some(mut pipe) = child.stderr.take() {
             let sink = stderr.clone();

@@ -707,13 +707,22 @@ impl Stream {
         let _ = self.process_msg(subject, false, &out, msg, 0, &mut republish, true);
     }
 
+    /// Hand buffered writes to the OS, or to the disk with `sync_always`.
+    pub(crate) fn write_out(&self) -> Result<(), StoreError> {
+        if self.group_commit {
+            self.store.sync()
+        } else {
+            self.store.flush_all_pending()
+        }
+    }
+
     /// After a round of sourcing: consumers look again and file writes reach the OS.
     pub(crate) fn after_sourcing(&self) {
         for c in self.consumers() {
             c.recount_pending();
             c.signal();
         }
-        let _ = self.store.flush_all_pending();
+        let _ = self.write_out();
     }
 
     /// Go's stream identity: a hash of its creation time, telling a recreated stream apart.
@@ -1237,41 +1246,34 @@ pub(crate) fn remove_header(hdr: &[u8], key: &str) -> Vec<u8> {
     out
 }
 
-/// A file stream hands its buffered writes to the OS before the batch's PubAcks are released.
+/// A file stream hands its buffered writes to the OS (with `sync_always`, to the disk: one fsync
+/// for the whole batch, a group commit) before the batch's PubAcks are released. When that fails
+/// (a full disk) nothing of the batch is acknowledged, as Go answers nothing on a write error:
+/// the publishers time out, and the stream takes no more writes.
 impl crate::client::delivery::BatchFinisher for Stream {
-    fn finish(&self) {
-        if self.group_commit {
-            let synced = self.store.sync();
-            let acks = self
-                .deferred_acks
-                .lock()
-                .map(|mut d| std::mem::take(&mut *d))
-                .unwrap_or_default();
-            if let Err(e) = synced {
-                // Nothing was acknowledged: the publishers time out and retry.
-                tracing::error!(
-                    "JetStream failed to sync stream '{} > {}': {}",
-                    self.account.name,
-                    self.name,
-                    e
-                );
-                return;
-            }
-            if let Some(server) = self.server() {
-                for (reply, ack) in acks {
-                    self.account
-                        .publish_internal(&server, &reply, None, b"", &ack);
-                }
-            }
-            return;
-        }
-        if let Err(e) = self.store.flush_all_pending() {
+    fn finish(&self, fan: &mut Fanout<'_>) {
+        let acks = self
+            .deferred_acks
+            .lock()
+            .map(|mut d| std::mem::take(&mut *d))
+            .unwrap_or_default();
+        if let Err(e) = self.write_out() {
             tracing::error!(
-                "JetStream failed to write stream '{} > {}': {}",
+                "JetStream failed to store a msg on stream '{} > {}': {}",
                 self.account.name,
                 self.name,
                 e
             );
+            return;
+        }
+        if acks.is_empty() {
+            return;
+        }
+        if let Some(server) = self.server() {
+            for (reply, ack) in acks {
+                self.account
+                    .deliver_internal(fan, &server, &reply, None, b"", &ack);
+            }
         }
     }
 }
@@ -1352,7 +1354,7 @@ impl MsgHandler for StreamHandler {
             fan.finish_with(s.clone());
         }
         if let (Some(ack), Some(reply)) = (ack, m.reply) {
-            if s.group_commit {
+            if s.dir.is_some() {
                 if let Ok(mut d) = s.deferred_acks.lock() {
                     d.push((reply.to_vec(), ack));
                 }

@@ -145,6 +145,21 @@ impl<B: Backend> Engine<B> {
         }
     }
 
+    /// Hands buffered writes to the OS (and with `sync` to the disk). A failure is remembered
+    /// like any write failure (Go's `werr`): the stream stops taking writes.
+    pub fn flush_pending(&mut self, sync: bool) -> StoreResult<()> {
+        if self.closed {
+            return Ok(());
+        }
+        self.check_write()?;
+        let r = if sync {
+            self.be.sync()
+        } else {
+            self.be.flush()
+        };
+        self.note(r)
+    }
+
     /// Remembers a write failure so later writes fail the same way.
     fn note<T>(&mut self, r: StoreResult<T>) -> StoreResult<T> {
         if let Err(e @ StoreError::Io(_)) = &r {

@@ -124,13 +124,11 @@ impl<T: HasShared> StreamStore for T {
     }
 
     fn flush_all_pending(&self) -> StoreResult<()> {
-        self.shared()
-            .with(|e| if e.closed { Ok(()) } else { e.be.flush() })
+        self.shared().with(|e| e.flush_pending(false))
     }
 
     fn sync(&self) -> StoreResult<()> {
-        self.shared()
-            .with(|e| if e.closed { Ok(()) } else { e.be.sync() })
+        self.shared().with(|e| e.flush_pending(true))
     }
 
     fn load_msg(&self, seq: u64) -> StoreResult<StoreMsg> {

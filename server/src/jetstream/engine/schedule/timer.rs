@@ -168,7 +168,14 @@ fn run(s: &Stream) {
                 }
             }
         }
-        crate::client::delivery::BatchFinisher::finish(s);
+        if let Err(e) = s.write_out() {
+            tracing::error!(
+                "JetStream failed to store a msg on stream '{} > {}': {}",
+                s.account.name,
+                s.name,
+                e
+            );
+        }
     }
     let mut st = s.schedules.lock();
     st.running = false;

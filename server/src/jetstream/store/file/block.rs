@@ -118,7 +118,12 @@ impl Block {
         self.size += rec.len() as u64;
         self.dirty = true;
         if self.pending.len() >= FLUSH_AT {
-            self.flush()?;
+            if let Err(e) = self.flush() {
+                // The record was not stored: take it back so the block stays as the index says.
+                self.pending.truncate(self.pending.len() - rec.len());
+                self.size = off;
+                return Err(e);
+            }
         }
         Ok(off)
     }
@@ -143,11 +148,23 @@ impl Block {
         if self.pending.is_empty() {
             return Ok(());
         }
+        // The bytes stay pending until written, so a failed write (a full disk) leaves reads
+        // and a later attempt consistent.
         let at = self.flushed;
         let pending = std::mem::take(&mut self.pending);
-        self.file()?.write_all_at(&pending, at)?;
-        self.flushed += pending.len() as u64;
-        Ok(())
+        let written = self.file().and_then(|f| f.write_all_at(&pending, at));
+        match written {
+            Ok(()) => {
+                self.flushed += pending.len() as u64;
+                self.pending = pending;
+                self.pending.clear();
+                Ok(())
+            }
+            Err(e) => {
+                self.pending = pending;
+                Err(e)
+            }
+        }
     }
 
     /// Flushes and fsyncs.
