@@ -140,3 +140,37 @@ async fn a_full_disk_acknowledges_nothing_it_could_not_write() {
         .unwrap();
     assert!(ack.sequence > *acked.last().unwrap());
 }
+
+/// The line a fatal start ends with, without its pid and time prefix.
+fn fatal_line(stderr: &str) -> String {
+    stderr
+        .lines()
+        .find(|l| l.contains("[FTL]"))
+        .and_then(|l| l.split_once("[FTL] "))
+        .map(|(_, m)| m.to_string())
+        .unwrap_or_default()
+}
+
+/// A store directory that is a file, or lies under one: JetStream cannot start, with Go's words.
+#[tokio::test]
+async fn a_store_directory_that_is_no_directory_stops_the_start_as_in_go() {
+    let dir = ScratchDir::new("js-sd-file");
+    let file = dir.path().join("plain");
+    std::fs::write(&file, b"x").unwrap();
+    for sd in [file.clone(), file.join("below")] {
+        let sd = sd.display().to_string();
+        let args = ["-js", "-sd", &sd, "-a", "127.0.0.1", "-p", "-1"];
+        let (code, ours) = crate::process::run_to_exit(&args).await;
+        let go = std::process::Command::new(crate::support::go_server_bin())
+            .args(args)
+            .output()
+            .expect("run the Go server");
+        let theirs = String::from_utf8_lossy(&go.stderr).into_owned();
+        assert_eq!(fatal_line(&ours), fatal_line(&theirs), "{sd}");
+        assert_eq!(
+            fatal_line(&ours),
+            "Can't start JetStream: storage directory is not a directory"
+        );
+        assert_eq!(code, go.status.code());
+    }
+}

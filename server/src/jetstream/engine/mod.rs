@@ -148,8 +148,12 @@ impl JetStream {
             _ => default_max_memory(),
         };
         match std::fs::metadata(&store_dir) {
-            Err(_) => std::fs::create_dir_all(&store_dir)
-                .map_err(|e| format!("could not create storage directory - {e}"))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&store_dir)
+                    .map_err(|e| format!("could not create storage directory - {e}"))?
+            }
+            // Go's check: whatever cannot be looked at (a file in the path) is no directory.
+            Err(_) => return Err("storage directory is not a directory".into()),
             Ok(m) if !m.is_dir() => return Err("storage directory is not a directory".into()),
             Ok(_) => {
                 let probe = store_dir.join(format!("_test_{}", std::process::id()));
