@@ -1,0 +1,177 @@
+//! Publish-side checks as Go's stream tests drive them: per-message TTLs, expected last subject
+//! sequence, and the duplicate window. Each
+//! scenario runs against the Go server and rnats and the observations are compared.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::js_stream_go::{compare, create, publish, publish_hdrs, req};
+
+async fn state(nc: &async_nats::Client, name: &str) -> Value {
+    let i = req(nc, &format!("$JS.API.STREAM.INFO.{name}"), json!({})).await;
+    json!([
+        i["state"]["messages"],
+        i["state"]["first_seq"],
+        i["state"]["last_seq"]
+    ])
+}
+
+/// An answer reduced to its error code and text, or the sequence it stored.
+fn outcome(v: &Value) -> Value {
+    if v["error"].is_null() {
+        json!({"seq": v["seq"], "duplicate": v["duplicate"]})
+    } else {
+        json!({"err_code": v["error"]["err_code"], "description": v["error"]["description"]})
+    }
+}
+
+async fn ttl_scenario(addr: std::net::SocketAddr, storage: &str) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    create(
+        &nc,
+        json!({"name": "TEST", "storage": storage, "subjects": ["test"], "allow_msg_ttl": true}),
+    )
+    .await;
+    for _ in 0..10 {
+        publish_hdrs(&nc, "test", &[("Nats-TTL", "1s")], "").await;
+    }
+    out["before"] = state(&nc, "TEST").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    out["after"] = state(&nc, "TEST").await;
+    out
+}
+
+// go: server/TestJetStreamMessageTTL
+#[tokio::test]
+async fn messages_expire_by_their_own_ttl_as_in_go() {
+    for storage in ["file", "memory"] {
+        let out = compare(&format!("js-go-ttl-{storage}"), |a| {
+            ttl_scenario(a, storage)
+        })
+        .await;
+        assert_eq!(out["before"], json!([10, 1, 10]));
+        assert_eq!(out["after"], json!([0, 11, 10]));
+    }
+}
+
+async fn ttl_invalid_scenario(addr: std::net::SocketAddr, storage: &str, allow: bool) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    create(
+        &nc,
+        json!({"name": "TEST", "storage": storage, "subjects": ["test"], "allow_msg_ttl": allow}),
+    )
+    .await;
+    let ttls: &[&str] = if allow {
+        &["500ms", "something", "1s"]
+    } else {
+        &["1s"]
+    };
+    for ttl in ttls {
+        out[*ttl] = outcome(&publish_hdrs(&nc, "test", &[("Nats-TTL", ttl)], "").await);
+    }
+    out
+}
+
+// go: server/TestJetStreamMessageTTLInvalid
+#[tokio::test]
+async fn ttls_below_a_second_or_unparsable_are_refused_as_in_go() {
+    for storage in ["file", "memory"] {
+        let out = compare(&format!("js-go-ttl-bad-{storage}"), |a| {
+            ttl_invalid_scenario(a, storage, true)
+        })
+        .await;
+        assert_eq!(out["500ms"]["err_code"], 10165);
+        assert_eq!(out["something"]["err_code"], 10165);
+        assert_eq!(out["1s"]["seq"], 1);
+    }
+}
+
+// go: server/TestJetStreamMessageTTLDisabled
+#[tokio::test]
+async fn ttls_are_refused_where_the_stream_does_not_allow_them_as_in_go() {
+    for storage in ["file", "memory"] {
+        let out = compare(&format!("js-go-ttl-off-{storage}"), |a| {
+            ttl_invalid_scenario(a, storage, false)
+        })
+        .await;
+        assert_eq!(out["1s"]["err_code"], 10166);
+    }
+}
+
+async fn ttl_never_scenario(addr: std::net::SocketAddr, storage: &str) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    create(
+        &nc,
+        json!({"name": "TEST", "storage": storage, "subjects": ["test"], "allow_msg_ttl": true, "max_age": 1_000_000_000u64}),
+    )
+    .await;
+    publish_hdrs(&nc, "test", &[("Nats-TTL", "never")], "").await;
+    for _ in 0..10 {
+        publish(&nc, "test", "").await;
+    }
+    out["before"] = state(&nc, "TEST").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    out["after"] = state(&nc, "TEST").await;
+    out
+}
+
+// go: server/TestJetStreamMessageTTLNeverExpire
+#[tokio::test]
+async fn a_never_ttl_outlives_max_age_as_in_go() {
+    for storage in ["file", "memory"] {
+        let out = compare(&format!("js-go-ttl-never-{storage}"), |a| {
+            ttl_never_scenario(a, storage)
+        })
+        .await;
+        assert_eq!(out["before"], json!([11, 1, 11]));
+        assert_eq!(out["after"], json!([1, 1, 11]));
+    }
+}
+
+async fn expect_no_msg_scenario(addr: std::net::SocketAddr) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    create(
+        &nc,
+        json!({"name": "KV", "subjects": ["KV.>"], "max_msgs_per_subject": 5}),
+    )
+    .await;
+    out["first"] = outcome(&publish(&nc, "KV.22", "hello world").await);
+    let none = [("Nats-Expected-Last-Subject-Sequence", "0")];
+    out["new subject"] = outcome(&publish_hdrs(&nc, "KV.33", &none, "").await);
+    out["used subject"] = outcome(&publish_hdrs(&nc, "KV.22", &none, "").await);
+    out["purge"] = req(&nc, "$JS.API.STREAM.PURGE.KV", json!({})).await["success"].clone();
+    out["after purge"] = outcome(&publish_hdrs(&nc, "KV.22", &none, "").await);
+    out
+}
+
+// go: server/TestJetStreamPublishExpectNoMsg
+#[tokio::test]
+async fn expecting_no_message_on_a_subject_as_in_go() {
+    let out = compare("js-go-expect-none", expect_no_msg_scenario).await;
+    assert_eq!(out["new subject"]["seq"], 2);
+    assert_eq!(out["used subject"]["err_code"], 10071);
+    assert_eq!(out["purge"], true);
+    assert_eq!(out["after purge"]["seq"], 3);
+}
+
+async fn negative_dupe_window_scenario(addr: std::net::SocketAddr) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let r = create(
+        &nc,
+        json!({"name": "TEST", "retention": "workqueue", "max_consumers": 1, "max_msgs": -1, "max_bytes": -1, "discard": "new", "max_age": 0, "duplicate_window": -1, "max_msgs_per_subject": -1, "max_msg_size": -1, "storage": "file", "num_replicas": 1, "no_ack": false}),
+    )
+    .await;
+    outcome(&r)
+}
+
+// go: server/TestJetStreamNegativeDupeWindow
+#[tokio::test]
+async fn a_negative_duplicate_window_is_refused_as_in_go() {
+    let out = compare("js-go-neg-dupe", negative_dupe_window_scenario).await;
+    assert_eq!(out["description"], "duplicates window can not be negative");
+}
