@@ -175,3 +175,176 @@ async fn a_negative_duplicate_window_is_refused_as_in_go() {
     let out = compare("js-go-neg-dupe", negative_dupe_window_scenario).await;
     assert_eq!(out["description"], "duplicates window can not be negative");
 }
+
+async fn msg_id_lookalikes_scenario(addr: std::net::SocketAddr) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    create(&nc, json!({"name": "TEST", "subjects": ["ORDERS.*"]})).await;
+    let cases: [&[(&str, &str)]; 5] = [
+        &[("Nats-Msg-Id", "1")],
+        &[("Orig-Nats-Msg-Id", "1")],
+        &[("Original-Nats-Msg-Id", "1")],
+        &[
+            ("Original-Nats-Msg-Id", "1"),
+            ("Really-Original-Nats-Msg-Id", "1"),
+        ],
+        &[("X", "Nats-Msg-Id:1")],
+    ];
+    let mut acks = Vec::new();
+    for hdrs in cases {
+        acks.push(outcome(&publish_hdrs(&nc, "ORDERS.test", hdrs, "ok").await));
+    }
+    out["acks"] = json!(acks);
+    out["state"] = state(&nc, "TEST").await;
+    out
+}
+
+// go: server/TestJetStreamMsgIDHeaderCollision
+#[tokio::test]
+async fn headers_that_only_look_like_a_msg_id_do_not_deduplicate_as_in_go() {
+    let out = compare("js-go-msgid-lookalike", msg_id_lookalikes_scenario).await;
+    assert_eq!(out["state"], json!([5, 1, 5]));
+}
+
+async fn consumer_pending(
+    nc: &async_nats::Client,
+    stream: &str,
+    name: &str,
+    filter: &str,
+) -> Value {
+    let r = req(
+        nc,
+        &format!("$JS.API.CONSUMER.CREATE.{stream}.{name}"),
+        json!({"stream_name": stream, "config": {"durable_name": name, "filter_subject": filter, "ack_policy": "explicit"}}),
+    )
+    .await;
+    r["num_pending"].clone()
+}
+
+async fn rollup_scenario(addr: std::net::SocketAddr) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    create(
+        &nc,
+        json!({"name": "S", "subjects": ["S.*"], "allow_rollup_hdrs": true}),
+    )
+    .await;
+    for i in 1..=10 {
+        publish(&nc, "S.A", &i.to_string()).await;
+        publish(&nc, "S.B", &i.to_string()).await;
+    }
+    out["before"] = state(&nc, "S").await;
+    out["A pending"] = consumer_pending(&nc, "S", "DUR-A", "S.A").await;
+    out["rollup"] = outcome(&publish_hdrs(&nc, "S.A", &[("Nats-Rollup", "sub")], "").await);
+    let i = req(&nc, "$JS.API.CONSUMER.INFO.S.DUR-A", json!({})).await;
+    out["A pending after"] = i["num_pending"].clone();
+    out["after"] = state(&nc, "S").await;
+    out["B pending"] = consumer_pending(&nc, "S", "DUR-B", "S.B").await;
+    out
+}
+
+// go: server/TestJetStreamRollup
+#[tokio::test]
+async fn a_subject_rollup_keeps_only_the_new_message_of_that_subject_as_in_go() {
+    let out = compare("js-go-rollup", rollup_scenario).await;
+    assert_eq!(out["before"][0], 20);
+    assert_eq!(out["A pending"], 10);
+    assert_eq!(out["A pending after"], 1);
+    assert_eq!(out["after"][0], 11);
+    assert_eq!(out["B pending"], 10);
+}
+
+/// Publish `n` 1 KiB messages to `subject` without waiting for each acknowledgement, then wait
+/// (bounded) until the stream holds `total`.
+async fn fill(nc: &async_nats::Client, stream: &str, subject: &str, n: usize, total: u64) {
+    let data = vec![0u8; 1024];
+    for _ in 0..n {
+        nc.publish(subject.to_string(), data.clone().into())
+            .await
+            .unwrap();
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while state(nc, stream).await[2] != total {
+        assert!(tokio::time::Instant::now() < deadline, "{total} stored");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn purge(nc: &async_nats::Client, stream: &str, body: Value) -> Value {
+    req(nc, &format!("$JS.API.STREAM.PURGE.{stream}"), body).await
+}
+
+async fn full_state(nc: &async_nats::Client, name: &str) -> Value {
+    let i = req(nc, &format!("$JS.API.STREAM.INFO.{name}"), json!({})).await;
+    let st = &i["state"];
+    json!({"messages": st["messages"], "first_seq": st["first_seq"], "last_seq": st["last_seq"], "num_deleted": st["num_deleted"]})
+}
+
+async fn purge_keep_from_scenario(addr: std::net::SocketAddr, storage: &str) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    create(
+        &nc,
+        json!({"name": "TEST", "subjects": ["test"], "storage": storage}),
+    )
+    .await;
+    fill(&nc, "TEST", "test", 10_000, 10_000).await;
+    out["before"] = full_state(&nc, "TEST").await;
+    out["purge"] = purge(&nc, "TEST", json!({"seq": 9_000})).await;
+    out["after"] = full_state(&nc, "TEST").await;
+    out
+}
+
+// go: server/TestJetStreamPurgeExSeqSimple
+#[tokio::test]
+async fn a_purge_up_to_a_sequence_keeps_the_rest_as_in_go() {
+    for storage in ["file", "memory"] {
+        let out = compare(&format!("js-go-purge-seq-{storage}"), |a| {
+            purge_keep_from_scenario(a, storage)
+        })
+        .await;
+        assert_eq!(out["before"]["messages"], 10_000);
+        assert_eq!(out["purge"]["purged"], 8_999);
+        assert_eq!(
+            out["after"],
+            json!({"messages": 1001, "first_seq": 9000, "last_seq": 10000, "num_deleted": null})
+        );
+    }
+}
+
+async fn purge_gap_scenario(addr: std::net::SocketAddr, storage: &str) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    create(
+        &nc,
+        json!({"name": "TEST", "subjects": ["test.*"], "storage": storage}),
+    )
+    .await;
+    fill(&nc, "TEST", "test.start", 1, 1).await;
+    fill(&nc, "TEST", "test.mid", 10_000, 10_001).await;
+    fill(&nc, "TEST", "test.end", 1, 10_002).await;
+    out["before"] = full_state(&nc, "TEST").await;
+    out["purge mid"] = purge(&nc, "TEST", json!({"filter": "test.mid"})).await;
+    out["after mid"] = full_state(&nc, "TEST").await;
+    out["purge seq"] = purge(&nc, "TEST", json!({"seq": 9_000})).await;
+    out["after seq"] = full_state(&nc, "TEST").await;
+    out
+}
+
+// go: server/TestJetStreamPurgeExSeqInInteriorDeleteGap
+#[tokio::test]
+async fn a_purge_up_to_a_sequence_inside_a_deleted_gap_as_in_go() {
+    for storage in ["file", "memory"] {
+        let out = compare(&format!("js-go-purge-gap-{storage}"), |a| {
+            purge_gap_scenario(a, storage)
+        })
+        .await;
+        assert_eq!(out["before"]["messages"], 10_002);
+        assert_eq!(out["after mid"]["messages"], 2);
+        assert_eq!(out["after mid"]["num_deleted"], 10_000);
+        assert_eq!(
+            out["after seq"],
+            json!({"messages": 1, "first_seq": 10002, "last_seq": 10002, "num_deleted": null})
+        );
+    }
+}
