@@ -348,3 +348,140 @@ async fn a_purge_up_to_a_sequence_inside_a_deleted_gap_as_in_go() {
         );
     }
 }
+
+async fn max_per_subject_scenario(addr: std::net::SocketAddr, storage: &str) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut counts = Vec::new();
+    create(
+        &nc,
+        json!({"name": "TEST", "subjects": ["foo", "bar", "baz.*"], "storage": storage, "max_msgs_per_subject": 5}),
+    )
+    .await;
+    let rounds = [
+        ("foo", 1),
+        ("foo", 4),
+        ("foo", 2),
+        ("baz.22", 5),
+        ("baz.33", 5),
+        ("baz.22", 5),
+        ("baz.33", 5),
+        ("purge", 0),
+        ("foo", 1),
+        ("foo", 4),
+        ("baz.22", 5),
+        ("baz.33", 5),
+    ];
+    for (subject, n) in rounds {
+        if subject == "purge" {
+            purge(&nc, "TEST", json!({})).await;
+            continue;
+        }
+        for _ in 0..n {
+            publish(&nc, subject, "TSLA").await;
+        }
+        counts.push(state(&nc, "TEST").await[0].clone());
+    }
+    json!(counts)
+}
+
+// go: server/TestJetStreamMaxMsgsPerSubject
+#[tokio::test]
+async fn max_msgs_per_subject_keeps_the_newest_per_subject_as_in_go() {
+    for storage in ["memory", "file"] {
+        let out = compare(&format!("js-go-max-per-{storage}"), |a| {
+            max_per_subject_scenario(a, storage)
+        })
+        .await;
+        assert_eq!(out, json!([1, 5, 5, 10, 15, 15, 15, 1, 5, 10, 15]));
+    }
+}
+
+async fn filtered_names_scenario(addr: std::net::SocketAddr) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    for (i, subjects) in [
+        json!(["foo"]),
+        json!(["bar"]),
+        json!(["baz"]),
+        json!(["foo.*", "bar.*"]),
+        json!(["foo-1.22", "bar-1.33"]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        create(
+            &nc,
+            json!({"name": format!("S-{}", i + 1), "subjects": subjects}),
+        )
+        .await;
+    }
+    for filter in ["foo", "bar", "baz", "*", ">", "*.*", "*.22"] {
+        let r = req(&nc, "$JS.API.STREAM.NAMES", json!({ "subject": filter })).await;
+        let mut names: Vec<String> = r["streams"]
+            .as_array()
+            .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
+        names.sort();
+        out[filter] = json!(names);
+    }
+    out
+}
+
+// go: server/TestJetStreamFilteredStreamNames
+#[tokio::test]
+async fn stream_names_filtered_by_subject_as_in_go() {
+    let out = compare("js-go-names-filter", filtered_names_scenario).await;
+    let count = |k: &str| out[k].as_array().unwrap().len();
+    assert_eq!(out["foo"], json!(["S-1"]));
+    assert_eq!(out["bar"], json!(["S-2"]));
+    assert_eq!(out["baz"], json!(["S-3"]));
+    assert_eq!(count("*"), 3);
+    assert_eq!(count(">"), 5);
+    assert_eq!(count("*.*"), 2);
+    assert_eq!(count("*.22"), 2);
+}
+
+async fn purge_times_scenario(addr: std::net::SocketAddr, storage: &str) -> Value {
+    let nc = async_nats::connect(addr.to_string()).await.unwrap();
+    let mut out = json!({});
+    create(&nc, json!({"name": "DC", "storage": storage})).await;
+    for _ in 0..100 {
+        publish(&nc, "DC", "OK!").await;
+    }
+    out["before"] = state(&nc, "DC").await;
+    out["purge"] = purge(&nc, "DC", json!({})).await;
+    let i = req(&nc, "$JS.API.STREAM.INFO.DC", json!({})).await;
+    out["after"] = state(&nc, "DC").await;
+    out["first time after purge"] = i["state"]["first_ts"].clone();
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let now = std::time::SystemTime::now();
+    publish(&nc, "DC", "OK!").await;
+    let i = req(&nc, "$JS.API.STREAM.INFO.DC", json!({})).await;
+    let ts = |k: &str| {
+        server::jetstream::api::GoTime::parse_rfc3339(i["state"][k].as_str().unwrap())
+            .unwrap()
+            .to_system()
+            .unwrap()
+    };
+    out["republished"] = state(&nc, "DC").await;
+    out["first time not before publish"] = json!(ts("first_ts") >= now);
+    out["first time is last time"] = json!(i["state"]["first_ts"] == i["state"]["last_ts"]);
+    out
+}
+
+// go: server/TestJetStreamStreamPurge
+#[tokio::test]
+async fn a_purge_resets_the_first_time_as_in_go() {
+    for storage in ["memory", "file"] {
+        let out = compare(&format!("js-go-purge-times-{storage}"), |a| {
+            purge_times_scenario(a, storage)
+        })
+        .await;
+        assert_eq!(out["before"][0], 100);
+        assert_eq!(out["after"][0], 0);
+        assert_eq!(out["first time after purge"], "0001-01-01T00:00:00Z");
+        assert_eq!(out["republished"][0], 1);
+        assert_eq!(out["first time not before publish"], true);
+        assert_eq!(out["first time is last time"], true);
+    }
+}
