@@ -1,5 +1,6 @@
-//! Publish-side checks as Go's stream tests drive them: per-message TTLs, expected last subject
-//! sequence, and the duplicate window. Each
+//! Publish-side and purge checks as Go's stream tests drive them: per-message TTLs, expected last
+//! subject sequence, the duplicate window, look-alike msg id headers, rollups, per-subject limits
+//! and purges. Each
 //! scenario runs against the Go server and rnats and the observations are compared.
 
 use std::time::Duration;
