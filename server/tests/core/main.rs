@@ -38,6 +38,7 @@ mod js_durable_sourcing;
 mod js_external;
 mod js_go_consumers;
 mod js_go_streams;
+mod js_msg_get;
 mod js_schedules;
 mod js_snapshot;
 mod js_store_crypt;

@@ -28,7 +28,6 @@ use crate::jetstream::api::stream_check::{check_create_request, check_stream_con
 use crate::jetstream::api::stream_config::JS_API_LEVEL;
 use crate::jetstream::api::stream_info::StoredMsg;
 use crate::jetstream::api::{ApiError, ErrorId, GoTime, StreamConfig};
-use crate::jetstream::store::StoreError;
 use crate::server::ServerShared;
 
 /// One request waiting for the API task.
@@ -915,51 +914,75 @@ pub fn stored_msg(m: &crate::jetstream::store::StoreMsg) -> StoredMsg {
     }
 }
 
-/// Go's `jsMsgGetRequest` lookup rules, shared with direct get.
-pub fn lookup(
-    stream: &Stream,
-    req: &MsgGetRequest,
-) -> Result<crate::jetstream::store::StoreMsg, ApiError> {
-    let set = [
+/// Go's `jsMsgGetRequest` checks: no batch, and `seq`, `last_by_subj` and `start_time` exclude
+/// each other (`next_by_subj` may go with `seq` or `start_time` as the filter).
+fn check_msg_get(req: &MsgGetRequest) -> Result<(), ApiError> {
+    let (seq, last, next, time) = (
         req.seq > 0,
         !req.last_for.is_empty(),
         !req.next_for.is_empty(),
-    ]
-    .iter()
-    .filter(|b| **b)
-    .count();
-    if set != 1 && !(req.seq > 0 && !req.next_for.is_empty() && set == 2) {
+        req.start_time.is_some(),
+    );
+    if req.batch > 0
+        || req.max_bytes > 0
+        || (seq && last)
+        || (!seq && !last && !next && !time)
+        || (seq && time)
+        || (time && last)
+        || (last && next)
+    {
         return Err(ErrorId::BadRequest.err());
     }
+    Ok(())
+}
+
+/// Go's `jsMsgGetRequest` lookup: a start time picks the first sequence at or after it.
+fn lookup(
+    stream: &Stream,
+    req: &MsgGetRequest,
+) -> Result<crate::jetstream::store::StoreMsg, ApiError> {
     let store = stream.store();
-    let r = if !req.last_for.is_empty() {
-        store.load_last_msg(&req.last_for)
+    let seq = match &req.start_time {
+        Some(t) => store.get_seq_from_time(t.unix_nanos() as i64),
+        None => req.seq,
+    };
+    let r = if seq > 0 && req.next_for.is_empty() {
+        store.load_msg(seq)
     } else if !req.next_for.is_empty() {
         let wc = crate::sublist::subject_has_wildcard(req.next_for.as_bytes());
-        store.load_next_msg(&req.next_for, wc, req.seq)
+        store.load_next_msg(&req.next_for, wc, seq)
     } else {
-        store.load_msg(req.seq)
+        store.load_last_msg(&req.last_for)
     };
-    r.map_err(|e| match e {
-        StoreError::MsgNotFound | StoreError::Eof => ErrorId::NoMessageFound.err(),
-        other => ErrorId::BadRequest.with_err(other),
-    })
+    r.map_err(|_| ErrorId::NoMessageFound.err())
 }
 
 fn msg_get(jsa: &JsAccount, name: &str, body: &[u8]) -> String {
     let kind = types::MSG_GET;
-    let Some(stream) = jsa.stream(name) else {
-        return err_json(kind, ErrorId::StreamNotFound.err());
-    };
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return err_json(kind, ErrorId::BadRequest.err());
+    }
     let req: MsgGetRequest = match decode(body, "JSApiMsgGetRequest") {
         Ok(r) => r,
         Err(e) => return err_json(kind, e),
     };
+    if let Err(e) = check_msg_get(&req) {
+        return err_json(kind, e);
+    }
+    let Some(stream) = jsa.stream(name) else {
+        return err_json(kind, ErrorId::StreamNotFound.err());
+    };
     match lookup(&stream, &req) {
-        Ok(m) => go_json(&MsgGetResponse {
-            response: ApiResponse::new(kind),
-            message: Some(stored_msg(&m)),
-        }),
+        Ok(m) => {
+            let mut message = stored_msg(&m);
+            if req.no_headers {
+                message.header.clear();
+            }
+            go_json(&MsgGetResponse {
+                response: ApiResponse::new(kind),
+                message: Some(message),
+            })
+        }
         Err(e) => err_json(kind, e),
     }
 }
