@@ -46,6 +46,7 @@ mod js_stream_go;
 mod js_stream_go2;
 mod js_stream_go3;
 mod js_stream_update;
+mod js_ttl_checks;
 mod jwt_common;
 mod jwt_config;
 mod jwt_imports;

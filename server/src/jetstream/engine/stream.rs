@@ -925,8 +925,9 @@ impl Stream {
                         return fail(ErrorId::StreamNotMatch.err());
                     }
                 }
-                let ttl_hdr = slice_header(MSG_TTL, hdr);
-                if ttl_hdr.is_some_and(|v| !v.is_empty()) && !cfg.allow_msg_ttl {
+                // An unreadable TTL is not "disabled" but invalid, found later (Go's order).
+                let ttl = slice_header(MSG_TTL, hdr).and_then(parse_ttl);
+                if ttl.is_some_and(|t| t != 0) && !cfg.allow_msg_ttl {
                     return fail(ErrorId::MessageTTLDisabled.err());
                 }
                 if let Some(seq) = parse_u64_header(hdr, EXPECTED_LAST_SUBJ_SEQ) {
@@ -1211,14 +1212,17 @@ fn parse_u64_header(hdr: &[u8], key: &str) -> Option<u64> {
 /// Go's `parseMessageTTL`: `never` is -1, a Go duration or a number of seconds, at least 1s.
 pub(crate) fn parse_ttl(v: &[u8]) -> Option<i64> {
     let s = std::str::from_utf8(v).ok()?;
-    if s == "never" {
+    if s.eq_ignore_ascii_case("never") {
         return Some(-1);
     }
-    let secs = match crate::gofmt::parse_go_duration(s) {
-        Ok(d) => d.as_secs() as i64,
-        Err(_) => s.parse::<i64>().ok()?,
-    };
-    (secs >= 1).then_some(secs)
+    if let Ok(d) = crate::gofmt::parse_go_duration(s) {
+        return (d.as_secs() >= 1).then_some(d.as_secs() as i64);
+    }
+    // Plain seconds (Go's parseInt64: digits only); 0 is no TTL.
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<i64>().ok()
 }
 
 /// A header block without `key` (Go's `removeHeaderIfPresent`); an empty block when only the
@@ -1378,6 +1382,10 @@ mod tests {
         assert_eq!(parse_ttl(b"10"), Some(10));
         assert_eq!(parse_ttl(b"500ms"), None);
         assert_eq!(parse_ttl(b"x"), None);
+        assert_eq!(parse_ttl(b"0"), None);
+        assert_eq!(parse_ttl(b"NEVER"), Some(-1));
+        assert_eq!(parse_ttl(b"+5"), None);
+        assert_eq!(parse_ttl(b"-5"), None);
     }
 
     #[test]
